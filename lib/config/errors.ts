@@ -1,0 +1,28 @@
+/** Errors thrown while reading and validating the pipeline config. */
+
+/**
+ * The config is not valid JSON or does not match the schema. `issues` lists every problem found,
+ * each as `<path>: <what is wrong; what is allowed>`.
+ */
+export class ConfigValidationError extends Error {
+  override readonly name = 'ConfigValidationError';
+
+  constructor(
+    /** Where the config came from, e.g. `personalize.config.json` or an S3 URI. */
+    readonly source: string,
+    /** One line per problem, in document order where possible. */
+    readonly issues: readonly string[],
+  ) {
+    super(`Invalid config in ${source}:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`);
+  }
+}
+
+/** The config file could not be read (missing, unreadable, a directory ...). */
+export class ConfigLoadError extends Error {
+  override readonly name = 'ConfigLoadError';
+}
+
+/** A resource name built from the project name would break Personalize's naming rules. */
+export class ResourceNameError extends Error {
+  override readonly name = 'ResourceNameError';
+}
