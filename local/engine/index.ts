@@ -1,0 +1,47 @@
+/**
+ * Local recommendation engine: the recipes the Personalize emulator trains, Personalize's filter
+ * expression language and its offline metrics. Pure and deterministic: no I/O, no AWS.
+ *
+ * @example
+ * const model = train({ interactions, items, users }, { recipe: 'aws-user-personalization' });
+ * const stored = JSON.stringify(serializeModel(model));
+ * const restored = deserializeModel(JSON.parse(stored));
+ * restored.recommend({ userId: 'u1', numResults: 10 });
+ */
+export type {
+  ExplorationConfig,
+  FieldValue,
+  Interaction,
+  ItemRecord,
+  Model,
+  OfflineMetrics,
+  RankQuery,
+  RecommendQuery,
+  ScoredItem,
+  TrainingData,
+  TrainOptions,
+  UserRecord,
+} from './types';
+export type { SerializedModel } from './model';
+export { EngineError, FilterParameterError, FilterSyntaxError } from './errors';
+export { SUPPORTED_RECIPES, deserializeModel, serializeModel, train } from './recipes';
+export { evaluate, evaluateRankings, splitForEvaluation, splitUserHistory, summarise } from './evaluation';
+export type { EvaluationRankings, EvaluationSplit, TestUser } from './evaluation';
+export { coverage, ndcgAtK, precisionAtK, reciprocalRankAtK } from './metrics';
+export {
+  MAX_FILTER_FIELDS,
+  compileFilter,
+  filterParameterNames,
+  parseFilterExpression,
+  parseFilterValues,
+} from './filters';
+export type {
+  FilterAst,
+  FilterCondition,
+  FilterConditionTree,
+  FilterContext,
+  FilterDataset,
+  FilterExpression,
+  FilterOperator,
+  FilterValue,
+} from './filters';
