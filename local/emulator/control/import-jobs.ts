@@ -1,0 +1,96 @@
+import { namedArn } from '../arn';
+import type { HandlerTable } from '../context';
+import { InvalidInputException, LimitExceededException } from '../errors';
+import { CREATING, Status } from '../lifecycle';
+import {
+  createResource,
+  listPage,
+  pick,
+  render,
+  requireActive,
+  requireFreeArn,
+  requireResource,
+} from '../resources';
+import { checkString, PATTERNS } from '../validation';
+
+const IMPORT_MODES = ['FULL', 'INCREMENTAL'];
+
+/** CreateDatasetImportJob, DescribeDatasetImportJob, ListDatasetImportJobs. */
+export const importJobOperations: HandlerTable = {
+  CreateDatasetImportJob(ctx, input, req) {
+    const jobName = input.name('jobName');
+    const datasetArn = input.arn('datasetArn');
+    const dataSource = input.object('dataSource');
+    const dataLocation = checkString('dataSource.dataLocation', dataSource.dataLocation ?? '', {
+      max: 256,
+      pattern: PATTERNS.s3Path,
+    });
+    const roleArn = input.optionalRoleArn();
+    const tags = input.tags();
+    const importMode = input.optionalString('importMode') ?? 'FULL';
+    if (!IMPORT_MODES.includes(importMode)) {
+      throw new InvalidInputException(
+        `1 validation error detected: Value '${importMode}' at 'importMode' failed to satisfy constraint: Member must satisfy enum value set: [${IMPORT_MODES.join(', ')}]`,
+      );
+    }
+    const publish = input.optionalBoolean('publishAttributionMetricsToS3');
+    const dataset = requireActive(requireResource(ctx, datasetArn, 'dataset'));
+    const arn = namedArn(ctx.scope, 'datasetImportJob', jobName);
+    requireFreeArn(ctx, arn, 'datasetImportJob', jobName);
+    const jobs = ctx.store.listResources('datasetImportJob');
+    if (
+      importMode === 'INCREMENTAL' &&
+      !jobs.some((j) => j.parentArn === datasetArn && j.status === Status.ACTIVE)
+    ) {
+      throw new InvalidInputException(
+        `Dataset ${datasetArn} has no completed bulk import yet; the first import must use importMode FULL.`,
+      );
+    }
+    const pending = jobs.filter((j) => j.status !== null && CREATING.has(j.status)).length;
+    if (pending >= ctx.quotas.pendingImportJobs) {
+      throw new LimitExceededException(
+        `More than ${ctx.quotas.pendingImportJobs} resources with PENDING or IN_PROGRESS status.`,
+      );
+    }
+    createResource(ctx, req, {
+      kind: 'datasetImportJob',
+      arn,
+      name: jobName,
+      parentArn: datasetArn,
+      groupArn: dataset.groupArn,
+      tags,
+      doc: {
+        jobName,
+        datasetImportJobArn: arn,
+        datasetArn,
+        dataSource: { dataLocation },
+        ...(roleArn ? { roleArn } : {}),
+        importMode,
+        publishAttributionMetricsToS3: publish ?? false,
+      },
+    });
+    return { datasetImportJobArn: arn };
+  },
+
+  DescribeDatasetImportJob(ctx, input) {
+    return {
+      datasetImportJob: render(requireResource(ctx, input.arn('datasetImportJobArn'), 'datasetImportJob')),
+    };
+  },
+
+  ListDatasetImportJobs(ctx, input) {
+    const datasetArn = input.optionalArn('datasetArn');
+    const rows = ctx.store.listResources('datasetImportJob', datasetArn ? { parentArn: datasetArn } : {});
+    return listPage(input, rows, 'datasetImportJobs', (row) =>
+      pick(render(row), [
+        'datasetImportJobArn',
+        'jobName',
+        'status',
+        'creationDateTime',
+        'lastUpdatedDateTime',
+        'failureReason',
+        'importMode',
+      ]),
+    );
+  },
+};

@@ -1,0 +1,94 @@
+import { RECIPES, findRecipe, type Recipe } from '../../../lib/config/recipes';
+import type { HandlerTable } from '../context';
+import { InvalidInputException, ResourceNotFoundException } from '../errors';
+import { paginate } from '../validation';
+
+/** Recipes are service-owned: they all report this fixed creation time (2019-06-10, the SIMS launch era). */
+const CATALOGUE_TIME = 1560124800;
+
+function describe(recipe: Recipe): Record<string, unknown> {
+  return {
+    name: recipe.name,
+    recipeArn: recipe.arn,
+    algorithmArn: recipe.algorithmArn,
+    featureTransformationArn: recipe.featureTransformationArn,
+    status: 'ACTIVE',
+    description: recipe.description,
+    recipeType: recipe.recipeType,
+    creationDateTime: CATALOGUE_TIME,
+    lastUpdatedDateTime: CATALOGUE_TIME,
+  };
+}
+
+/** DescribeRecipe, ListRecipes, DescribeAlgorithm, DescribeFeatureTransformation. */
+export const recipeOperations: HandlerTable = {
+  DescribeRecipe(_ctx, input) {
+    const arn = input.arn('recipeArn');
+    const recipe = findRecipe(arn);
+    if (!recipe || recipe.arn !== arn.replace(/^arn:[a-z\d-]+:/, 'arn:aws:'))
+      throw new ResourceNotFoundException(`Recipe ${arn} does not exist.`);
+    return { recipe: describe(recipe) };
+  },
+
+  ListRecipes(_ctx, input) {
+    const provider = input.optionalString('recipeProvider');
+    if (provider !== undefined && provider !== 'SERVICE') {
+      throw new InvalidInputException(
+        `1 validation error detected: Value '${provider}' at 'recipeProvider' failed to satisfy constraint: Member must satisfy enum value set: [SERVICE]`,
+      );
+    }
+    const domain = input.optionalString('domain');
+    if (domain !== undefined && domain !== 'ECOMMERCE' && domain !== 'VIDEO_ON_DEMAND') {
+      throw new InvalidInputException(
+        `1 validation error detected: Value '${domain}' at 'domain' failed to satisfy constraint: Member must satisfy enum value set: [ECOMMERCE, VIDEO_ON_DEMAND]`,
+      );
+    }
+    // Domain use cases are served by recommenders, which the emulator does not support.
+    const recipes = domain ? [] : RECIPES;
+    const { page, nextToken } = paginate(recipes, input.offset(), input.maxResults());
+    return {
+      recipes: page.map((r) => ({
+        name: r.name,
+        recipeArn: r.arn,
+        status: 'ACTIVE',
+        creationDateTime: CATALOGUE_TIME,
+        lastUpdatedDateTime: CATALOGUE_TIME,
+      })),
+      ...(nextToken ? { nextToken } : {}),
+    };
+  },
+
+  DescribeAlgorithm(_ctx, input) {
+    const arn = input.arn('algorithmArn');
+    const recipe = RECIPES.find((r) => r.algorithmArn === arn);
+    if (!recipe) throw new ResourceNotFoundException(`Algorithm ${arn} does not exist.`);
+    return {
+      algorithm: {
+        name: recipe.name,
+        algorithmArn: recipe.algorithmArn,
+        algorithmImage: { name: recipe.name, dockerURI: `local-engine/${recipe.name}` },
+        defaultHyperParameters: {},
+        defaultResourceConfig: {},
+        trainingInputMode: 'File',
+        creationDateTime: CATALOGUE_TIME,
+        lastUpdatedDateTime: CATALOGUE_TIME,
+      },
+    };
+  },
+
+  DescribeFeatureTransformation(_ctx, input) {
+    const arn = input.arn('featureTransformationArn');
+    const recipe = RECIPES.find((r) => r.featureTransformationArn === arn);
+    if (!recipe) throw new ResourceNotFoundException(`Feature transformation ${arn} does not exist.`);
+    return {
+      featureTransformation: {
+        name: arn.slice(arn.lastIndexOf('/') + 1),
+        featureTransformationArn: arn,
+        defaultParameters: {},
+        status: 'ACTIVE',
+        creationDateTime: CATALOGUE_TIME,
+        lastUpdatedDateTime: CATALOGUE_TIME,
+      },
+    };
+  },
+};

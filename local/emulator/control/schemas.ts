@@ -1,0 +1,76 @@
+import { parseSchema, SchemaError } from '../../../lib/config/schema-rules';
+import { namedArn } from '../arn';
+import type { HandlerTable } from '../context';
+import { InvalidInputException, LimitExceededException, ResourceInUseException } from '../errors';
+import {
+  createResource,
+  isLive,
+  listPage,
+  pick,
+  render,
+  requireFreeArn,
+  requireResource,
+} from '../resources';
+
+const DOMAINS = ['ECOMMERCE', 'VIDEO_ON_DEMAND'];
+
+/** Optional `domain` member. */
+export function readDomain(value: string | undefined): string | undefined {
+  if (value !== undefined && !DOMAINS.includes(value)) {
+    throw new InvalidInputException(
+      `1 validation error detected: Value '${value}' at 'domain' failed to satisfy constraint: Member must satisfy enum value set: [${DOMAINS.join(', ')}]`,
+    );
+  }
+  return value;
+}
+
+/** CreateSchema, DescribeSchema, ListSchemas, DeleteSchema. */
+export const schemaOperations: HandlerTable = {
+  CreateSchema(ctx, input, req) {
+    const name = input.name();
+    const schema = input.string('schema', { max: 20_000 });
+    const domain = readDomain(input.optionalString('domain'));
+    try {
+      parseSchema(schema);
+    } catch (error) {
+      if (error instanceof SchemaError)
+        throw new InvalidInputException(`Invalid schema: ${error.problems.join(' ')}`);
+      throw error;
+    }
+    const arn = namedArn(ctx.scope, 'schema', name);
+    requireFreeArn(ctx, arn, 'schema', name);
+    if (ctx.store.listResources('schema').length >= ctx.quotas.schemas) {
+      throw new LimitExceededException(`Cannot create more than ${ctx.quotas.schemas} schemas.`);
+    }
+    createResource(ctx, req, {
+      kind: 'schema',
+      arn,
+      name,
+      lifecycle: false,
+      doc: { name, schemaArn: arn, schema, ...(domain ? { domain } : {}) },
+    });
+    return { schemaArn: arn };
+  },
+
+  DescribeSchema(ctx, input) {
+    return { schema: render(requireResource(ctx, input.arn('schemaArn'), 'schema')) };
+  },
+
+  ListSchemas(ctx, input) {
+    return listPage(input, ctx.store.listResources('schema'), 'schemas', (row) =>
+      pick(render(row), ['name', 'schemaArn', 'creationDateTime', 'lastUpdatedDateTime', 'domain']),
+    );
+  },
+
+  DeleteSchema(ctx, input) {
+    const row = requireResource(ctx, input.arn('schemaArn'), 'schema');
+    const users = ctx.store.listResources('dataset').filter((d) => isLive(d) && d.doc.schemaArn === row.arn);
+    if (users.length > 0) {
+      throw new ResourceInUseException(
+        `Schema ${row.arn} is used by dataset ${users[0]?.arn}; delete the dataset or update it to another schema first.`,
+      );
+    }
+    ctx.store.deleteResource(row.arn);
+    return {};
+  },
+};

@@ -1,0 +1,183 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from '../harness/env';
+import type { ArnScope } from './arn';
+import {
+  DEFAULT_DELAYS,
+  DEFAULT_QUOTAS,
+  ZERO_DELAYS,
+  type DelayConfig,
+  type EmulatorContext,
+  type Quotas,
+} from './context';
+import { FaultRegistry, type FaultRule } from './faults';
+import { jobsHooks } from './hooks';
+import { Lifecycle } from './lifecycle';
+import { ModelCache } from './model-cache';
+import { createEmulatorServer } from './server';
+import { Store } from './store';
+
+export type { DelayConfig, PhaseDelays, Quotas } from './context';
+export { DEFAULT_DELAYS, DEFAULT_QUOTAS, ZERO_DELAYS } from './context';
+export type { FaultRule } from './faults';
+export * from './errors';
+
+/** Options of {@link startEmulator}. */
+export interface EmulatorOptions {
+  /** TCP port; 0 picks a free one. @default 0 */
+  readonly port?: number;
+  /** Interface to listen on. @default '127.0.0.1' */
+  readonly host?: string;
+  /** Directory for the state database. @default '.personalize-local' (in the working directory) */
+  readonly dataDir?: string;
+  /**
+   * Lifecycle delays: `'zero'` for tests, or overrides. With `default` set, it replaces every built-in
+   * delay and per-kind entries override it; without it, per-kind entries are merged over {@link DEFAULT_DELAYS}.
+   * Even with zero delays a resource is never ACTIVE inside its Create call.
+   */
+  readonly delays?: 'zero' | Partial<DelayConfig>;
+  /** @default 'us-east-1' */
+  readonly region?: string;
+  /** @default '123456789012' */
+  readonly account?: string;
+  /** @default 'aws' */
+  readonly partition?: string;
+  /** S3 endpoint for imports and batch jobs. @default AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL, else the SDK default */
+  readonly s3Endpoint?: string;
+  /** Fault rules active from the start. */
+  readonly faults?: readonly FaultRule[];
+  /** Quota overrides. */
+  readonly quotas?: Partial<Quotas>;
+  /** SQLite `synchronous` setting (see store.ts). @default 'FULL' */
+  readonly synchronous?: 'FULL' | 'NORMAL';
+  /**
+   * Memoize GetRecommendations results until anything they depend on changes (models are
+   * deterministic, so this never changes an answer). @default true
+   */
+  readonly cacheResults?: boolean;
+  /** Receives diagnostic messages. @default silent */
+  readonly log?: (message: string) => void;
+}
+
+/** A running emulator. */
+export interface RunningEmulator {
+  /** Base URL, e.g. `http://127.0.0.1:41234`: pass it as `endpoint` to the three Personalize clients. */
+  readonly endpoint: string;
+  readonly port: number;
+  /** Absolute path of the state directory. */
+  readonly dataDir: string;
+  /** Fault rules, changeable at run time (same as `POST /_emulator/faults`). */
+  readonly faults: FaultRegistry;
+  /** Resolves once no lifecycle transition is due or running. */
+  settle(timeoutMs?: number): Promise<void>;
+  /** Stops serving and closes the database and timers. Running jobs resume at the next start. */
+  stop(): Promise<void>;
+}
+
+/** `'zero'`, or overrides: a given `default` replaces every built-in delay, per-kind entries win over it. */
+function resolveDelays(delays: EmulatorOptions['delays']): DelayConfig {
+  if (delays === 'zero') return ZERO_DELAYS;
+  if (!delays) return DEFAULT_DELAYS;
+  const base: DelayConfig = delays.default ? { default: delays.default } : DEFAULT_DELAYS;
+  return { ...base, ...delays } as DelayConfig;
+}
+
+/** Starts a Personalize emulator (control plane, runtime and events on one port). */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const log = options.log ?? (() => undefined);
+  const dataDir = resolve(options.dataDir ?? '.personalize-local');
+  const store = new Store({ dataDir, ...(options.synchronous ? { synchronous: options.synchronous } : {}) });
+  const scope: ArnScope = {
+    partition: options.partition ?? 'aws',
+    region: options.region ?? LOCAL_REGION,
+    account: options.account ?? LOCAL_ACCOUNT,
+  };
+  const s3Endpoint = options.s3Endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
+  const s3 = new S3Client({
+    region: scope.region,
+    forcePathStyle: true,
+    maxAttempts: 3,
+    ...(s3Endpoint ? { endpoint: s3Endpoint } : {}),
+    // Local S3 (moto) accepts any credentials; without any in the environment, use placeholders.
+    ...(process.env.AWS_ACCESS_KEY_ID
+      ? {}
+      : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+  });
+  const faults = new FaultRegistry(options.faults ?? []);
+  const models = new ModelCache(store);
+  // The lifecycle's hooks need the context, which holds the lifecycle: tie the knot through a holder.
+  const holder: { context?: EmulatorContext } = {};
+  const lifecycle = new Lifecycle(
+    store,
+    resolveDelays(options.delays),
+    jobsHooks(() => holder.context as EmulatorContext, log),
+  );
+  const ctx: EmulatorContext = {
+    store,
+    scope,
+    quotas: { ...DEFAULT_QUOTAS, ...(options.quotas ?? {}) },
+    lifecycle,
+    faults,
+    models,
+    s3,
+    cacheResults: options.cacheResults ?? true,
+    now: () => Date.now() / 1000,
+  };
+  holder.context = ctx;
+  const started = Date.now();
+  const server = createEmulatorServer(
+    ctx,
+    {
+      reset: () => {
+        store.reset();
+        models.clear();
+        faults.clear();
+      },
+      stats: () => ({
+        datasets: store.listResources('dataset').map((d) => ({
+          datasetArn: d.arn,
+          datasetType: d.doc.datasetType,
+          records:
+            d.doc.datasetType === 'INTERACTIONS'
+              ? store.countInteractions(d.arn)
+              : store.countEntities(d.arn),
+        })),
+      }),
+      health: () => ({
+        status: 'ok',
+        region: scope.region,
+        account: scope.account,
+        dataDir,
+        uptimeSeconds: (Date.now() - started) / 1000,
+      }),
+    },
+    log,
+  );
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolveListen());
+  });
+  lifecycle.start();
+  const port = (server.address() as AddressInfo).port;
+  let stopped = false;
+  return {
+    endpoint: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    port,
+    dataDir,
+    faults,
+    settle: (timeoutMs) => lifecycle.settle(timeoutMs),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      });
+      await lifecycle.stop();
+      store.close();
+      s3.destroy();
+    },
+  };
+}

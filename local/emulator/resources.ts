@@ -1,0 +1,136 @@
+import type { ResourceKind } from './arn';
+import type { EmulatorContext, RequestInfo } from './context';
+import { ResourceAlreadyExistsException, ResourceInUseException, ResourceNotFoundException } from './errors';
+import { DELETING, FAULT_MEMBER, Status } from './lifecycle';
+import type { ResourceRow } from './store';
+import { paginate, type RequestReader, type Tag } from './validation';
+
+/** Human-readable resource labels used in error messages. */
+export const LABELS: Record<ResourceKind, string> = {
+  schema: 'Schema',
+  datasetGroup: 'Dataset group',
+  dataset: 'Dataset',
+  datasetImportJob: 'Dataset import job',
+  solution: 'Solution',
+  solutionVersion: 'Solution version',
+  campaign: 'Campaign',
+  eventTracker: 'Event tracker',
+  filter: 'Filter',
+  batchInferenceJob: 'Batch inference job',
+  batchSegmentJob: 'Batch segment job',
+  campaignUpdate: 'Campaign update',
+  solutionUpdate: 'Solution update',
+  datasetUpdate: 'Dataset update',
+};
+
+/** The public view of a stored resource: its doc without hidden members, plus status and timestamps. */
+export function render(row: ResourceRow): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row.doc))
+    if (!key.startsWith('_') && value !== undefined) out[key] = value;
+  if (row.status !== null) out.status = row.status;
+  out.creationDateTime = row.createdAt;
+  out.lastUpdatedDateTime = row.updatedAt;
+  return out;
+}
+
+/** Picks members of a rendered resource (for list summaries). */
+export function pick(view: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of keys) if (view[key] !== undefined) out[key] = view[key];
+  return out;
+}
+
+/** Loads a resource of a given kind or throws ResourceNotFoundException. */
+export function requireResource(ctx: EmulatorContext, arn: string, kind: ResourceKind): ResourceRow {
+  const row = ctx.store.getResource(arn);
+  if (!row || row.kind !== kind)
+    throw new ResourceNotFoundException(`${LABELS[kind]} ${arn} does not exist.`);
+  return row;
+}
+
+/** Throws ResourceInUseException unless the resource is ACTIVE. */
+export function requireActive(row: ResourceRow): ResourceRow {
+  if (row.status !== Status.ACTIVE) {
+    throw new ResourceInUseException(
+      `${LABELS[row.kind]} ${row.arn} is not in ACTIVE state (current status: ${row.status}).`,
+    );
+  }
+  return row;
+}
+
+/** Throws ResourceAlreadyExistsException when the ARN is taken. */
+export function requireFreeArn(ctx: EmulatorContext, arn: string, kind: ResourceKind, name: string): void {
+  if (ctx.store.getResource(arn))
+    throw new ResourceAlreadyExistsException(`${LABELS[kind]} with name ${name} already exists (${arn}).`);
+}
+
+/** What to create. */
+export interface NewResourceSpec {
+  readonly kind: ResourceKind;
+  readonly arn: string;
+  readonly name: string;
+  readonly parentArn?: string | null;
+  readonly groupArn?: string | null;
+  readonly doc: Record<string, unknown>;
+  readonly tags?: readonly Tag[];
+  /** Whether the resource goes through CREATE PENDING → ... → ACTIVE. @default true */
+  readonly lifecycle?: boolean;
+}
+
+/** Creates a resource (status CREATE PENDING unless it has no lifecycle) and schedules its progress. */
+export function createResource(ctx: EmulatorContext, req: RequestInfo, spec: NewResourceSpec): ResourceRow {
+  const now = ctx.now();
+  const lifecycle = spec.lifecycle ?? true;
+  const doc =
+    req.failResource !== undefined && lifecycle
+      ? { ...spec.doc, [FAULT_MEMBER]: req.failResource }
+      : spec.doc;
+  const row = ctx.store.transaction(() => {
+    const inserted = ctx.store.insertResource({
+      kind: spec.kind,
+      arn: spec.arn,
+      name: spec.name,
+      parentArn: spec.parentArn ?? null,
+      groupArn: spec.groupArn ?? null,
+      status: lifecycle ? Status.CREATE_PENDING : null,
+      doc,
+      createdAt: now,
+      updatedAt: now,
+      nextAt: lifecycle ? ctx.lifecycle.pendingUntil(spec.kind) : null,
+    });
+    if (spec.tags && spec.tags.length > 0) ctx.store.putTags(spec.arn, spec.tags);
+    return inserted;
+  });
+  if (lifecycle) ctx.lifecycle.wake();
+  return row;
+}
+
+/** Moves a resource to DELETE PENDING; the lifecycle removes it. */
+export function beginDelete(ctx: EmulatorContext, row: ResourceRow): void {
+  if (row.status !== null && DELETING.has(row.status)) return;
+  ctx.store.updateResource(row.arn, {
+    status: Status.DELETE_PENDING,
+    updatedAt: ctx.now(),
+    nextAt: ctx.lifecycle.pendingUntil(row.kind),
+  });
+  ctx.lifecycle.wake();
+}
+
+/** Whether a resource counts as existing for quotas and child checks (not being deleted). */
+export function isLive(row: ResourceRow): boolean {
+  return row.status === null || !DELETING.has(row.status);
+}
+
+/** One page of a List operation: `{ [key]: summaries, nextToken? }`. */
+export function listPage(
+  input: RequestReader,
+  rows: readonly ResourceRow[],
+  key: string,
+  summary: (row: ResourceRow) => Record<string, unknown>,
+): Record<string, unknown> {
+  const maxResults = input.maxResults();
+  const offset = input.offset();
+  const { page, nextToken } = paginate(rows, offset, maxResults);
+  return { [key]: page.map(summary), ...(nextToken ? { nextToken } : {}) };
+}

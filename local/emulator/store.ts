@@ -1,0 +1,578 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ResourceKind } from './arn';
+import type { Tag } from './validation';
+
+/**
+ * The emulator's state on disk: one SQLite database (`personalize.db`) in the data directory.
+ *
+ * Durability: the database runs in WAL mode with `synchronous = FULL` by default. Every request that
+ * changes state commits one transaction before the response is sent, and with FULL the WAL is fsynced
+ * at each commit, so an acknowledged write survives a `kill -9` of the emulator *and* a power loss.
+ * (`synchronous = NORMAL` in WAL mode would already survive a process crash — the committed frames sit
+ * in the OS page cache — but may lose the last commits on an OS crash; it can be chosen with the
+ * `synchronous` option when speed matters more, e.g. on CI tmpfs.)
+ */
+
+/** A stored Personalize resource. `doc` holds the members of its Describe shape. */
+export interface ResourceRow {
+  readonly arn: string;
+  readonly kind: ResourceKind;
+  readonly name: string;
+  /** The owning resource (dataset group, solution, campaign, dataset ...). */
+  readonly parentArn: string | null;
+  /** Dataset group the resource belongs to, when any. */
+  readonly groupArn: string | null;
+  readonly status: string | null;
+  readonly doc: Record<string, unknown>;
+  /** Epoch seconds. */
+  readonly createdAt: number;
+  /** Epoch seconds. */
+  readonly updatedAt: number;
+  /** When the lifecycle should next advance this resource (epoch ms), or null. */
+  readonly nextAt: number | null;
+  readonly seq: number;
+}
+
+/** A stored interaction (bulk-imported or streamed through PutEvents). */
+export interface StoredInteraction {
+  readonly userId: string;
+  readonly itemId: string;
+  /** Epoch seconds. */
+  readonly timestamp: number;
+  readonly eventType?: string;
+  readonly eventValue?: number;
+  readonly sessionId?: string;
+  readonly eventId?: string;
+  readonly recommendationId?: string;
+  readonly impression?: string[];
+  readonly fields: Record<string, unknown>;
+}
+
+/** A stored item or user record. */
+export interface StoredEntity {
+  readonly id: string;
+  readonly fields: Record<string, unknown>;
+}
+
+/** Where a record came from: a dataset import job or the events API. */
+export type RecordSource = 'bulk' | 'stream';
+
+/** Options of {@link Store}. */
+export interface StoreOptions {
+  /** Directory holding `personalize.db`; created when missing. */
+  readonly dataDir: string;
+  /** SQLite `synchronous` setting. @default 'FULL' */
+  readonly synchronous?: 'FULL' | 'NORMAL';
+}
+
+interface RawResource {
+  arn: string;
+  kind: string;
+  name: string;
+  parent_arn: string | null;
+  group_arn: string | null;
+  status: string | null;
+  doc: string;
+  created_at: number;
+  updated_at: number;
+  next_at: number | null;
+  seq: number;
+}
+
+interface RawInteraction {
+  user_id: string;
+  item_id: string;
+  ts: number;
+  event_type: string | null;
+  event_value: number | null;
+  session_id: string | null;
+  event_id: string | null;
+  recommendation_id: string | null;
+  impression: string | null;
+  fields: string;
+}
+
+const SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS resources (
+  arn TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  parent_arn TEXT,
+  group_arn TEXT,
+  status TEXT,
+  doc TEXT NOT NULL,
+  created_at REAL NOT NULL,
+  updated_at REAL NOT NULL,
+  next_at REAL,
+  seq INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS resources_kind ON resources(kind, seq);
+CREATE INDEX IF NOT EXISTS resources_parent ON resources(parent_arn);
+CREATE INDEX IF NOT EXISTS resources_group ON resources(group_arn);
+CREATE INDEX IF NOT EXISTS resources_next ON resources(next_at) WHERE next_at IS NOT NULL;
+CREATE TABLE IF NOT EXISTS tags (
+  arn TEXT NOT NULL,
+  tag_key TEXT NOT NULL,
+  tag_value TEXT NOT NULL,
+  PRIMARY KEY (arn, tag_key)
+);
+CREATE TABLE IF NOT EXISTS interactions (
+  id INTEGER PRIMARY KEY,
+  dataset_arn TEXT NOT NULL,
+  source TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  ts REAL NOT NULL,
+  event_type TEXT,
+  event_value REAL,
+  session_id TEXT,
+  event_id TEXT,
+  recommendation_id TEXT,
+  impression TEXT,
+  fields TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS interactions_user ON interactions(dataset_arn, user_id, id);
+CREATE INDEX IF NOT EXISTS interactions_session ON interactions(dataset_arn, session_id, id);
+CREATE TABLE IF NOT EXISTS entities (
+  dataset_arn TEXT NOT NULL,
+  entity_id TEXT NOT NULL,
+  source TEXT NOT NULL,
+  fields TEXT NOT NULL,
+  PRIMARY KEY (dataset_arn, entity_id)
+);
+CREATE TABLE IF NOT EXISTS models (
+  arn TEXT PRIMARY KEY,
+  model TEXT NOT NULL,
+  metrics TEXT NOT NULL
+);
+`;
+
+function toRow(raw: RawResource): ResourceRow {
+  return {
+    arn: raw.arn,
+    kind: raw.kind as ResourceKind,
+    name: raw.name,
+    parentArn: raw.parent_arn,
+    groupArn: raw.group_arn,
+    status: raw.status,
+    doc: JSON.parse(raw.doc) as Record<string, unknown>,
+    createdAt: raw.created_at,
+    updatedAt: raw.updated_at,
+    nextAt: raw.next_at,
+    seq: raw.seq,
+  };
+}
+
+function toInteraction(raw: RawInteraction): StoredInteraction {
+  return {
+    userId: raw.user_id,
+    itemId: raw.item_id,
+    timestamp: raw.ts,
+    ...(raw.event_type !== null ? { eventType: raw.event_type } : {}),
+    ...(raw.event_value !== null ? { eventValue: raw.event_value } : {}),
+    ...(raw.session_id !== null ? { sessionId: raw.session_id } : {}),
+    ...(raw.event_id !== null ? { eventId: raw.event_id } : {}),
+    ...(raw.recommendation_id !== null ? { recommendationId: raw.recommendation_id } : {}),
+    ...(raw.impression !== null ? { impression: JSON.parse(raw.impression) as string[] } : {}),
+    fields: JSON.parse(raw.fields) as Record<string, unknown>,
+  };
+}
+
+/** Values to create a resource row with. */
+export type NewResource = Omit<ResourceRow, 'seq'>;
+
+/** Changes to apply to a resource row. */
+export interface ResourcePatch {
+  readonly status?: string | null;
+  readonly doc?: Record<string, unknown>;
+  readonly updatedAt?: number;
+  readonly nextAt?: number | null;
+}
+
+/** All persistent state of one emulator instance. */
+export class Store {
+  private readonly db: Database.Database;
+  private readonly statements: ReturnType<Store['prepare']>;
+  private generationCounter = 0;
+  private entityCounter = 0;
+  /**
+   * Streamed interactions (PutEvents) per dataset and per user/session key, in arrival order, kept in
+   * memory for the runtime path; loaded lazily from the database, appended after each commit.
+   */
+  private readonly streamed = new Map<string, Map<string, (StoredInteraction & { readonly id: number })[]>>();
+
+  constructor(options: StoreOptions) {
+    mkdirSync(options.dataDir, { recursive: true });
+    this.db = new Database(join(options.dataDir, 'personalize.db'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA_SQL);
+    this.statements = this.prepare();
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      get: db.prepare<[string], RawResource>('SELECT * FROM resources WHERE arn = ?'),
+      insert: db.prepare(
+        `INSERT INTO resources (arn, kind, name, parent_arn, group_arn, status, doc, created_at, updated_at, next_at, seq)
+         VALUES (@arn, @kind, @name, @parentArn, @groupArn, @status, @doc, @createdAt, @updatedAt, @nextAt,
+                 (SELECT IFNULL(MAX(seq), 0) + 1 FROM resources))`,
+      ),
+      update: db.prepare(
+        'UPDATE resources SET status = @status, doc = @doc, updated_at = @updatedAt, next_at = @nextAt WHERE arn = @arn',
+      ),
+      delete: db.prepare('DELETE FROM resources WHERE arn = ?'),
+      deleteTags: db.prepare('DELETE FROM tags WHERE arn = ?'),
+      byKind: db.prepare<[string], RawResource>('SELECT * FROM resources WHERE kind = ? ORDER BY seq DESC'),
+      byKindParent: db.prepare<[string, string], RawResource>(
+        'SELECT * FROM resources WHERE kind = ? AND parent_arn = ? ORDER BY seq DESC',
+      ),
+      byKindGroup: db.prepare<[string, string], RawResource>(
+        'SELECT * FROM resources WHERE kind = ? AND group_arn = ? ORDER BY seq DESC',
+      ),
+      due: db.prepare<[], RawResource>(
+        'SELECT * FROM resources WHERE next_at IS NOT NULL ORDER BY next_at, seq',
+      ),
+      tags: db.prepare<[string], { tag_key: string; tag_value: string }>(
+        'SELECT tag_key, tag_value FROM tags WHERE arn = ? ORDER BY rowid',
+      ),
+      putTag: db.prepare(
+        'INSERT INTO tags (arn, tag_key, tag_value) VALUES (?, ?, ?) ON CONFLICT(arn, tag_key) DO UPDATE SET tag_value = excluded.tag_value',
+      ),
+      deleteTag: db.prepare('DELETE FROM tags WHERE arn = ? AND tag_key = ?'),
+      insertInteraction: db.prepare(
+        `INSERT INTO interactions (dataset_arn, source, user_id, item_id, ts, event_type, event_value, session_id, event_id, recommendation_id, impression, fields)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      streamedInteractions: db.prepare<[string], RawInteraction & { id: number }>(
+        "SELECT * FROM interactions WHERE dataset_arn = ? AND source = 'stream' ORDER BY id",
+      ),
+      deleteInteractions: db.prepare('DELETE FROM interactions WHERE dataset_arn = ? AND source = ?'),
+      deleteAllInteractions: db.prepare('DELETE FROM interactions WHERE dataset_arn = ?'),
+      interactions: db.prepare<[string], RawInteraction>(
+        'SELECT * FROM interactions WHERE dataset_arn = ? ORDER BY ts, id',
+      ),
+      interactionsAfter: db.prepare<[string, number], RawInteraction>(
+        'SELECT * FROM interactions WHERE dataset_arn = ? AND id > ? ORDER BY ts, id',
+      ),
+      maxInteractionId: db.prepare<[string], { id: number | null }>(
+        'SELECT MAX(id) AS id FROM interactions WHERE dataset_arn = ?',
+      ),
+      // Two index searches instead of one OR (which SQLite would answer with a scan).
+      userInteractionsByUser: db.prepare<[string, string, number, number], RawInteraction & { id: number }>(
+        'SELECT * FROM interactions WHERE dataset_arn = ? AND user_id = ? AND id > ? ORDER BY id DESC LIMIT ?',
+      ),
+      userInteractionsBySession: db.prepare<
+        [string, string, number, number],
+        RawInteraction & { id: number }
+      >(
+        'SELECT * FROM interactions WHERE dataset_arn = ? AND session_id = ? AND id > ? ORDER BY id DESC LIMIT ?',
+      ),
+      countInteractions: db.prepare<[string], { n: number }>(
+        'SELECT COUNT(*) AS n FROM interactions WHERE dataset_arn = ?',
+      ),
+      upsertEntity: db.prepare(
+        `INSERT INTO entities (dataset_arn, entity_id, source, fields) VALUES (?, ?, ?, ?)
+         ON CONFLICT(dataset_arn, entity_id) DO UPDATE SET source = excluded.source, fields = excluded.fields`,
+      ),
+      deleteEntities: db.prepare('DELETE FROM entities WHERE dataset_arn = ? AND source = ?'),
+      deleteAllEntities: db.prepare('DELETE FROM entities WHERE dataset_arn = ?'),
+      entities: db.prepare<[string], { entity_id: string; fields: string }>(
+        'SELECT entity_id, fields FROM entities WHERE dataset_arn = ? ORDER BY entity_id',
+      ),
+      entity: db.prepare<[string, string], { fields: string }>(
+        'SELECT fields FROM entities WHERE dataset_arn = ? AND entity_id = ?',
+      ),
+      countEntities: db.prepare<[string], { n: number }>(
+        'SELECT COUNT(*) AS n FROM entities WHERE dataset_arn = ?',
+      ),
+      putModel: db.prepare(
+        'INSERT INTO models (arn, model, metrics) VALUES (?, ?, ?) ON CONFLICT(arn) DO UPDATE SET model = excluded.model, metrics = excluded.metrics',
+      ),
+      getModel: db.prepare<[string], { model: string; metrics: string }>(
+        'SELECT model, metrics FROM models WHERE arn = ?',
+      ),
+      deleteModel: db.prepare('DELETE FROM models WHERE arn = ?'),
+    };
+  }
+
+  /**
+   * Increases whenever a resource changes; caches keyed on it (runtime lookups) stay correct without
+   * explicit invalidation.
+   */
+  get generation(): number {
+    return this.generationCounter;
+  }
+
+  /** Increases whenever item or user records change (caches of the items dataset key on it). */
+  get entityVersion(): number {
+    return this.entityCounter;
+  }
+
+  /** Runs `fn` in one transaction (nested calls join the outer one). */
+  transaction<T>(fn: () => T): T {
+    if (this.db.inTransaction) return fn();
+    return this.db.transaction(fn)();
+  }
+
+  getResource(arn: string): ResourceRow | undefined {
+    const raw = this.statements.get.get(arn);
+    return raw ? toRow(raw) : undefined;
+  }
+
+  insertResource(row: NewResource): ResourceRow {
+    this.statements.insert.run({ ...row, doc: JSON.stringify(row.doc) });
+    this.generationCounter += 1;
+    const stored = this.getResource(row.arn);
+    if (!stored) throw new Error(`resource ${row.arn} vanished after insert`);
+    return stored;
+  }
+
+  updateResource(arn: string, patch: ResourcePatch): ResourceRow {
+    const current = this.getResource(arn);
+    if (!current) throw new Error(`resource ${arn} does not exist`);
+    const next = {
+      arn,
+      status: patch.status !== undefined ? patch.status : current.status,
+      doc: JSON.stringify(patch.doc ?? current.doc),
+      updatedAt: patch.updatedAt ?? current.updatedAt,
+      nextAt: patch.nextAt !== undefined ? patch.nextAt : current.nextAt,
+    };
+    this.statements.update.run(next);
+    this.generationCounter += 1;
+    return {
+      ...current,
+      status: next.status,
+      doc: patch.doc ?? current.doc,
+      updatedAt: next.updatedAt,
+      nextAt: next.nextAt,
+    };
+  }
+
+  deleteResource(arn: string): void {
+    this.transaction(() => {
+      this.statements.delete.run(arn);
+      this.statements.deleteTags.run(arn);
+      this.statements.deleteModel.run(arn);
+    });
+    this.generationCounter += 1;
+  }
+
+  /** Resources of one kind, newest first, optionally under one parent or dataset group. */
+  listResources(kind: ResourceKind, scope: { parentArn?: string; groupArn?: string } = {}): ResourceRow[] {
+    const raws =
+      scope.parentArn !== undefined
+        ? this.statements.byKindParent.all(kind, scope.parentArn)
+        : scope.groupArn !== undefined
+          ? this.statements.byKindGroup.all(kind, scope.groupArn)
+          : this.statements.byKind.all(kind);
+    return raws.map(toRow);
+  }
+
+  /** Resources with a scheduled lifecycle step, soonest first. */
+  scheduled(): ResourceRow[] {
+    return this.statements.due.all().map(toRow);
+  }
+
+  tags(arn: string): Tag[] {
+    return this.statements.tags.all(arn).map((t) => ({ tagKey: t.tag_key, tagValue: t.tag_value }));
+  }
+
+  putTags(arn: string, tags: readonly Tag[]): void {
+    this.transaction(() => {
+      for (const tag of tags) this.statements.putTag.run(arn, tag.tagKey, tag.tagValue);
+    });
+  }
+
+  removeTags(arn: string, keys: readonly string[]): void {
+    this.transaction(() => {
+      for (const key of keys) this.statements.deleteTag.run(arn, key);
+    });
+  }
+
+  /** Appends interactions to a dataset. */
+  addInteractions(datasetArn: string, source: RecordSource, rows: readonly StoredInteraction[]): void {
+    const nested = this.db.inTransaction;
+    const ids: number[] = [];
+    this.transaction(() => {
+      for (const r of rows) {
+        const result = this.statements.insertInteraction.run(
+          datasetArn,
+          source,
+          r.userId,
+          r.itemId,
+          r.timestamp,
+          r.eventType ?? null,
+          r.eventValue ?? null,
+          r.sessionId ?? null,
+          r.eventId ?? null,
+          r.recommendationId ?? null,
+          r.impression ? JSON.stringify(r.impression) : null,
+          JSON.stringify(r.fields),
+        );
+        ids.push(Number(result.lastInsertRowid));
+      }
+    });
+    if (source !== 'stream') return;
+    // Inside an outer transaction the rows are not committed yet: drop the cache instead.
+    if (nested) this.streamed.delete(datasetArn);
+    else rows.forEach((r, i) => this.rememberStreamed(datasetArn, { ...r, id: ids[i] ?? 0 }));
+  }
+
+  private streamedOf(datasetArn: string): Map<string, (StoredInteraction & { readonly id: number })[]> {
+    let byKey = this.streamed.get(datasetArn);
+    if (!byKey) {
+      byKey = new Map();
+      this.streamed.set(datasetArn, byKey);
+      for (const raw of this.statements.streamedInteractions.all(datasetArn))
+        this.rememberStreamed(datasetArn, { ...toInteraction(raw), id: raw.id });
+    }
+    return byKey;
+  }
+
+  private rememberStreamed(datasetArn: string, row: StoredInteraction & { readonly id: number }): void {
+    const byKey = this.streamed.get(datasetArn);
+    if (!byKey) return; // loaded lazily on first use
+    const keys =
+      row.sessionId !== undefined && row.sessionId !== row.userId
+        ? [row.userId, row.sessionId]
+        : [row.userId];
+    for (const key of keys) {
+      const list = byKey.get(key);
+      if (list) list.push(row);
+      else byKey.set(key, [row]);
+    }
+  }
+
+  /** How many interactions have been streamed for a user or session (changes whenever one arrives). */
+  streamedCount(datasetArn: string, userId: string): number {
+    return this.streamedOf(datasetArn).get(userId)?.length ?? 0;
+  }
+
+  /**
+   * Interactions streamed through PutEvents for a user or session after a watermark, ordered by
+   * timestamp, oldest first, at most `limit` (the most recently stored). Served from memory.
+   */
+  streamedInteractions(
+    datasetArn: string,
+    userId: string,
+    limit: number,
+    afterId: number,
+  ): StoredInteraction[] {
+    const list = this.streamedOf(datasetArn).get(userId);
+    if (!list) return [];
+    const recent = list.filter((r) => r.id > afterId).slice(-limit);
+    return recent.sort((a, b) => a.timestamp - b.timestamp || a.id - b.id);
+  }
+
+  /** Removes the bulk-imported interactions of a dataset (a FULL import replaces them). */
+  clearBulkInteractions(datasetArn: string): void {
+    this.statements.deleteInteractions.run(datasetArn, 'bulk');
+  }
+
+  /** All interactions of a dataset, oldest first. */
+  interactions(datasetArn: string): StoredInteraction[] {
+    return this.statements.interactions.all(datasetArn).map(toInteraction);
+  }
+
+  /** Id of the newest interaction row of a dataset (0 when empty): marks what a model was trained on. */
+  interactionWatermark(datasetArn: string): number {
+    return this.statements.maxInteractionId.get(datasetArn)?.id ?? 0;
+  }
+
+  /** Interactions stored after a watermark (events that arrived after training), oldest first. */
+  interactionsAfter(datasetArn: string, watermark: number): StoredInteraction[] {
+    return this.statements.interactionsAfter.all(datasetArn, watermark).map(toInteraction);
+  }
+
+  /**
+   * The `limit` most recently stored interactions of a user (matched by user id or session id),
+   * ordered by timestamp, oldest first; with `afterId`, only rows stored after that watermark (see
+   * {@link interactionWatermark}). Both lookups are index range scans.
+   */
+  userInteractions(datasetArn: string, userId: string, limit: number, afterId = 0): StoredInteraction[] {
+    const byUser = this.statements.userInteractionsByUser.all(datasetArn, userId, afterId, limit);
+    const bySession = this.statements.userInteractionsBySession.all(datasetArn, userId, afterId, limit);
+    const rows =
+      bySession.length === 0
+        ? byUser
+        : [...new Map([...byUser, ...bySession].map((r) => [r.id, r])).values()];
+    rows.sort((a, b) => b.ts - a.ts || b.id - a.id);
+    return rows.slice(0, limit).reverse().map(toInteraction);
+  }
+
+  countInteractions(datasetArn: string): number {
+    return this.statements.countInteractions.get(datasetArn)?.n ?? 0;
+  }
+
+  /** Inserts or replaces item/user records. */
+  upsertEntities(datasetArn: string, source: RecordSource, rows: readonly StoredEntity[]): void {
+    this.transaction(() => {
+      for (const r of rows)
+        this.statements.upsertEntity.run(datasetArn, r.id, source, JSON.stringify(r.fields));
+    });
+    this.entityCounter += 1;
+  }
+
+  /** Removes the bulk-imported item/user records of a dataset. */
+  clearBulkEntities(datasetArn: string): void {
+    this.statements.deleteEntities.run(datasetArn, 'bulk');
+    this.entityCounter += 1;
+  }
+
+  entities(datasetArn: string): StoredEntity[] {
+    return this.statements.entities
+      .all(datasetArn)
+      .map((r) => ({ id: r.entity_id, fields: JSON.parse(r.fields) as Record<string, unknown> }));
+  }
+
+  entity(datasetArn: string, id: string): StoredEntity | undefined {
+    const raw = this.statements.entity.get(datasetArn, id);
+    return raw ? { id, fields: JSON.parse(raw.fields) as Record<string, unknown> } : undefined;
+  }
+
+  countEntities(datasetArn: string): number {
+    return this.statements.countEntities.get(datasetArn)?.n ?? 0;
+  }
+
+  /** Drops every record of a dataset (when the dataset is deleted). */
+  clearDataset(datasetArn: string): void {
+    this.streamed.delete(datasetArn);
+    this.transaction(() => {
+      this.statements.deleteAllInteractions.run(datasetArn);
+      this.statements.deleteAllEntities.run(datasetArn);
+    });
+    this.entityCounter += 1;
+  }
+
+  putModel(arn: string, model: string, metrics: Record<string, number>): void {
+    this.statements.putModel.run(arn, model, JSON.stringify(metrics));
+  }
+
+  getModel(arn: string): { model: string; metrics: Record<string, number> } | undefined {
+    const raw = this.statements.getModel.get(arn);
+    return raw ? { model: raw.model, metrics: JSON.parse(raw.metrics) as Record<string, number> } : undefined;
+  }
+
+  /** Deletes everything (admin reset). */
+  reset(): void {
+    this.db.exec(
+      'DELETE FROM resources; DELETE FROM tags; DELETE FROM interactions; DELETE FROM entities; DELETE FROM models;',
+    );
+    this.streamed.clear();
+    this.generationCounter += 1;
+    this.entityCounter += 1;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  get isOpen(): boolean {
+    return this.db.open;
+  }
+}
