@@ -1,0 +1,62 @@
+/**
+ * Step `batch-job`: starts a batch inference job (type `inference`) or batch segment job (type
+ * `segment`) named `<project>-<job>-<runId>` on a solution version. It reads JSON Lines from
+ * `s3://BUCKET_NAME/batch/<job>/input/` and writes to `s3://BUCKET_NAME/batch/<job>/output/<runId>/`,
+ * encrypted with KMS_KEY_ARN, as the Personalize role, with the configured filter and numResults.
+ * A retried step whose job already exists returns that job.
+ */
+import { CreateBatchInferenceJobCommand, CreateBatchSegmentJobCommand } from '@aws-sdk/client-personalize';
+import { batchJobPrefixes } from '../../lib/config/names';
+import { requireEnv } from '../shared/env';
+import { ValidationFailed } from '../shared/errors';
+import { logger } from '../shared/logger';
+import { pollable } from '../shared/polling';
+import { batchJobName, filterName } from '../shared/names';
+import {
+  isAlreadyExists,
+  personalizeArn,
+  personalizeClient,
+  scopeOfArn,
+  tagged,
+} from '../shared/personalize';
+import type { BatchJobEvent, BatchJobResult } from './contract';
+
+const BUCKET_NAME = requireEnv('BUCKET_NAME');
+const KMS_KEY_ARN = requireEnv('KMS_KEY_ARN');
+const PERSONALIZE_ROLE_ARN = requireEnv('PERSONALIZE_ROLE_ARN');
+
+export const handler = async (event: BatchJobEvent): Promise<BatchJobResult> => {
+  const { config, job, solutionVersionArn, runId } = event;
+  const scope = scopeOfArn(solutionVersionArn);
+  const jobName = batchJobName(config.projectName, job.name, runId);
+  const prefixes = batchJobPrefixes(job.name);
+  let filterArn: string | undefined;
+  if (job.filter !== undefined) {
+    const filter = config.filters.find((f) => f.name === job.filter);
+    if (filter === undefined) throw new ValidationFailed([`batchJobs.${job.name}.filter: no filter named "${job.filter}" in the config.`]);
+    filterArn = personalizeArn(scope, 'filter', filterName(config.projectName, filter.name, filter.expression));
+  }
+  const common = {
+    jobName,
+    solutionVersionArn,
+    roleArn: PERSONALIZE_ROLE_ARN,
+    jobInput: { s3DataSource: { path: `s3://${BUCKET_NAME}/${prefixes.input}`, kmsKeyArn: KMS_KEY_ARN } },
+    jobOutput: { s3DataDestination: { path: `s3://${BUCKET_NAME}/${prefixes.output}${runId}/`, kmsKeyArn: KMS_KEY_ARN } },
+    ...(filterArn !== undefined ? { filterArn } : {}),
+    ...(job.numResults !== undefined ? { numResults: job.numResults } : {}),
+    ...tagged(config.tags),
+  };
+  const kind = job.type === 'inference' ? 'batchInferenceJob' : 'batchSegmentJob';
+  const fallback = personalizeArn(scope, job.type === 'inference' ? 'batch-inference-job' : 'batch-segment-job', jobName);
+  try {
+    const jobArn =
+      job.type === 'inference'
+        ? (await personalizeClient().send(new CreateBatchInferenceJobCommand(common))).batchInferenceJobArn
+        : (await personalizeClient().send(new CreateBatchSegmentJobCommand(common))).batchSegmentJobArn;
+    logger.info('Batch job started', { jobArn, kind });
+    return { jobArn: jobArn ?? fallback, kind, ...pollable([{ kind, arn: jobArn ?? fallback }]) };
+  } catch (error) {
+    if (isAlreadyExists(error)) return { jobArn: fallback, kind, ...pollable([{ kind, arn: fallback }]) };
+    throw error;
+  }
+};

@@ -1,0 +1,309 @@
+/**
+ * The events and results of every pipeline handler: the contract between the Step Functions state
+ * machine (JSONPath; it passes exactly these events and stores exactly these results) and the code.
+ */
+import type { ResolvedConfig, ResolvedDataset } from '../../lib/config/resolved';
+import type { BatchJobDefinition, SolutionDefinition } from '../../lib/config/schema';
+import type { DatasetKey } from '../shared/names';
+
+export type { DatasetKey, ResolvedConfig, ResolvedDataset };
+export type TrainingMode = 'FULL' | 'UPDATE';
+
+/**
+ * What a step that starts or ensures resources hands to the following Wait → poll → Choice loop:
+ * the resources to wait for and when the stage started (epoch seconds).
+ */
+export interface Pollable {
+  readonly targets: PollTarget[];
+  readonly startedAt: number;
+}
+
+/** Input of a pipeline execution (all optional: `{}` runs the deployed config). */
+export interface RunInput {
+  /** An inline config; each dataset must carry its Avro schema as `schema` (string or object). */
+  readonly config?: object;
+  /** A config object in S3; `schemaFile` paths resolve relative to its folder in the same bucket. */
+  readonly configLocation?: { readonly bucket: string; readonly key: string };
+  /** Import and train even when nothing changed. */
+  readonly force?: boolean;
+  /** Train this way (set by schedules); also forces training of the selected solutions. */
+  readonly trainingMode?: TrainingMode;
+  /** Solution names to force/schedule; default all. */
+  readonly solutions?: readonly string[];
+}
+
+export interface ValidateEvent {
+  readonly input: RunInput;
+  readonly deployedConfig: ResolvedConfig;
+}
+
+export interface RunOptions {
+  readonly force: boolean;
+  readonly trainingMode?: TrainingMode;
+  /** Names of the selected solutions (all by default). */
+  readonly solutions: string[];
+}
+
+/** Result of `validate`, the state every later step reads. */
+export interface RunState {
+  readonly config: ResolvedConfig;
+  readonly options: RunOptions;
+  /** UTC `yyyymmddhhmmss` of the run start; also the suffix of job names. */
+  readonly runId: string;
+  /** Run start, epoch seconds. */
+  readonly startedAt: number;
+}
+
+export type ArnsByDataset = Partial<Record<DatasetKey, string>>;
+
+export interface DatasetGroupResult extends Pollable {
+  readonly datasetGroupArn: string;
+  readonly schemaArns: ArnsByDataset;
+  /** ARNs created by this call. */
+  readonly created: string[];
+}
+
+export interface DatasetsEvent {
+  readonly config: ResolvedConfig;
+  readonly datasetGroupArn: string;
+  readonly schemaArns: ArnsByDataset;
+}
+
+export interface DatasetsResult extends Pollable {
+  readonly datasetArns: ArnsByDataset;
+  /** ARNs created (or whose schema was replaced) by this call. */
+  readonly created: string[];
+}
+
+export interface ImportsEvent {
+  readonly config: ResolvedConfig;
+  readonly options: RunOptions;
+  readonly datasetArns: ArnsByDataset;
+  readonly runId: string;
+}
+
+export interface ImportEntry {
+  readonly datasetType: DatasetKey;
+  readonly datasetArn: string;
+  /** The import job started (or already running) for this dataset. */
+  readonly jobArn?: string;
+  /** Why no job runs for this dataset. */
+  readonly skipped?: string;
+}
+
+export interface ImportsResult extends Pollable {
+  readonly imports: ImportEntry[];
+  /** ARNs of the jobs to wait for (the state machine polls these as `datasetImportJob`). */
+  readonly jobArns: string[];
+}
+
+export interface FiltersEvent {
+  readonly config: ResolvedConfig;
+  readonly datasetGroupArn: string;
+}
+
+export interface FiltersResult extends Pollable {
+  /** Config filter name → ARN of the filter for its current expression. */
+  readonly filters: Record<string, string>;
+  readonly created: string[];
+  readonly deleted: string[];
+  /** Superseded filters kept until their replacement is ACTIVE; call again after polling. */
+  readonly pendingDeletion: string[];
+}
+
+export interface SolutionEvent {
+  readonly config: ResolvedConfig;
+  readonly options: RunOptions;
+  readonly datasetGroupArn: string;
+  readonly solution: SolutionDefinition;
+}
+
+export interface SolutionResult extends Pollable {
+  readonly solutionArn: string;
+  readonly created: boolean;
+}
+
+export interface SolutionVersionEvent {
+  readonly config: ResolvedConfig;
+  readonly options: RunOptions;
+  readonly solutionArn: string;
+  readonly solution: SolutionDefinition;
+}
+
+export interface SolutionVersionResult extends Pollable {
+  readonly solutionVersionArn: string;
+  /** True when a version is being trained (new, or an in-progress one reused): poll it. */
+  readonly trained: boolean;
+  readonly reason: string;
+  readonly trainingMode?: TrainingMode;
+}
+
+export interface EvaluateEvent {
+  readonly config: ResolvedConfig;
+  readonly solution: SolutionDefinition;
+  readonly solutionVersionArn: string;
+  /** Name of the campaign whose live version is the baseline. @default `<project>-<solution>` */
+  readonly campaignName?: string;
+}
+
+export interface EvaluateResult {
+  readonly passed: boolean;
+  readonly reason: string;
+  readonly metric: string;
+  readonly value?: number;
+  readonly baseline?: { readonly solutionVersionArn: string; readonly value?: number };
+  readonly metrics: Record<string, number>;
+}
+
+export interface CampaignEvent {
+  readonly config: ResolvedConfig;
+  readonly solution: SolutionDefinition;
+  readonly solutionVersionArn: string;
+}
+
+export interface CampaignResult extends Pollable {
+  readonly campaignArn: string;
+  readonly action: 'created' | 'updated' | 'unchanged';
+  /** The version served before this call (for rollback); absent for a new campaign. */
+  readonly previousSolutionVersionArn?: string;
+}
+
+export type PollKind =
+  | 'datasetGroup'
+  | 'dataset'
+  | 'datasetImportJob'
+  | 'filter'
+  | 'solution'
+  | 'solutionVersion'
+  | 'campaign'
+  | 'eventTracker'
+  | 'batchInferenceJob'
+  | 'batchSegmentJob'
+  | 'deleted';
+
+export interface PollTarget {
+  readonly kind: PollKind;
+  readonly arn: string;
+}
+
+export interface PollEvent {
+  readonly stage: string;
+  readonly targets: readonly PollTarget[];
+  /** Stage start, epoch seconds. */
+  readonly startedAt: number;
+  /** Stage timeout in seconds; or give `timeoutMinutes` (the config's `timeouts` unit). */
+  readonly timeoutSeconds?: number;
+  readonly timeoutMinutes?: number;
+}
+
+export interface PollResult {
+  readonly done: boolean;
+  readonly waitSeconds: number;
+  readonly elapsedSeconds: number;
+  readonly statuses: Array<{ readonly arn: string; readonly status: string }>;
+}
+
+export interface EventTrackerEvent {
+  readonly config: ResolvedConfig;
+  readonly datasetGroupArn: string;
+}
+
+export interface EventTrackerResult extends Pollable {
+  readonly eventTrackerArn: string;
+  readonly trackingId: string;
+}
+
+export interface BatchJobEvent {
+  readonly config: ResolvedConfig;
+  readonly job: BatchJobDefinition;
+  readonly solutionVersionArn: string;
+  readonly runId: string;
+}
+
+export interface BatchJobResult extends Pollable {
+  readonly jobArn: string;
+  readonly kind: 'batchInferenceJob' | 'batchSegmentJob';
+}
+
+/** One solution's outcome as the state machine's Map collects it (or the error it caught). */
+export interface SolutionRunResult {
+  readonly name: string;
+  /** DEPLOYED, TRAINED (no campaign), GATED_OUT, SKIPPED (not selected) or FAILED. */
+  readonly status?: 'DEPLOYED' | 'TRAINED' | 'GATED_OUT' | 'SKIPPED' | 'FAILED';
+  readonly solutionVersionArn?: string;
+  readonly trained?: boolean;
+  /** The quality gate's verdict (`evaluate` result). */
+  readonly gate?: EvaluateResult;
+  readonly campaign?: CampaignResult;
+  /** Error name caught by the Map iteration's Catch. */
+  readonly error?: string;
+  /** Error cause caught by the Map iteration's Catch (verbatim). */
+  readonly cause?: string;
+}
+
+/** One batch job's outcome as the state machine's Map collects it. */
+export interface BatchJobRunResult {
+  readonly name: string;
+  readonly status: 'COMPLETED' | 'FAILED';
+  readonly jobArn?: string;
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+export interface SummaryEvent extends RunState {
+  readonly results: {
+    readonly solutions: readonly SolutionRunResult[];
+    readonly imports?: ImportsResult;
+    /** The `filters` step result. */
+    readonly filters?: FiltersResult;
+    /** Empty when the event tracker is disabled. */
+    readonly eventTracker?: Partial<EventTrackerResult>;
+    readonly batchJobs?: readonly BatchJobRunResult[];
+  };
+}
+
+export interface SummaryResult {
+  readonly status: 'SUCCEEDED' | 'PARTIAL';
+  readonly summary: string;
+}
+
+export interface NotifyFailureEvent {
+  readonly runId?: string;
+  readonly Error: string;
+  readonly Cause: string;
+}
+
+export interface NotifyFailureResult {
+  readonly runId?: string;
+  readonly error: string;
+  readonly cause: string;
+}
+
+export interface TeardownEvent {
+  readonly projectName: string;
+  /** Only list what would be deleted. */
+  readonly dryRun?: boolean;
+  /** The teardown execution's input, e.g. `{ "dryRun": true }` (the state machine passes it as is). */
+  readonly request?: { readonly dryRun?: boolean };
+}
+
+export type TeardownPhase =
+  | 'campaigns'
+  | 'eventTrackers'
+  | 'filters'
+  | 'solutions'
+  | 'datasets'
+  | 'datasetGroup'
+  | 'schemas'
+  | 'parameters';
+
+export interface TeardownResult {
+  readonly done: boolean;
+  readonly waitSeconds: number;
+  readonly phase?: TeardownPhase;
+  readonly deleting: string[];
+  readonly remaining: Partial<Record<TeardownPhase, string[]>>;
+  readonly wouldDelete?: string[];
+}
+
+export type { BatchJobDefinition, SolutionDefinition };

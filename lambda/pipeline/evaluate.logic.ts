@@ -1,0 +1,83 @@
+/**
+ * The quality gate (pure): whether a new solution version may replace the one a campaign serves.
+ *
+ * - the campaign already serves this very version → passed ("already serving");
+ * - the recipe reports no value for the gate's metric → passed, saying the gate was skipped;
+ * - the value is below the absolute floor `minimum` → failed;
+ * - the value dropped more than `maxRegression` (relative) below the live version's → failed;
+ * - otherwise → passed.
+ */
+export interface GateSettings {
+  readonly metric: string;
+  readonly minimum: number;
+  /** Largest relative drop allowed against the live version, e.g. 0.05 for 5%. */
+  readonly maxRegression: number;
+}
+
+export interface GateInput {
+  readonly gate: GateSettings;
+  readonly solutionVersionArn: string;
+  readonly metrics: Readonly<Record<string, number>>;
+  /** The version the campaign serves and its metrics; absent when there is no campaign yet. */
+  readonly live?: { readonly solutionVersionArn: string; readonly metrics?: Readonly<Record<string, number>> };
+}
+
+export interface GateOutcome {
+  readonly passed: boolean;
+  readonly reason: string;
+  readonly value?: number;
+  readonly baseline?: { readonly solutionVersionArn: string; readonly value?: number };
+}
+
+/** Tolerance for floating-point noise in comparisons. */
+const EPSILON = 1e-12;
+
+const fmt = (n: number): string => String(Number(n.toFixed(6)));
+
+export function evaluateGate(input: GateInput): GateOutcome {
+  const { gate, live } = input;
+  if (live?.solutionVersionArn === input.solutionVersionArn) {
+    return { passed: true, reason: `the campaign already serves ${input.solutionVersionArn}` };
+  }
+  const value = input.metrics[gate.metric];
+  const baselineValue = live?.metrics?.[gate.metric];
+  const baseline = live ? { solutionVersionArn: live.solutionVersionArn, ...(baselineValue !== undefined ? { value: baselineValue } : {}) } : undefined;
+  if (value === undefined || !Number.isFinite(value)) {
+    return {
+      passed: true,
+      reason: `the recipe reports no ${gate.metric}; the quality gate does not apply`,
+      ...(baseline ? { baseline } : {}),
+    };
+  }
+  if (value + EPSILON < gate.minimum) {
+    return {
+      passed: false,
+      reason: `${gate.metric} ${fmt(value)} is below the minimum ${fmt(gate.minimum)}`,
+      value,
+      ...(baseline ? { baseline } : {}),
+    };
+  }
+  if (baseline && baselineValue !== undefined && baselineValue > 0) {
+    const drop = (baselineValue - value) / baselineValue;
+    if (drop > gate.maxRegression + EPSILON) {
+      return {
+        passed: false,
+        reason: `${gate.metric} ${fmt(value)} is ${fmt(drop * 100)}% below the live version's ${fmt(baselineValue)} (at most ${fmt(gate.maxRegression * 100)}% allowed)`,
+        value,
+        baseline,
+      };
+    }
+    return {
+      passed: true,
+      reason: `${gate.metric} ${fmt(value)} meets the minimum ${fmt(gate.minimum)} and is within ${fmt(gate.maxRegression * 100)}% of the live version's ${fmt(baselineValue)}`,
+      value,
+      baseline,
+    };
+  }
+  return {
+    passed: true,
+    reason: `${gate.metric} ${fmt(value)} meets the minimum ${fmt(gate.minimum)}${baseline ? ' (the live version has no value to compare)' : ' (no live version to compare)'}`,
+    value,
+    ...(baseline ? { baseline } : {}),
+  };
+}

@@ -1,0 +1,5 @@
+/** The function's CloudWatch client (offline metrics of trained versions). */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { lazy } from './lazy';
+
+export const cloudWatchClient = lazy(() => new CloudWatchClient({}));

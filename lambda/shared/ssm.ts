@@ -1,0 +1,5 @@
+/** The function's SSM client (parameters the serving API reads). */
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { lazy } from './lazy';
+
+export const ssmClient = lazy(() => new SSMClient({}));

@@ -1,0 +1,133 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  checkConfig,
+  dataFiles,
+  FileAnalysis,
+  runOptions,
+  schemaKeyFor,
+  splitInlineSchemas,
+} from '../../lambda/pipeline/validate.logic';
+import { parseSchema } from '../../lib/config/schema-rules';
+
+const ROOT = join(__dirname, '..', '..');
+const schema = (name: string): string => readFileSync(join(ROOT, 'schemas', `${name}.json`), 'utf8');
+
+function minimalConfig(): Record<string, unknown> {
+  return {
+    projectName: 'shop',
+    datasets: {
+      interactions: { schemaFile: 'schemas/interactions.json', dataLocation: 'datasets/interactions/' },
+    },
+    solutions: [{ name: 'popular', recipe: 'aws-popularity-count', campaign: { minProvisionedTPS: 1 } }],
+  };
+}
+
+describe('config resolution', () => {
+  test('takes inline schemas, as text or object, out of the datasets', () => {
+    // Prepare
+    const document = minimalConfig();
+    (document.datasets as Record<string, Record<string, unknown>>).interactions!.schema = JSON.parse(schema('interactions'));
+    // Act
+    const split = splitInlineSchemas(document);
+    // Assess
+    expect(JSON.parse(split.schemas.interactions ?? '')).toEqual(JSON.parse(schema('interactions')));
+    expect((split.document as { datasets: { interactions: object } }).datasets.interactions).not.toHaveProperty('schema');
+  });
+
+  test('resolves schema files relative to the folder of a config stored in S3', () => {
+    expect(schemaKeyFor('configs/prod/personalize.config.json', 'schemas/items.json')).toBe('configs/prod/schemas/items.json');
+    expect(schemaKeyFor('personalize.config.json', 'schemas/items.json')).toBe('schemas/items.json');
+  });
+
+  test('attaches each dataset schema to a valid config', () => {
+    // Act
+    const check = checkConfig(minimalConfig(), 'input.config', () => ({ schema: schema('interactions') }));
+    // Assess
+    expect(check.ok).toBe(true);
+    if (!check.ok) return;
+    expect(check.config.datasets.interactions.schema).toBe(schema('interactions'));
+    expect(check.config.qualityGate.metric).toBe('normalized_discounted_cumulative_gain_at_10');
+    expect(check.fields.interactions?.map((f) => f.name)).toContain('TIMESTAMP');
+  });
+
+  test('reports config problems with their source and path', () => {
+    const document = { ...minimalConfig(), solutions: [{ name: 'x', recipe: 'aws-nope' }] };
+    const check = checkConfig(document, 's3://b/c.json', () => ({ schema: schema('interactions') }));
+    expect(check.ok).toBe(false);
+    if (check.ok) return;
+    expect(check.problems.join('\n')).toMatch(/^config s3:\/\/b\/c\.json: solutions\[0\]\.recipe: unknown recipe "aws-nope"/m);
+  });
+
+  test('reports an invalid schema naming the schema file and dataset', () => {
+    const bad = JSON.stringify({ type: 'record', name: 'Interactions', fields: [{ name: 'USER_ID', type: 'string' }], version: '1.0' });
+    const check = checkConfig(minimalConfig(), 'input.config', () => ({ schema: bad }));
+    expect(check.ok).toBe(false);
+    if (check.ok) return;
+    expect(check.problems[0]).toMatch(/^schema schemas\/interactions\.json \(datasets\.interactions\): .*ITEM_ID/);
+  });
+
+  test('reports a missing schema with the sentence the caller gives', () => {
+    const check = checkConfig(minimalConfig(), 'input.config', () => ({ problem: 'datasets.interactions.schema: missing' }));
+    expect(check).toEqual({ ok: false, problems: ['datasets.interactions.schema: missing'] });
+  });
+});
+
+describe('run options', () => {
+  const check = checkConfig(minimalConfig(), 'input.config', () => ({ schema: schema('interactions') }));
+  if (!check.ok) throw new Error('fixture config must be valid');
+  const config = check.config;
+
+  test('selects every solution by default and does not force', () => {
+    expect(runOptions({}, config)).toEqual({ options: { force: false, solutions: ['popular'] }, problems: [] });
+  });
+
+  test('rejects unknown solution names, listing the known ones', () => {
+    const { problems } = runOptions({ solutions: ['nope'] }, config);
+    expect(problems).toEqual(['input.solutions: unknown solution "nope"; the config defines popular.']);
+  });
+
+  test('rejects UPDATE training for a selected solution whose recipe cannot update', () => {
+    const { problems } = runOptions({ trainingMode: 'UPDATE' }, config);
+    expect(problems[0]).toContain('aws-popularity-count, which cannot be trained with UPDATE');
+  });
+});
+
+describe('data files and file analysis', () => {
+  test('takes a single key, or the CSV files under a folder', () => {
+    const keys = ['d/a.csv', 'd/b.CSV', 'd/readme.txt', 'd2/c.csv', 'file.csv'];
+    expect(dataFiles('d/', keys)).toEqual(['d/a.csv', 'd/b.CSV']);
+    expect(dataFiles('d', keys)).toEqual(['d/a.csv', 'd/b.CSV']);
+    expect(dataFiles('file.csv', keys)).toEqual(['file.csv']);
+    expect(dataFiles('missing/', keys)).toEqual([]);
+  });
+
+  test('names file, line and column of a millisecond timestamp', () => {
+    // Prepare
+    const fields = parseSchema(schema('interactions')).fields;
+    const analysis = new FileAnalysis('s3://b/i.csv', fields);
+    // Act
+    analysis.header(['USER_ID', 'ITEM_ID', 'TIMESTAMP', 'EVENT_TYPE', 'EVENT_VALUE', 'IMPRESSION', 'RECOMMENDATION_ID']);
+    analysis.row(['u1', 'i1', '1700000000', 'view', '', '', ''], 2);
+    analysis.row(['u1', 'i2', '1700000000000', 'view', '', '', ''], 3);
+    const problems = analysis.finish();
+    // Assess
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^s3:\/\/b\/i\.csv line 3 column TIMESTAMP: .*milliseconds/);
+  });
+
+  test('lists at most 10 row problems per file and counts the rest', () => {
+    const fields = parseSchema(schema('interactions')).fields;
+    const analysis = new FileAnalysis('s3://b/i.csv', fields);
+    analysis.header(['USER_ID', 'ITEM_ID', 'TIMESTAMP', 'EVENT_TYPE', 'EVENT_VALUE', 'IMPRESSION', 'RECOMMENDATION_ID']);
+    for (let line = 2; line < 27; line += 1) analysis.row(['u', 'i', 'soon', 'view', '', '', ''], line);
+    const problems = analysis.finish();
+    expect(problems).toHaveLength(11);
+    expect(problems[10]).toBe('s3://b/i.csv: 15 more rows with problems in the first 5000 rows.');
+  });
+
+  test('reports an empty file', () => {
+    const analysis = new FileAnalysis('s3://b/empty.csv', []);
+    expect(analysis.finish()).toEqual(['s3://b/empty.csv: the file is empty; it needs a header row.']);
+  });
+});
