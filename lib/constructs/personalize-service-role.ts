@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { acknowledgeWildcardResources } from './nag';
 
 /** The service principal Amazon Personalize uses to read data and write batch output. */
 export const PERSONALIZE_SERVICE_PRINCIPAL = 'personalize.amazonaws.com';
@@ -29,7 +30,9 @@ export class PersonalizeServiceRole extends Construct {
   constructor(scope: Construct, id: string, props: PersonalizeServiceRoleProps) {
     super(scope, id);
     if (props.readPrefixes.length === 0) {
-      throw new Error('PersonalizeServiceRole: readPrefixes must name at least one prefix Personalize imports from.');
+      throw new Error(
+        'PersonalizeServiceRole: readPrefixes must name at least one prefix Personalize imports from.',
+      );
     }
     const account = Stack.of(this).account;
 
@@ -40,36 +43,46 @@ export class PersonalizeServiceRole extends Construct {
       }),
     });
 
-    const policy = new iam.Policy(this, 'Policy', {
-      statements: [
-        new iam.PolicyStatement({
-          sid: 'ListDatasetPrefixes',
-          actions: ['s3:ListBucket'],
-          resources: [props.bucket.bucketArn],
-          conditions: { StringLike: { 's3:prefix': props.readPrefixes.map(asPrefixPattern) } },
-        }),
-        new iam.PolicyStatement({
-          sid: 'ReadDatasets',
-          actions: ['s3:GetObject'],
-          resources: props.readPrefixes.map((p) => props.bucket.arnForObjects(asPrefixPattern(p))),
-        }),
-        ...(props.writePrefixes && props.writePrefixes.length > 0
-          ? [
-              new iam.PolicyStatement({
-                sid: 'WriteBatchOutput',
-                actions: ['s3:PutObject'],
-                resources: props.writePrefixes.map((p) => props.bucket.arnForObjects(asPrefixPattern(p))),
-              }),
-            ]
-          : []),
-        new iam.PolicyStatement({
-          sid: 'UseProjectKey',
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey', 'kms:CreateGrant', 'kms:ListGrants'],
-          resources: [props.key.keyArn],
-        }),
-      ],
-    });
+    const statements = [
+      new iam.PolicyStatement({
+        sid: 'ListDatasetPrefixes',
+        actions: ['s3:ListBucket'],
+        resources: [props.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': props.readPrefixes.map(asPrefixPattern) } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'ReadDatasets',
+        actions: ['s3:GetObject'],
+        resources: props.readPrefixes.map((p) => props.bucket.arnForObjects(asPrefixPattern(p))),
+      }),
+      ...(props.writePrefixes && props.writePrefixes.length > 0
+        ? [
+            new iam.PolicyStatement({
+              sid: 'WriteBatchOutput',
+              actions: ['s3:PutObject'],
+              resources: props.writePrefixes.map((p) => props.bucket.arnForObjects(asPrefixPattern(p))),
+            }),
+          ]
+        : []),
+      new iam.PolicyStatement({
+        sid: 'UseProjectKey',
+        actions: [
+          'kms:Decrypt',
+          'kms:GenerateDataKey',
+          'kms:DescribeKey',
+          'kms:CreateGrant',
+          'kms:ListGrants',
+        ],
+        resources: [props.key.keyArn],
+      }),
+    ];
+    const policy = new iam.Policy(this, 'Policy', { statements });
     policy.attachToRole(this.role);
+    acknowledgeWildcardResources(policy, statements, (resource) =>
+      resource.endsWith('/*')
+        ? `Personalize imports every object under this prefix (${resource.split('/').slice(1).join('/')}); the prefix is the narrowest scope the import and batch APIs accept.`
+        : 'A single object named in the config.',
+    );
   }
 }
 

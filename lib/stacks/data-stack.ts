@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { dataBucketName } from '../constructs/names';
 import {
   asPrefixPattern,
   PERSONALIZE_SERVICE_PRINCIPAL,
@@ -36,9 +37,11 @@ export class DataStack extends Stack {
   public readonly bucket: s3.Bucket;
   public readonly accessLogBucket: s3.Bucket;
   public readonly personalizeRole: iam.Role;
+  private readonly projectName: string;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
+    this.projectName = props.projectName;
     const removalPolicy = props.dataRemovalPolicy ?? RemovalPolicy.RETAIN;
     const writePrefixes = props.writePrefixes ?? [];
 
@@ -47,6 +50,7 @@ export class DataStack extends Stack {
     this.bucket = this.createDataBucket(removalPolicy, props.noncurrentVersionRetentionDays ?? 30);
     this.allowPersonalizeOnBucket(props.readPrefixes, writePrefixes);
     this.allowPersonalizeOnKey();
+    this.allowLogsOnKey();
 
     this.personalizeRole = new PersonalizeServiceRole(this, 'PersonalizeServiceRole', {
       bucket: this.bucket,
@@ -88,6 +92,7 @@ export class DataStack extends Stack {
 
   private createDataBucket(removalPolicy: RemovalPolicy, noncurrentDays: number): s3.Bucket {
     const bucket = new s3.Bucket(this, 'DataBucket', {
+      bucketName: dataBucketName(this.projectName),
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: this.key,
       bucketKeyEnabled: true,
@@ -160,6 +165,23 @@ export class DataStack extends Stack {
         actions: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey', 'kms:CreateGrant', 'kms:ListGrants'],
         resources: ['*'],
         conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+  }
+
+  /** CloudWatch Logs may encrypt this account's log groups (pipeline, API and functions) with the key. */
+  private allowLogsOnKey(): void {
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchLogsForThisAccount',
+        principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*`,
+          },
+        },
       }),
     );
   }

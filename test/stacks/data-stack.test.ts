@@ -250,3 +250,23 @@ describe('DataStack', () => {
     expect(() => synth({ readPrefixes: [] })).toThrow(/readPrefixes must name at least one prefix/);
   });
 });
+
+describe('DataStack key policy for CloudWatch Logs', () => {
+  test('lets CloudWatch Logs use the key only for log groups of this account and region', () => {
+    synth().hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'AllowCloudWatchLogsForThisAccount',
+            Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
+            Condition: {
+              ArnLike: {
+                'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:eu-west-1:111122223333:log-group:*',
+              },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+});

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { type App, type Environment, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { batchJobPrefixes, type PipelineConfig } from './config';
+import { resolveConfig } from './config/resolved';
+import { dataBucketName } from './constructs/names';
+import { DataStack } from './stacks/data-stack';
+import { PipelineStack } from './stacks/pipeline-stack';
+
+export interface PersonalizePipelineStacks {
+  readonly data: DataStack;
+  readonly pipeline: PipelineStack;
+}
+
+export interface BuildAppOptions {
+  /** Account and region to deploy to. @default - environment-agnostic stacks */
+  readonly env?: Environment;
+  /** Folder the config's schema file paths are relative to. @default process.cwd() */
+  readonly configDir?: string;
+}
+
+/** The bucket prefixes Personalize reads from and writes to, derived from the config. */
+export function personalizeDataPrefixes(config: PipelineConfig): { read: string[]; write: string[] } {
+  const datasets = Object.values(config.datasets).filter((d) => d !== undefined);
+  const read = [...datasets.map((d) => d.dataLocation), ...config.batchJobs.map((j) => batchJobPrefixes(j.name).input)];
+  const write = config.batchJobs.map((j) => batchJobPrefixes(j.name).output);
+  return { read: [...new Set(read)], write: [...new Set(write)] };
+}
+
+/** Adds the project's stacks to `app`, tags every resource, and returns the stacks. */
+export function buildApp(app: App, config: PipelineConfig, options: BuildAppOptions = {}): PersonalizePipelineStacks {
+  const configDir = options.configDir ?? process.cwd();
+  const resolved = resolveConfig(config, (file) => readFileSync(path.resolve(configDir, file), 'utf8'));
+  const prefixes = personalizeDataPrefixes(config);
+
+  const data = new DataStack(app, `${config.projectName}-data`, {
+    env: options.env,
+    description: `${config.projectName}: KMS key, data bucket and the role Amazon Personalize uses`,
+    projectName: config.projectName,
+    readPrefixes: prefixes.read,
+    writePrefixes: prefixes.write,
+  });
+  const pipeline = new PipelineStack(app, `${config.projectName}-pipeline`, {
+    env: options.env,
+    description: `${config.projectName}: Step Functions pipeline from data to deployed Personalize campaigns`,
+    config: resolved,
+    bucketName: dataBucketName(config.projectName),
+    key: data.key,
+    personalizeRole: data.personalizeRole,
+  });
+
+  Tags.of(app).add('project', config.projectName);
+  for (const [key, value] of Object.entries(config.tags)) Tags.of(app).add(key, value);
+  return { data, pipeline };
+}
+
+/** Runs the AWS Solutions rule pack on every stack; any unacknowledged finding fails synthesis. */
+export function attachNag(app: App): void {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+}

@@ -1,0 +1,76 @@
+/**
+ * The deployed pipeline, locally: synthesizes the CDK app, takes the pipeline and teardown state machines out
+ * of the template, and runs them against moto and the emulator with the real handler code.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { buildApp } from '../../lib/app';
+import type { PipelineConfig } from '../../lib/config';
+import { type CfnTemplate, stateMachinesOf } from './definitions';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './env';
+import type { LocalProject } from './project';
+import { LocalStateMachineRunner, type RunOptions, type RunOutcome } from './runner';
+
+const PROJECT_ROOT = path.join(__dirname, '..', '..');
+
+/** Synthesizes the app for a config (bundling skipped: the handlers run from source) and returns the pipeline template. */
+export function synthesizePipelineTemplate(config: PipelineConfig, configDir = PROJECT_ROOT): CfnTemplate {
+  const cdkJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
+  const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
+  const { pipeline } = buildApp(app, config, { env: { account: LOCAL_ACCOUNT, region: LOCAL_REGION }, configDir });
+  return app.synth().getStackArtifact(Stack.of(pipeline).artifactId).template as CfnTemplate;
+}
+
+/** The environment every pipeline function gets, with deployed resources replaced by their local stand-ins. */
+export function functionEnvironment(template: CfnTemplate, project: LocalProject): Record<string, string> {
+  const local: Record<string, string> = {
+    BUCKET_NAME: project.bucketName,
+    KMS_KEY_ARN: project.keyArn,
+    TOPIC_ARN: project.topicArn,
+    PERSONALIZE_ROLE_ARN: project.personalizeRoleArn,
+    ACCOUNT_ID: LOCAL_ACCOUNT,
+  };
+  const env: Record<string, string> = {};
+  for (const resource of Object.values(template.Resources)) {
+    if (resource.Type !== 'AWS::Lambda::Function') continue;
+    const variables = (resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+    for (const [name, value] of Object.entries(variables)) {
+      if (name in local) env[name] = local[name] as string;
+      else if (typeof value === 'string') env[name] = value;
+      else throw new Error(`Function variable ${name} refers to a deployed resource with no local stand-in`);
+    }
+  }
+  delete env.NODE_OPTIONS;
+  return env;
+}
+
+/** The pipeline and teardown workflows of a config, runnable locally. */
+export class LocalPipeline {
+  readonly template: CfnTemplate;
+  private readonly pipeline: LocalStateMachineRunner;
+  private readonly teardownRunner: LocalStateMachineRunner;
+
+  constructor(config: PipelineConfig, project: LocalProject, configDir = PROJECT_ROOT) {
+    this.template = synthesizePipelineTemplate(config, configDir);
+    const machines = stateMachinesOf(this.template);
+    const find = (prefix: string) => {
+      const machine = machines.find((m) => m.logicalId.startsWith(prefix));
+      if (!machine) throw new Error(`The synthesized template has no ${prefix} state machine`);
+      return new LocalStateMachineRunner(machine.definition, this.template);
+    };
+    this.pipeline = find('Pipeline');
+    this.teardownRunner = find('Teardown');
+    Object.assign(process.env, functionEnvironment(this.template, project));
+  }
+
+  /** Runs the pipeline; `{}` uses the deployed (synthesized) config. */
+  run(input: Record<string, unknown> = {}, options?: RunOptions): Promise<RunOutcome> {
+    return this.pipeline.run(input, options);
+  }
+
+  /** Runs the teardown workflow; `{ dryRun: true }` lists what would be deleted. */
+  teardown(input: { dryRun?: boolean } = {}, options?: RunOptions): Promise<RunOutcome> {
+    return this.teardownRunner.run(input, options);
+  }
+}

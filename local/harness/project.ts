@@ -1,0 +1,91 @@
+/**
+ * Provisions, in moto, what the DataStack and PipelineStack would create in AWS for a local run: the KMS key,
+ * the encrypted data bucket with the sample data at each dataset's location, and the notification topic.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import {
+  CreateBucketCommand,
+  HeadBucketCommand,
+  PutBucketEncryptionCommand,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { PipelineConfig } from '../../lib/config';
+import { createS3Client } from '../../lambda/shared/clients';
+import { LOCAL_ACCOUNT } from './env';
+
+/** The local stand-ins for the deployed resources, as the functions' environment names them. */
+export interface LocalProject {
+  readonly bucketName: string;
+  readonly keyArn: string;
+  readonly topicArn: string;
+  readonly personalizeRoleArn: string;
+}
+
+/** Where each dataset's sample file comes from: `sample-data/<dataset>.csv`. */
+export function sampleDataFiles(config: PipelineConfig, sampleDir = 'sample-data'): Array<{ file: string; key: string }> {
+  return Object.entries(config.datasets)
+    .filter(([, d]) => d !== undefined)
+    .map(([name, dataset]) => {
+      const location = dataset?.dataLocation ?? '';
+      const file = path.join(sampleDir, `${name}.csv`);
+      return { file, key: location.endsWith('/') ? `${location}${name}.csv` : location };
+    });
+}
+
+/** Creates (or finds) the key, bucket and topic of a project in moto, and uploads the sample data. */
+export async function provisionLocalProject(config: PipelineConfig, sampleDir = 'sample-data'): Promise<LocalProject> {
+  const kms = new KMSClient({});
+  const s3 = createS3Client();
+  const sns = new SNSClient({});
+  const alias = `alias/${config.projectName}-data`;
+  const bucketName = `${config.projectName}-data-${LOCAL_ACCOUNT}`;
+
+  const keyArn = await kms
+    .send(new DescribeKeyCommand({ KeyId: alias }))
+    .then((r) => r.KeyMetadata?.Arn ?? '')
+    .catch(async () => {
+      const created = await kms.send(new CreateKeyCommand({ Description: `${config.projectName} data key` }));
+      await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: created.KeyMetadata?.KeyId }));
+      return created.KeyMetadata?.Arn ?? '';
+    });
+
+  const exists = await s3.send(new HeadBucketCommand({ Bucket: bucketName })).then(() => true, () => false);
+  if (!exists) {
+    await s3.send(new CreateBucketCommand({ Bucket: bucketName }));
+    await s3.send(
+      new PutBucketEncryptionCommand({
+        Bucket: bucketName,
+        ServerSideEncryptionConfiguration: {
+          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyArn }, BucketKeyEnabled: true }],
+        },
+      }),
+    );
+  }
+  for (const { file, key } of sampleDataFiles(config, sampleDir)) {
+    await s3.send(new PutObjectCommand({ Bucket: bucketName, Key: key, Body: readFileSync(file) }));
+  }
+  const topic = await sns.send(new CreateTopicCommand({ Name: `${config.projectName}-notifications` }));
+  return {
+    bucketName,
+    keyArn,
+    topicArn: topic.TopicArn ?? '',
+    personalizeRoleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${config.projectName}-personalize`,
+  };
+}
+
+/** Uploads every file of a folder under a key prefix (for example a config and its schemas). */
+export async function uploadFolder(bucket: string, dir: string, prefix: string): Promise<string[]> {
+  const s3 = createS3Client();
+  const keys: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const file = path.join(dir, name);
+    if (!statSync(file).isFile()) continue;
+    const key = `${prefix}${name}`;
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: readFileSync(file) }));
+    keys.push(key);
+  }
+  return keys;
+}
