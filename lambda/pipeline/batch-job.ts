@@ -3,19 +3,28 @@
  * `segment`) named `<project>-<job>-<runId>` on a solution version. It reads JSON Lines from
  * `s3://BUCKET_NAME/batch/<job>/input/` and writes to `s3://BUCKET_NAME/batch/<job>/output/<runId>/`,
  * encrypted with KMS_KEY_ARN, as the Personalize role, with the configured filter and numResults.
+ * Without `solutionVersionArn` in the event, the newest ACTIVE version of the job's solution is used.
  * A retried step whose job already exists returns that job.
  */
-import { CreateBatchInferenceJobCommand, CreateBatchSegmentJobCommand } from '@aws-sdk/client-personalize';
+import {
+  CreateBatchInferenceJobCommand,
+  CreateBatchSegmentJobCommand,
+  ListSolutionVersionsCommand,
+} from '@aws-sdk/client-personalize';
 import { batchJobPrefixes } from '../../lib/config/names';
 import { requireEnv } from '../shared/env';
-import { ValidationFailed } from '../shared/errors';
+import { ResourceBusy, ResourceConflict, ValidationFailed } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { pollable } from '../shared/polling';
-import { batchJobName, filterName } from '../shared/names';
+import { batchJobName, filterName, solutionName } from '../shared/names';
 import {
+  CREATING_STATUSES,
+  epochSeconds,
   isAlreadyExists,
+  listAll,
   personalizeArn,
   personalizeClient,
+  scopeFromEnv,
   scopeOfArn,
   tagged,
 } from '../shared/personalize';
@@ -26,28 +35,43 @@ const KMS_KEY_ARN = requireEnv('KMS_KEY_ARN');
 const PERSONALIZE_ROLE_ARN = requireEnv('PERSONALIZE_ROLE_ARN');
 
 export const handler = async (event: BatchJobEvent): Promise<BatchJobResult> => {
-  const { config, job, solutionVersionArn, runId } = event;
+  const { config, job, runId } = event;
+  const solutionVersionArn =
+    event.solutionVersionArn ?? (await latestActiveVersion(config.projectName, job.solution, job.name));
   const scope = scopeOfArn(solutionVersionArn);
   const jobName = batchJobName(config.projectName, job.name, runId);
   const prefixes = batchJobPrefixes(job.name);
   let filterArn: string | undefined;
   if (job.filter !== undefined) {
     const filter = config.filters.find((f) => f.name === job.filter);
-    if (filter === undefined) throw new ValidationFailed([`batchJobs.${job.name}.filter: no filter named "${job.filter}" in the config.`]);
-    filterArn = personalizeArn(scope, 'filter', filterName(config.projectName, filter.name, filter.expression));
+    if (filter === undefined)
+      throw new ValidationFailed([
+        `batchJobs.${job.name}.filter: no filter named "${job.filter}" in the config.`,
+      ]);
+    filterArn = personalizeArn(
+      scope,
+      'filter',
+      filterName(config.projectName, filter.name, filter.expression),
+    );
   }
   const common = {
     jobName,
     solutionVersionArn,
     roleArn: PERSONALIZE_ROLE_ARN,
     jobInput: { s3DataSource: { path: `s3://${BUCKET_NAME}/${prefixes.input}`, kmsKeyArn: KMS_KEY_ARN } },
-    jobOutput: { s3DataDestination: { path: `s3://${BUCKET_NAME}/${prefixes.output}${runId}/`, kmsKeyArn: KMS_KEY_ARN } },
+    jobOutput: {
+      s3DataDestination: { path: `s3://${BUCKET_NAME}/${prefixes.output}${runId}/`, kmsKeyArn: KMS_KEY_ARN },
+    },
     ...(filterArn !== undefined ? { filterArn } : {}),
     ...(job.numResults !== undefined ? { numResults: job.numResults } : {}),
     ...tagged(config.tags),
   };
   const kind = job.type === 'inference' ? 'batchInferenceJob' : 'batchSegmentJob';
-  const fallback = personalizeArn(scope, job.type === 'inference' ? 'batch-inference-job' : 'batch-segment-job', jobName);
+  const fallback = personalizeArn(
+    scope,
+    job.type === 'inference' ? 'batch-inference-job' : 'batch-segment-job',
+    jobName,
+  );
   try {
     const jobArn =
       job.type === 'inference'
@@ -60,3 +84,27 @@ export const handler = async (event: BatchJobEvent): Promise<BatchJobResult> => 
     throw error;
   }
 };
+
+/** The newest ACTIVE version of a config solution, for a batch job started without one. */
+async function latestActiveVersion(project: string, solution: string, job: string): Promise<string> {
+  const solutionArn = personalizeArn(scopeFromEnv(), 'solution', solutionName(project, solution));
+  const versions = await listAll(async (nextToken) => {
+    const page = await personalizeClient().send(new ListSolutionVersionsCommand({ solutionArn, nextToken }));
+    return { items: page.solutionVersions, nextToken: page.nextToken };
+  });
+  const newest = (status: (s: string) => boolean) =>
+    versions
+      .filter((v) => status(v.status ?? ''))
+      .sort((a, b) => epochSeconds(b.creationDateTime) - epochSeconds(a.creationDateTime))[0]
+      ?.solutionVersionArn;
+  const active = newest((s) => s === 'ACTIVE');
+  if (active !== undefined) return active;
+  if (newest((s) => CREATING_STATUSES.has(s)) !== undefined) {
+    throw new ResourceBusy(
+      `Solution ${solutionArn} is still training its first version; batch job "${job}" starts once it is ACTIVE.`,
+    );
+  }
+  throw new ResourceConflict(
+    `Batch job "${job}" needs an ACTIVE version of solution ${solutionArn}, and there is none; run the pipeline to train solution "${solution}" first.`,
+  );
+}

@@ -20,18 +20,23 @@ export interface CampaignSpec {
  */
 export function campaignSpec(settings: CampaignSettings, solutionVersionArn: string): CampaignSpec {
   const exploration: Record<string, string> = {};
-  if (settings.explorationWeight !== undefined) exploration.explorationWeight = String(settings.explorationWeight);
+  if (settings.explorationWeight !== undefined)
+    exploration.explorationWeight = String(settings.explorationWeight);
   if (settings.explorationItemAgeCutOff !== undefined) {
     exploration.explorationItemAgeCutOff = String(settings.explorationItemAgeCutOff);
   }
   const sync = settings.syncWithLatestSolutionVersion === true;
-  const version = sync ? `${solutionVersionArn.slice(0, solutionVersionArn.lastIndexOf('/'))}/$LATEST` : solutionVersionArn;
+  const version = sync
+    ? `${solutionVersionArn.slice(0, solutionVersionArn.lastIndexOf('/'))}/$LATEST`
+    : solutionVersionArn;
   return {
     solutionVersionArn: version,
     minProvisionedTPS: settings.minProvisionedTPS,
     campaignConfig: {
       ...(Object.keys(exploration).length > 0 ? { itemExplorationConfig: exploration } : {}),
-      ...(settings.syncWithLatestSolutionVersion !== undefined ? { syncWithLatestSolutionVersion: sync } : {}),
+      ...(settings.syncWithLatestSolutionVersion !== undefined
+        ? { syncWithLatestSolutionVersion: sync }
+        : {}),
     },
   };
 }
@@ -71,4 +76,3 @@ export function campaignChanges(wanted: CampaignSpec, current: CampaignState): s
   }
   return changes;
 }
-

@@ -32,19 +32,29 @@ requireEnv('BUCKET_NAME');
 export const handler = async (event: CampaignEvent): Promise<CampaignResult> => {
   const { config, solution } = event;
   if (solution.campaign === undefined) {
-    throw new ValidationFailed([`solutions.${solution.name}.campaign: the solution has no campaign settings; nothing to deploy.`]);
+    throw new ValidationFailed([
+      `solutions.${solution.name}.campaign: the solution has no campaign settings; nothing to deploy.`,
+    ]);
   }
   const client = personalizeClient();
   const name = campaignName(config.projectName, solution.name);
   const campaignArn = personalizeArn(scopeOfArn(event.solutionVersionArn), 'campaign', name);
   const spec = campaignSpec(solution.campaign, event.solutionVersionArn);
-  const existing = (await describeOrUndefined(() => client.send(new DescribeCampaignCommand({ campaignArn }))))
-    ?.campaign;
+  const existing = (
+    await describeOrUndefined(() => client.send(new DescribeCampaignCommand({ campaignArn })))
+  )?.campaign;
   if (existing === undefined) {
     try {
       const out = await client.send(new CreateCampaignCommand({ name, ...spec, ...tagged(config.tags) }));
-      logger.info('Campaign created', { campaignArn: out.campaignArn, solutionVersionArn: spec.solutionVersionArn });
-      return { campaignArn: out.campaignArn ?? campaignArn, action: 'created', ...poll(out.campaignArn ?? campaignArn) };
+      logger.info('Campaign created', {
+        campaignArn: out.campaignArn,
+        solutionVersionArn: spec.solutionVersionArn,
+      });
+      return {
+        campaignArn: out.campaignArn ?? campaignArn,
+        action: 'created',
+        ...poll(out.campaignArn ?? campaignArn),
+      };
     } catch (error) {
       if (!isAlreadyExists(error)) throw error;
       throw new ResourceBusy(`Campaign ${campaignArn} is being created by another run; retry.`);
@@ -66,7 +76,12 @@ export const handler = async (event: CampaignEvent): Promise<CampaignResult> => 
   }
   await client.send(new UpdateCampaignCommand({ campaignArn, ...spec }));
   logger.info('Campaign updated', { campaignArn, changes, from: previous, to: spec.solutionVersionArn });
-  return { campaignArn, action: 'updated', ...(previous ? { previousSolutionVersionArn: previous } : {}), ...poll(campaignArn) };
+  return {
+    campaignArn,
+    action: 'updated',
+    ...(previous ? { previousSolutionVersionArn: previous } : {}),
+    ...poll(campaignArn),
+  };
 };
 
 /** The campaign to poll (its status follows an update in progress). */

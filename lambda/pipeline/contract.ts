@@ -216,7 +216,8 @@ export interface EventTrackerResult extends Pollable {
 export interface BatchJobEvent {
   readonly config: ResolvedConfig;
   readonly job: BatchJobDefinition;
-  readonly solutionVersionArn: string;
+  /** The version to run; @default the newest ACTIVE version of the job's solution */
+  readonly solutionVersionArn?: string;
   readonly runId: string;
 }
 

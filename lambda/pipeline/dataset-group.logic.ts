@@ -37,7 +37,8 @@ export function sameSchema(a: string, b: string): boolean {
 }
 
 /** What to do about one schema generation. */
-export type SchemaDecision = { readonly action: 'reuse' } | { readonly action: 'create' } | { readonly action: 'next' };
+export type SchemaDecision =
+  { readonly action: 'reuse' } | { readonly action: 'create' } | { readonly action: 'next' };
 
 /** Decides for generation `n` given its existing content (`undefined` = no such schema). */
 export function decideSchema(wanted: string, existing: string | undefined): SchemaDecision {

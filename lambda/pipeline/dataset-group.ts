@@ -47,7 +47,12 @@ export const handler = async (event: RunState): Promise<DatasetGroupResult> => {
   const { arn: datasetGroupArn, isNew } = await ensureDatasetGroup(config);
   if (isNew) created.push(datasetGroupArn);
   logger.info('Schemas and dataset group ensured', { datasetGroupArn, created });
-  return { datasetGroupArn, schemaArns, created, ...pollable([{ kind: 'datasetGroup', arn: datasetGroupArn }]) };
+  return {
+    datasetGroupArn,
+    schemaArns,
+    created,
+    ...pollable([{ kind: 'datasetGroup', arn: datasetGroupArn }]),
+  };
 };
 
 async function ensureSchema(
@@ -59,13 +64,19 @@ async function ensureSchema(
   for (let version = 1; version <= MAX_SCHEMA_VERSIONS; version += 1) {
     const name = schemaName(config.projectName, key, version);
     const arn = personalizeArn(SCOPE, 'schema', name);
-    const existing = await describeOrUndefined(() => client.send(new DescribeSchemaCommand({ schemaArn: arn })));
+    const existing = await describeOrUndefined(() =>
+      client.send(new DescribeSchemaCommand({ schemaArn: arn })),
+    );
     const decision = decideSchema(schema, existing?.schema?.schema);
     if (decision.action === 'reuse') return { arn, isNew: false };
     if (decision.action === 'next') continue;
     try {
       const out = await client.send(
-        new CreateSchemaCommand({ name, schema, ...(config.datasetGroup.domain ? { domain: config.datasetGroup.domain } : {}) }),
+        new CreateSchemaCommand({
+          name,
+          schema,
+          ...(config.datasetGroup.domain ? { domain: config.datasetGroup.domain } : {}),
+        }),
       );
       return { arn: out.schemaArn ?? arn, isNew: true };
     } catch (error) {

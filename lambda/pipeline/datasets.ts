@@ -33,7 +33,9 @@ export const handler = async (event: DatasetsEvent): Promise<DatasetsResult> => 
     if (event.config.datasets[key] === undefined) continue;
     const schemaArn = event.schemaArns[key];
     if (schemaArn === undefined) {
-      throw new ValidationFailed([`schemaArns.${key} is missing from the event; the dataset-group step provides it.`]);
+      throw new ValidationFailed([
+        `schemaArns.${key} is missing from the event; the dataset-group step provides it.`,
+      ]);
     }
     const { arn, changed } = await ensureDataset(event, key, schemaArn);
     datasetArns[key] = arn;
@@ -51,8 +53,9 @@ async function ensureDataset(
 ): Promise<{ arn: string; changed: boolean }> {
   const client = personalizeClient();
   const arn = datasetArnOf(event.datasetGroupArn, key);
-  const existing = (await describeOrUndefined(() => client.send(new DescribeDatasetCommand({ datasetArn: arn }))))
-    ?.dataset;
+  const existing = (
+    await describeOrUndefined(() => client.send(new DescribeDatasetCommand({ datasetArn: arn })))
+  )?.dataset;
   if (existing === undefined) {
     try {
       const out = await client.send(
@@ -71,7 +74,8 @@ async function ensureDataset(
     }
   }
   const update = existing.latestDatasetUpdate;
-  const targetSchema = update && CREATING_STATUSES.has(update.status ?? '') ? update.schemaArn : existing.schemaArn;
+  const targetSchema =
+    update && CREATING_STATUSES.has(update.status ?? '') ? update.schemaArn : existing.schemaArn;
   if (targetSchema === schemaArn) return { arn, changed: false };
   if (existing.status !== 'ACTIVE' || (update && CREATING_STATUSES.has(update.status ?? ''))) {
     throw new ResourceBusy(

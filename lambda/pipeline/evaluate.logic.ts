@@ -19,7 +19,10 @@ export interface GateInput {
   readonly solutionVersionArn: string;
   readonly metrics: Readonly<Record<string, number>>;
   /** The version the campaign serves and its metrics; absent when there is no campaign yet. */
-  readonly live?: { readonly solutionVersionArn: string; readonly metrics?: Readonly<Record<string, number>> };
+  readonly live?: {
+    readonly solutionVersionArn: string;
+    readonly metrics?: Readonly<Record<string, number>>;
+  };
 }
 
 export interface GateOutcome {
@@ -41,7 +44,12 @@ export function evaluateGate(input: GateInput): GateOutcome {
   }
   const value = input.metrics[gate.metric];
   const baselineValue = live?.metrics?.[gate.metric];
-  const baseline = live ? { solutionVersionArn: live.solutionVersionArn, ...(baselineValue !== undefined ? { value: baselineValue } : {}) } : undefined;
+  const baseline = live
+    ? {
+        solutionVersionArn: live.solutionVersionArn,
+        ...(baselineValue !== undefined ? { value: baselineValue } : {}),
+      }
+    : undefined;
   if (value === undefined || !Number.isFinite(value)) {
     return {
       passed: true,

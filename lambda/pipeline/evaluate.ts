@@ -9,12 +9,7 @@ import { effectiveQualityGate } from '../../lib/config/schema';
 import { requireEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 import { campaignName } from '../shared/names';
-import {
-  describeOrUndefined,
-  personalizeArn,
-  personalizeClient,
-  scopeOfArn,
-} from '../shared/personalize';
+import { describeOrUndefined, personalizeArn, personalizeClient, scopeOfArn } from '../shared/personalize';
 import type { EvaluateEvent, EvaluateResult } from './contract';
 import { evaluateGate } from './evaluate.logic';
 
@@ -26,17 +21,26 @@ export const handler = async (event: EvaluateEvent): Promise<EvaluateResult> => 
   const metrics = await metricsOf(event.solutionVersionArn);
   const name = event.campaignName ?? campaignName(event.config.projectName, event.solution.name);
   const campaignArn = personalizeArn(scopeOfArn(event.solutionVersionArn), 'campaign', name);
-  const campaign = (await describeOrUndefined(() => client.send(new DescribeCampaignCommand({ campaignArn }))))
-    ?.campaign;
+  const campaign = (
+    await describeOrUndefined(() => client.send(new DescribeCampaignCommand({ campaignArn })))
+  )?.campaign;
   const liveArn = campaign?.solutionVersionArn;
   let live: { solutionVersionArn: string; metrics?: Record<string, number> } | undefined;
   if (liveArn !== undefined && !liveArn.endsWith('/$LATEST')) {
     live =
       liveArn === event.solutionVersionArn
         ? { solutionVersionArn: liveArn }
-        : { solutionVersionArn: liveArn, metrics: (await describeOrUndefined(() => metricsOf(liveArn))) ?? {} };
+        : {
+            solutionVersionArn: liveArn,
+            metrics: (await describeOrUndefined(() => metricsOf(liveArn))) ?? {},
+          };
   }
-  const outcome = evaluateGate({ gate, solutionVersionArn: event.solutionVersionArn, metrics, ...(live ? { live } : {}) });
+  const outcome = evaluateGate({
+    gate,
+    solutionVersionArn: event.solutionVersionArn,
+    metrics,
+    ...(live ? { live } : {}),
+  });
   logger.info('Quality gate', { solutionVersionArn: event.solutionVersionArn, ...outcome });
   return { ...outcome, metric: gate.metric, metrics };
 };
@@ -44,6 +48,8 @@ export const handler = async (event: EvaluateEvent): Promise<EvaluateResult> => 
 async function metricsOf(solutionVersionArn: string): Promise<Record<string, number>> {
   const out = await personalizeClient().send(new GetSolutionMetricsCommand({ solutionVersionArn }));
   return Object.fromEntries(
-    Object.entries(out.metrics ?? {}).filter((entry): entry is [string, number] => typeof entry[1] === 'number'),
+    Object.entries(out.metrics ?? {}).filter(
+      (entry): entry is [string, number] => typeof entry[1] === 'number',
+    ),
   );
 }

@@ -34,15 +34,25 @@ export const handler = async (event: EventTrackerEvent): Promise<EventTrackerRes
   const client = personalizeClient();
   const name = eventTrackerName(event.config.projectName);
   const arn = personalizeArn(scopeOfArn(event.datasetGroupArn), 'event-tracker', name);
-  let tracker = (await describeOrUndefined(() => client.send(new DescribeEventTrackerCommand({ eventTrackerArn: arn }))))
-    ?.eventTracker;
+  let tracker = (
+    await describeOrUndefined(() => client.send(new DescribeEventTrackerCommand({ eventTrackerArn: arn })))
+  )?.eventTracker;
   if (tracker === undefined) {
     try {
-      await client.send(new CreateEventTrackerCommand({ name, datasetGroupArn: event.datasetGroupArn, ...tagged(event.config.tags) }));
+      await client.send(
+        new CreateEventTrackerCommand({
+          name,
+          datasetGroupArn: event.datasetGroupArn,
+          ...tagged(event.config.tags),
+        }),
+      );
     } catch (error) {
-      if (!isAlreadyExists(error) && !(error instanceof Error && error.name === 'LimitExceededException')) throw error;
+      if (!isAlreadyExists(error) && !(error instanceof Error && error.name === 'LimitExceededException'))
+        throw error;
       const others = await listAll(async (nextToken) => {
-        const page = await client.send(new ListEventTrackersCommand({ datasetGroupArn: event.datasetGroupArn, nextToken }));
+        const page = await client.send(
+          new ListEventTrackersCommand({ datasetGroupArn: event.datasetGroupArn, nextToken }),
+        );
         return { items: page.eventTrackers, nextToken: page.nextToken };
       });
       if (!others.some((t) => t.eventTrackerArn === arn)) {

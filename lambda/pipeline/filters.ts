@@ -27,7 +27,9 @@ export const handler = async (event: FiltersEvent): Promise<FiltersResult> => {
   const scope = scopeOfArn(event.datasetGroupArn);
   const existing: ExistingFilter[] = (
     await listAll(async (nextToken) => {
-      const page = await client.send(new ListFiltersCommand({ datasetGroupArn: event.datasetGroupArn, nextToken }));
+      const page = await client.send(
+        new ListFiltersCommand({ datasetGroupArn: event.datasetGroupArn, nextToken }),
+      );
       return { items: page.Filters, nextToken: page.nextToken };
     })
   ).map((f) => ({ name: f.name ?? '', arn: f.filterArn ?? '', status: f.status ?? '' }));
@@ -60,7 +62,10 @@ export const handler = async (event: FiltersEvent): Promise<FiltersResult> => {
     }
   }
   const filters = Object.fromEntries(
-    Object.entries(plan.wanted).map(([configName, name]) => [configName, personalizeArn(scope, 'filter', name)]),
+    Object.entries(plan.wanted).map(([configName, name]) => [
+      configName,
+      personalizeArn(scope, 'filter', name),
+    ]),
   );
   logger.info('Filters ensured', { created, deleted, pendingDeletion: plan.pendingDeletion });
   const targets = [

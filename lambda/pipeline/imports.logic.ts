@@ -35,11 +35,15 @@ export type ImportDecision =
 
 export function decideImport(input: ImportDecisionInput): ImportDecision {
   const running = input.jobs.find((job) => CREATING_STATUSES.has(job.status));
-  if (running) return { action: 'reuse', jobArn: running.arn, reason: `import job ${running.arn} is ${running.status}` };
-  const active = input.jobs.filter((job) => job.status === 'ACTIVE').sort((a, b) => b.createdAt - a.createdAt)[0];
+  if (running)
+    return { action: 'reuse', jobArn: running.arn, reason: `import job ${running.arn} is ${running.status}` };
+  const active = input.jobs
+    .filter((job) => job.status === 'ACTIVE')
+    .sort((a, b) => b.createdAt - a.createdAt)[0];
   const mode = active ? input.importMode : 'FULL';
   if (input.force) return { action: 'start', importMode: mode, reason: 'forced by the run input' };
-  if (active === undefined) return { action: 'start', importMode: 'FULL', reason: 'the dataset has no completed import yet' };
+  if (active === undefined)
+    return { action: 'start', importMode: 'FULL', reason: 'the dataset has no completed import yet' };
   if (input.objectsModifiedAt.length === 0) {
     return { action: 'skip', reason: `no data objects at ${input.location}` };
   }

@@ -39,7 +39,12 @@ export const handler = async (event: ImportsEvent): Promise<ImportsResult> => {
     if (dataset === undefined || datasetArn === undefined) continue;
     const location = `s3://${BUCKET_NAME}/${dataset.dataLocation}`;
     const [jobs, objects] = await Promise.all([listJobs(datasetArn), listObjects(dataset.dataLocation)]);
-    const files = new Set(dataFiles(dataset.dataLocation, objects.map((o) => o.Key ?? '')));
+    const files = new Set(
+      dataFiles(
+        dataset.dataLocation,
+        objects.map((o) => o.Key ?? ''),
+      ),
+    );
     const decision = decideImport({
       force: event.options.force,
       importMode: dataset.importMode,
@@ -48,7 +53,9 @@ export const handler = async (event: ImportsEvent): Promise<ImportsResult> => {
         status: job.status ?? '',
         createdAt: epochSeconds(job.creationDateTime),
       })),
-      objectsModifiedAt: objects.filter((o) => files.has(o.Key ?? '')).map((o) => epochSeconds(o.LastModified)),
+      objectsModifiedAt: objects
+        .filter((o) => files.has(o.Key ?? ''))
+        .map((o) => epochSeconds(o.LastModified)),
       location,
     });
     logger.info('Import decision', { datasetArn, ...decision });
@@ -63,7 +70,11 @@ export const handler = async (event: ImportsEvent): Promise<ImportsResult> => {
     }
   }
   const jobArns = imports.flatMap((i) => (i.jobArn ? [i.jobArn] : []));
-  return { imports, jobArns, ...pollable(jobArns.map((arn) => ({ kind: 'datasetImportJob' as const, arn }))) };
+  return {
+    imports,
+    jobArns,
+    ...pollable(jobArns.map((arn) => ({ kind: 'datasetImportJob' as const, arn }))),
+  };
 };
 
 async function startImport(

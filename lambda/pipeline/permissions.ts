@@ -38,7 +38,12 @@ export const PIPELINE_PERMISSIONS: Readonly<Record<PipelineStep, readonly string
     'personalize:DescribeSchema',
   ],
   datasets: ['personalize:CreateDataset', 'personalize:DescribeDataset', 'personalize:UpdateDataset'],
-  imports: ['iam:PassRole', 'personalize:CreateDatasetImportJob', 'personalize:ListDatasetImportJobs', 's3:ListBucket'],
+  imports: [
+    'iam:PassRole',
+    'personalize:CreateDatasetImportJob',
+    'personalize:ListDatasetImportJobs',
+    's3:ListBucket',
+  ],
   filters: ['personalize:CreateFilter', 'personalize:DeleteFilter', 'personalize:ListFilters'],
   solution: ['personalize:CreateSolution', 'personalize:DescribeSolution'],
   'solution-version': [
@@ -69,7 +74,12 @@ export const PIPELINE_PERMISSIONS: Readonly<Record<PipelineStep, readonly string
     'personalize:ListEventTrackers',
     'ssm:PutParameter',
   ],
-  'batch-job': ['iam:PassRole', 'personalize:CreateBatchInferenceJob', 'personalize:CreateBatchSegmentJob'],
+  'batch-job': [
+    'iam:PassRole',
+    'personalize:CreateBatchInferenceJob',
+    'personalize:CreateBatchSegmentJob',
+    'personalize:ListSolutionVersions',
+  ],
   summary: [
     'cloudwatch:PutMetricData',
     'kms:Decrypt',

@@ -44,9 +44,7 @@ export function assessStage(
 }
 
 /** The kind of resource an ARN names, from its resource segment. */
-export function kindOfArn(
-  arn: string,
-): Exclude<PollKind, 'deleted'> | 'schema' | undefined {
+export function kindOfArn(arn: string): Exclude<PollKind, 'deleted'> | 'schema' | undefined {
   const resource = arn.split(':').slice(5).join(':');
   const [segment, ...rest] = resource.split('/');
   switch (segment) {

@@ -22,11 +22,7 @@ import {
 import { requireEnv } from '../shared/env';
 import { ResourceFailed } from '../shared/errors';
 import { logger } from '../shared/logger';
-import {
-  CREATING_STATUSES,
-  isNotFound,
-  personalizeClient,
-} from '../shared/personalize';
+import { CREATING_STATUSES, isNotFound, personalizeClient } from '../shared/personalize';
 import type { PollEvent, PollKind, PollResult } from './contract';
 import { assessStage, DELETED, kindOfArn, timeoutSecondsOf, type ObservedTarget } from './poll.logic';
 
@@ -42,7 +38,12 @@ export const handler = async (event: PollEvent): Promise<PollResult> => {
   for (const target of event.targets) {
     if (target.kind === 'deleted') {
       const kind = kindOfArn(target.arn);
-      if (kind === undefined) throw new ResourceFailed(target.arn, 'UNKNOWN', 'This is not an ARN of a Personalize resource the pipeline can describe.');
+      if (kind === undefined)
+        throw new ResourceFailed(
+          target.arn,
+          'UNKNOWN',
+          'This is not an ARN of a Personalize resource the pipeline can describe.',
+        );
       try {
         const state = await describe(kind, target.arn);
         observed.push({ kind: 'deleted', arn: target.arn, status: state.status });
@@ -56,10 +57,19 @@ export const handler = async (event: PollEvent): Promise<PollResult> => {
       observed.push({ kind: target.kind, arn: target.arn, ...(await describe(target.kind, target.arn)) });
     } catch (error) {
       if (!isNotFound(error)) throw error;
-      throw new ResourceFailed(target.arn, 'NOT FOUND', 'The resource does not exist (it may have been deleted while the pipeline waited for it).');
+      throw new ResourceFailed(
+        target.arn,
+        'NOT FOUND',
+        'The resource does not exist (it may have been deleted while the pipeline waited for it).',
+      );
     }
   }
-  const result = assessStage(event.stage, observed, Date.now() / 1000 - event.startedAt, timeoutSecondsOf(event));
+  const result = assessStage(
+    event.stage,
+    observed,
+    Date.now() / 1000 - event.startedAt,
+    timeoutSecondsOf(event),
+  );
   logger.info('Polled', { stage: event.stage, done: result.done, statuses: result.statuses });
   return result;
 };
@@ -68,39 +78,57 @@ async function describe(kind: Exclude<PollKind, 'deleted'> | 'schema', arn: stri
   const client = personalizeClient();
   switch (kind) {
     case 'datasetGroup':
-      return fields((await client.send(new DescribeDatasetGroupCommand({ datasetGroupArn: arn }))).datasetGroup);
+      return fields(
+        (await client.send(new DescribeDatasetGroupCommand({ datasetGroupArn: arn }))).datasetGroup,
+      );
     case 'dataset': {
       const dataset = (await client.send(new DescribeDatasetCommand({ datasetArn: arn }))).dataset;
       const update = dataset?.latestDatasetUpdate;
-      if (update && (CREATING_STATUSES.has(update.status ?? '') || update.status === 'CREATE FAILED')) return fields(update);
+      if (update && (CREATING_STATUSES.has(update.status ?? '') || update.status === 'CREATE FAILED'))
+        return fields(update);
       return fields(dataset);
     }
     case 'datasetImportJob':
-      return fields((await client.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn: arn }))).datasetImportJob);
+      return fields(
+        (await client.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn: arn })))
+          .datasetImportJob,
+      );
     case 'filter':
       return fields((await client.send(new DescribeFilterCommand({ filterArn: arn }))).filter);
     case 'solution':
       return fields((await client.send(new DescribeSolutionCommand({ solutionArn: arn }))).solution);
     case 'solutionVersion':
-      return fields((await client.send(new DescribeSolutionVersionCommand({ solutionVersionArn: arn }))).solutionVersion);
+      return fields(
+        (await client.send(new DescribeSolutionVersionCommand({ solutionVersionArn: arn }))).solutionVersion,
+      );
     case 'campaign': {
       const campaign = (await client.send(new DescribeCampaignCommand({ campaignArn: arn }))).campaign;
       const update = campaign?.latestCampaignUpdate;
-      if (update && (CREATING_STATUSES.has(update.status ?? '') || update.status === 'CREATE FAILED')) return fields(update);
+      if (update && (CREATING_STATUSES.has(update.status ?? '') || update.status === 'CREATE FAILED'))
+        return fields(update);
       return fields(campaign);
     }
     case 'eventTracker':
-      return fields((await client.send(new DescribeEventTrackerCommand({ eventTrackerArn: arn }))).eventTracker);
+      return fields(
+        (await client.send(new DescribeEventTrackerCommand({ eventTrackerArn: arn }))).eventTracker,
+      );
     case 'batchInferenceJob':
-      return fields((await client.send(new DescribeBatchInferenceJobCommand({ batchInferenceJobArn: arn }))).batchInferenceJob);
+      return fields(
+        (await client.send(new DescribeBatchInferenceJobCommand({ batchInferenceJobArn: arn })))
+          .batchInferenceJob,
+      );
     case 'batchSegmentJob':
-      return fields((await client.send(new DescribeBatchSegmentJobCommand({ batchSegmentJobArn: arn }))).batchSegmentJob);
+      return fields(
+        (await client.send(new DescribeBatchSegmentJobCommand({ batchSegmentJobArn: arn }))).batchSegmentJob,
+      );
     case 'schema':
       await client.send(new DescribeSchemaCommand({ schemaArn: arn }));
       return { status: 'ACTIVE' };
   }
 }
 
-function fields(resource: { status?: string | undefined; failureReason?: string | undefined } | undefined): Observed {
+function fields(
+  resource: { status?: string | undefined; failureReason?: string | undefined } | undefined,
+): Observed {
   return { status: resource?.status ?? 'UNKNOWN', failureReason: resource?.failureReason };
 }

@@ -45,23 +45,39 @@ function newest(versions: readonly VersionInfo[]): VersionInfo | undefined {
 export function decideTraining(input: TrainingDecisionInput): TrainingDecision {
   const running = newest(input.versions.filter((v) => CREATING_STATUSES.has(v.status)));
   if (running) {
-    return { action: 'reuse', solutionVersionArn: running.arn, reason: `version ${running.arn} is already ${running.status}` };
+    return {
+      action: 'reuse',
+      solutionVersionArn: running.arn,
+      reason: `version ${running.arn} is already ${running.status}`,
+    };
   }
   const active = newest(input.versions.filter((v) => v.status === 'ACTIVE'));
-  if (active === undefined) return { action: 'train', trainingMode: 'FULL', reason: 'the solution has no ACTIVE version' };
+  if (active === undefined)
+    return { action: 'train', trainingMode: 'FULL', reason: 'the solution has no ACTIVE version' };
 
   const mode = (wanted: TrainingMode, why: string): TrainingDecision => {
     if (wanted === 'UPDATE' && !input.supportsUpdate) {
-      return { action: 'train', trainingMode: 'FULL', reason: `${why}; FULL because the recipe cannot train with UPDATE` };
+      return {
+        action: 'train',
+        trainingMode: 'FULL',
+        reason: `${why}; FULL because the recipe cannot train with UPDATE`,
+      };
     }
     return { action: 'train', trainingMode: wanted, reason: why };
   };
   if (input.selected && (input.force || input.requestedMode !== undefined)) {
-    const why = input.requestedMode !== undefined ? `${input.requestedMode} training requested by the run` : 'forced by the run input';
+    const why =
+      input.requestedMode !== undefined
+        ? `${input.requestedMode} training requested by the run`
+        : 'forced by the run input';
     return mode(input.requestedMode ?? input.configuredMode, why);
   }
   if (input.lastImportFinishedAt !== undefined && input.lastImportFinishedAt > active.createdAt) {
     return mode(input.configuredMode, `new data was imported after version ${active.arn} was created`);
   }
-  return { action: 'keep', solutionVersionArn: active.arn, reason: `no new data since version ${active.arn}` };
+  return {
+    action: 'keep',
+    solutionVersionArn: active.arn,
+    reason: `no new data since version ${active.arn}`,
+  };
 }

@@ -16,12 +16,7 @@ import { requireEnv } from '../shared/env';
 import { ResourceBusy } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { pollable } from '../shared/polling';
-import {
-  epochSeconds,
-  listAll,
-  personalizeClient,
-  tagged,
-} from '../shared/personalize';
+import { epochSeconds, listAll, personalizeClient, tagged } from '../shared/personalize';
 import type { PollTarget, SolutionVersionEvent, SolutionVersionResult } from './contract';
 import { decideTraining } from './solution-version.logic';
 
@@ -32,7 +27,9 @@ export const handler = async (event: SolutionVersionEvent): Promise<SolutionVers
   const client = personalizeClient();
   const described = (await client.send(new DescribeSolutionCommand({ solutionArn }))).solution;
   if (described?.status !== 'ACTIVE') {
-    throw new ResourceBusy(`Solution ${solutionArn} is ${described?.status ?? 'unknown'}; versions can be trained once it is ACTIVE.`);
+    throw new ResourceBusy(
+      `Solution ${solutionArn} is ${described?.status ?? 'unknown'}; versions can be trained once it is ACTIVE.`,
+    );
   }
   const versions = await listAll(async (nextToken) => {
     const page = await client.send(new ListSolutionVersionsCommand({ solutionArn, nextToken }));
@@ -52,10 +49,16 @@ export const handler = async (event: SolutionVersionEvent): Promise<SolutionVers
     supportsUpdate: findRecipe(solution.recipe)?.supportsUpdateTraining ?? false,
   });
   logger.info('Training decision', { solutionArn, ...decision });
-  if (decision.action === 'reuse') return { ...result(decision.solutionVersionArn), trained: true, reason: decision.reason };
-  if (decision.action === 'keep') return { ...result(decision.solutionVersionArn), trained: false, reason: decision.reason };
+  if (decision.action === 'reuse')
+    return { ...result(decision.solutionVersionArn), trained: true, reason: decision.reason };
+  if (decision.action === 'keep')
+    return { ...result(decision.solutionVersionArn), trained: false, reason: decision.reason };
   const out = await client.send(
-    new CreateSolutionVersionCommand({ solutionArn, trainingMode: decision.trainingMode, ...tagged(event.config.tags) }),
+    new CreateSolutionVersionCommand({
+      solutionArn,
+      trainingMode: decision.trainingMode,
+      ...tagged(event.config.tags),
+    }),
   );
   return {
     ...result(out.solutionVersionArn ?? ''),
@@ -75,7 +78,9 @@ async function lastImportFinishedAt(datasetGroupArn: string): Promise<{ lastImpo
   let latest: number | undefined;
   for (const dataset of datasets) {
     const jobs = await listAll(async (nextToken) => {
-      const page = await client.send(new ListDatasetImportJobsCommand({ datasetArn: dataset.datasetArn, nextToken }));
+      const page = await client.send(
+        new ListDatasetImportJobsCommand({ datasetArn: dataset.datasetArn, nextToken }),
+      );
       return { items: page.datasetImportJobs, nextToken: page.nextToken };
     });
     for (const job of jobs) {
@@ -87,6 +92,13 @@ async function lastImportFinishedAt(datasetGroupArn: string): Promise<{ lastImpo
   return latest === undefined ? {} : { lastImportFinishedAt: latest };
 }
 
-function result(solutionVersionArn: string): { solutionVersionArn: string; targets: PollTarget[]; startedAt: number } {
-  return { solutionVersionArn, ...pollable<PollTarget>([{ kind: 'solutionVersion', arn: solutionVersionArn }]) };
+function result(solutionVersionArn: string): {
+  solutionVersionArn: string;
+  targets: PollTarget[];
+  startedAt: number;
+} {
+  return {
+    solutionVersionArn,
+    ...pollable<PollTarget>([{ kind: 'solutionVersion', arn: solutionVersionArn }]),
+  };
 }

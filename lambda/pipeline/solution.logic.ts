@@ -26,23 +26,32 @@ export function configDifferences(wanted: unknown, actual: unknown, path = 'solu
       .filter(([, value]) => value !== undefined)
       .flatMap(([key, value]) => configDifferences(value, actual[key], `${path}.${key}`));
   }
-  return canonicalJson(JSON.stringify(wanted ?? null)) === canonicalJson(JSON.stringify(actual ?? null)) ? [] : [path];
+  return canonicalJson(JSON.stringify(wanted ?? null)) === canonicalJson(JSON.stringify(actual ?? null))
+    ? []
+    : [path];
 }
 
 /** One sentence per difference between the wanted and the existing solution. */
 export function solutionDifferences(wanted: SolutionShape, existing: SolutionShape): string[] {
   const differences: string[] = [];
   if (wanted.recipeArn !== existing.recipeArn) {
-    differences.push(`recipe is ${existing.recipeArn ?? '(none)'}, config says ${wanted.recipeArn ?? '(none)'}`);
+    differences.push(
+      `recipe is ${existing.recipeArn ?? '(none)'}, config says ${wanted.recipeArn ?? '(none)'}`,
+    );
   }
   if (Boolean(wanted.performHPO) !== Boolean(existing.performHPO)) {
-    differences.push(`performHPO is ${Boolean(existing.performHPO)}, config says ${Boolean(wanted.performHPO)}`);
+    differences.push(
+      `performHPO is ${Boolean(existing.performHPO)}, config says ${Boolean(wanted.performHPO)}`,
+    );
   }
   if ((wanted.eventType ?? '') !== (existing.eventType ?? '')) {
-    differences.push(`eventType is ${existing.eventType ?? '(all events)'}, config says ${wanted.eventType ?? '(all events)'}`);
+    differences.push(
+      `eventType is ${existing.eventType ?? '(all events)'}, config says ${wanted.eventType ?? '(all events)'}`,
+    );
   }
   const paths = configDifferences(wanted.solutionConfig ?? {}, existing.solutionConfig ?? {});
-  if (paths.length > 0) differences.push(`${paths.join(', ')} differ${paths.length === 1 ? 's' : ''} from the config`);
+  if (paths.length > 0)
+    differences.push(`${paths.join(', ')} differ${paths.length === 1 ? 's' : ''} from the config`);
   return differences;
 }
 

@@ -33,7 +33,8 @@ export const handler = async (event: SolutionEvent): Promise<SolutionResult> => 
   const { config, solution, datasetGroupArn } = event;
   const scope = scopeOfArn(datasetGroupArn);
   const recipe = findRecipe(solution.recipe);
-  if (recipe === undefined) throw new ValidationFailed([`solutions.${solution.name}.recipe: unknown recipe "${solution.recipe}".`]);
+  if (recipe === undefined)
+    throw new ValidationFailed([`solutions.${solution.name}.recipe: unknown recipe "${solution.recipe}".`]);
   const name = solutionName(config.projectName, solution.name);
   const arn = personalizeArn(scope, 'solution', name);
   const wanted: SolutionShape = {
@@ -43,11 +44,14 @@ export const handler = async (event: SolutionEvent): Promise<SolutionResult> => 
     solutionConfig: solution.solutionConfig,
   };
   const client = personalizeClient();
-  const existing = (await describeOrUndefined(() => client.send(new DescribeSolutionCommand({ solutionArn: arn }))))
-    ?.solution;
+  const existing = (
+    await describeOrUndefined(() => client.send(new DescribeSolutionCommand({ solutionArn: arn })))
+  )?.solution;
   if (existing !== undefined) {
     if (DELETING_STATUSES.has(existing.status ?? '')) {
-      throw new ResourceBusy(`Solution ${arn} is ${existing.status}; run again once the deletion has finished.`);
+      throw new ResourceBusy(
+        `Solution ${arn} is ${existing.status}; run again once the deletion has finished.`,
+      );
     }
     const differences = solutionDifferences(wanted, existing);
     if (differences.length > 0) {
@@ -66,7 +70,9 @@ export const handler = async (event: SolutionEvent): Promise<SolutionResult> => 
         performHPO: solution.performHPO,
         performAutoTraining: solution.performAutoTraining,
         ...(solution.eventType !== undefined ? { eventType: solution.eventType } : {}),
-        ...(solution.solutionConfig !== undefined ? { solutionConfig: solution.solutionConfig as SolutionConfig } : {}),
+        ...(solution.solutionConfig !== undefined
+          ? { solutionConfig: solution.solutionConfig as SolutionConfig }
+          : {}),
         ...tagged(config.tags),
       }),
     );

@@ -21,7 +21,8 @@ export function runStatus(
   batchJobs: readonly BatchJobRunResult[] = [],
 ): 'SUCCEEDED' | 'PARTIAL' {
   const solutionsOk = results.every(
-    (r) => r.error === undefined && r.status !== 'FAILED' && r.status !== 'GATED_OUT' && r.gate?.passed !== false,
+    (r) =>
+      r.error === undefined && r.status !== 'FAILED' && r.status !== 'GATED_OUT' && r.gate?.passed !== false,
   );
   return solutionsOk && batchJobs.every((j) => j.status !== 'FAILED') ? 'SUCCEEDED' : 'PARTIAL';
 }
@@ -36,7 +37,8 @@ export function solutionLine(result: SolutionRunResult): string {
   if (result.solutionVersionArn) {
     parts.push(`${result.trained ? 'trained' : 'kept'} version ${result.solutionVersionArn}`);
   }
-  if (result.gate) parts.push(`quality gate ${result.gate.passed ? 'passed' : 'FAILED'}: ${result.gate.reason}`);
+  if (result.gate)
+    parts.push(`quality gate ${result.gate.passed ? 'passed' : 'FAILED'}: ${result.gate.reason}`);
   if (result.campaign) parts.push(`campaign ${result.campaign.action} (${result.campaign.campaignArn})`);
   return `- ${result.name}: ${parts.length > 0 ? parts.join('; ') : 'no changes'}`;
 }
@@ -51,15 +53,24 @@ export function summaryText(event: SummaryEvent, status: 'SUCCEEDED' | 'PARTIAL'
   ];
   const imports = event.results.imports?.imports ?? [];
   if (imports.length > 0) {
-    lines.push('', 'Imports:', ...imports.map((i) => `- ${i.datasetType}: ${i.jobArn ?? `skipped (${i.skipped ?? 'no reason'})`}`));
+    lines.push(
+      '',
+      'Imports:',
+      ...imports.map((i) => `- ${i.datasetType}: ${i.jobArn ?? `skipped (${i.skipped ?? 'no reason'})`}`),
+    );
   }
-  if (event.results.eventTracker?.eventTrackerArn) lines.push('', `Event tracker: ${event.results.eventTracker.eventTrackerArn}`);
+  if (event.results.eventTracker?.eventTrackerArn)
+    lines.push('', `Event tracker: ${event.results.eventTracker.eventTrackerArn}`);
   const jobs = event.results.batchJobs ?? [];
   if (jobs.length > 0) {
     lines.push(
       '',
       'Batch jobs:',
-      ...jobs.map((j) => (j.status === 'FAILED' ? `- ${j.name}: FAILED (${j.error ?? 'unknown error'}) ${causeMessage(j.cause ?? '')}`.trimEnd() : `- ${j.name}: ${j.jobArn ?? j.status}`)),
+      ...jobs.map((j) =>
+        j.status === 'FAILED'
+          ? `- ${j.name}: FAILED (${j.error ?? 'unknown error'}) ${causeMessage(j.cause ?? '')}`.trimEnd()
+          : `- ${j.name}: ${j.jobArn ?? j.status}`,
+      ),
     );
   }
   return lines.join('\n');
@@ -79,7 +90,10 @@ export function filterArns(event: SummaryEvent, scope: ArnScope | undefined): Re
   if (event.results.filters?.filters) return event.results.filters.filters;
   if (scope === undefined) return {};
   return Object.fromEntries(
-    event.config.filters.map((f) => [f.name, personalizeArn(scope, 'filter', filterName(event.config.projectName, f.name, f.expression))]),
+    event.config.filters.map((f) => [
+      f.name,
+      personalizeArn(scope, 'filter', filterName(event.config.projectName, f.name, f.expression)),
+    ]),
   );
 }
 

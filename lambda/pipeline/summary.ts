@@ -26,14 +26,7 @@ import {
   scopeOfArn,
 } from '../shared/personalize';
 import type { SummaryEvent, SummaryResult } from './contract';
-import {
-  filterArns,
-  metricPoints,
-  runStatus,
-  servingParameter,
-  subject,
-  summaryText,
-} from './summary.logic';
+import { filterArns, metricPoints, runStatus, servingParameter, subject, summaryText } from './summary.logic';
 
 requireEnv('BUCKET_NAME');
 const PROJECT_NAME = requireEnv('PROJECT_NAME');
@@ -61,7 +54,9 @@ export const handler = async (event: SummaryEvent): Promise<SummaryResult> => {
         { Name: 'Solution', Value: p.solution },
       ],
     }));
-    await cloudWatchClient().send(new PutMetricDataCommand({ Namespace: METRICS_NAMESPACE, MetricData: data }));
+    await cloudWatchClient().send(
+      new PutMetricDataCommand({ Namespace: METRICS_NAMESPACE, MetricData: data }),
+    );
   }
 
   const scope = scopeOfRun(event);
@@ -76,7 +71,9 @@ export const handler = async (event: SummaryEvent): Promise<SummaryResult> => {
     if (scope === undefined) continue;
     // Not deployed in this run (gate failed, error, not selected): keep serving its existing campaign.
     const campaignArn = personalizeArn(scope, 'campaign', campaignName(project, solution.name));
-    const existing = await describeOrUndefined(() => personalizeClient().send(new DescribeCampaignCommand({ campaignArn })));
+    const existing = await describeOrUndefined(() =>
+      personalizeClient().send(new DescribeCampaignCommand({ campaignArn })),
+    );
     if (existing?.campaign) campaigns[solution.name] = campaignArn;
   }
   const serving = servingParameter(event, campaigns, filterArns(event, scope));

@@ -53,10 +53,17 @@ export const handler = async (event: TeardownEvent): Promise<TeardownResult> => 
   const inventory = await inventoryOf(event.projectName);
   if (event.dryRun ?? event.request?.dryRun ?? false) {
     const plan = planTeardown(inventory);
-    return { done: true, waitSeconds: 0, deleting: [], remaining: plan.remaining, wouldDelete: orderedResources(inventory) };
+    return {
+      done: true,
+      waitSeconds: 0,
+      deleting: [],
+      remaining: plan.remaining,
+      wouldDelete: orderedResources(inventory),
+    };
   }
   const plan = planTeardown(inventory);
-  if (plan.done || plan.phase === undefined) return { done: true, waitSeconds: 0, deleting: [], remaining: {} };
+  if (plan.done || plan.phase === undefined)
+    return { done: true, waitSeconds: 0, deleting: [], remaining: {} };
   const deleting = [...plan.alreadyDeleting];
   for (const id of plan.toDelete) {
     try {
@@ -69,9 +76,16 @@ export const handler = async (event: TeardownEvent): Promise<TeardownResult> => 
     }
   }
   // SSM deletion is immediate: when it was the last phase, the teardown is complete.
-  if (plan.phase === 'parameters') return { done: true, waitSeconds: 0, phase: plan.phase, deleting, remaining: {} };
+  if (plan.phase === 'parameters')
+    return { done: true, waitSeconds: 0, phase: plan.phase, deleting, remaining: {} };
   logger.info('Teardown step', { phase: plan.phase, deleting });
-  return { done: false, waitSeconds: TEARDOWN_WAIT_SECONDS, phase: plan.phase, deleting, remaining: plan.remaining };
+  return {
+    done: false,
+    waitSeconds: TEARDOWN_WAIT_SECONDS,
+    phase: plan.phase,
+    deleting,
+    remaining: plan.remaining,
+  };
 };
 
 async function remove(phase: TeardownPhase, id: string): Promise<void> {
@@ -107,8 +121,9 @@ async function remove(phase: TeardownPhase, id: string): Promise<void> {
 async function inventoryOf(project: string): Promise<Inventory> {
   const client = personalizeClient();
   const datasetGroupArn = personalizeArn(SCOPE, 'dataset-group', datasetGroupName(project));
-  const group = (await describeOrUndefined(() => client.send(new DescribeDatasetGroupCommand({ datasetGroupArn }))))
-    ?.datasetGroup;
+  const group = (
+    await describeOrUndefined(() => client.send(new DescribeDatasetGroupCommand({ datasetGroupArn })))
+  )?.datasetGroup;
   const inventory: Record<TeardownPhase, InventoryItem[]> = {
     campaigns: [],
     eventTrackers: [],
@@ -128,7 +143,9 @@ async function inventoryOf(project: string): Promise<Inventory> {
     for (const solution of solutions) {
       inventory.solutions.push({ id: solution.solutionArn ?? '', status: solution.status });
       const campaigns = await listAll(async (nextToken) => {
-        const page = await client.send(new ListCampaignsCommand({ solutionArn: solution.solutionArn, nextToken }));
+        const page = await client.send(
+          new ListCampaignsCommand({ solutionArn: solution.solutionArn, nextToken }),
+        );
         return { items: page.campaigns, nextToken: page.nextToken };
       });
       inventory.campaigns.push(...campaigns.map((c) => ({ id: c.campaignArn ?? '', status: c.status })));

@@ -4,7 +4,12 @@
  * counts). No I/O: the handler feeds it objects and rows read from S3.
  */
 import { posix } from 'node:path';
-import { checkHeader, checkMinimumData, createRowChecker, type RowChecker } from '../../lib/config/dataset-rules';
+import {
+  checkHeader,
+  checkMinimumData,
+  createRowChecker,
+  type RowChecker,
+} from '../../lib/config/dataset-rules';
 import { ConfigValidationError } from '../../lib/config/errors';
 import { parseConfig } from '../../lib/config/load';
 import { findRecipe } from '../../lib/config/recipes';
@@ -57,7 +62,11 @@ export function schemaKeyFor(configKey: string, schemaFile: string): string {
 
 /** Result of checking a config document and its schemas. */
 export type ConfigCheck =
-  | { readonly ok: true; readonly config: ResolvedConfig; readonly fields: Partial<Record<DatasetKey, SchemaField[]>> }
+  | {
+      readonly ok: true;
+      readonly config: ResolvedConfig;
+      readonly fields: Partial<Record<DatasetKey, SchemaField[]>>;
+    }
   | { readonly ok: false; readonly problems: string[] };
 
 /**
@@ -101,7 +110,8 @@ export function checkConfig(
   }
   if (problems.length > 0) return { ok: false, problems };
   const interactions = datasets.interactions;
-  if (interactions === undefined) return { ok: false, problems: ['config: datasets.interactions is missing.'] };
+  if (interactions === undefined)
+    return { ok: false, problems: ['config: datasets.interactions is missing.'] };
   const config: ResolvedConfig = {
     ...parsed,
     datasets: {
@@ -114,7 +124,10 @@ export function checkConfig(
 }
 
 /** The run options from the input; unknown solution names are problems. */
-export function runOptions(input: RunInput, config: ResolvedConfig): { options: RunOptions; problems: string[] } {
+export function runOptions(
+  input: RunInput,
+  config: ResolvedConfig,
+): { options: RunOptions; problems: string[] } {
   const known = config.solutions.map((s) => s.name);
   const requested = input.solutions ?? [];
   const problems = requested
@@ -175,7 +188,8 @@ export class FileAnalysis {
 
   /** The header row. */
   header(header: readonly string[]): void {
-    for (const problem of checkHeader(header, this.fields)) this.problems.push(`${this.file} line 1: ${problem}`);
+    for (const problem of checkHeader(header, this.fields))
+      this.problems.push(`${this.file} line 1: ${problem}`);
     this.checker = createRowChecker(this.fields, header);
     this.userColumn = header.map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h)).indexOf('USER_ID');
   }
@@ -196,7 +210,8 @@ export class FileAnalysis {
 
   /** Problems of the file, including the summary of problems not listed and an empty file. */
   finish(): string[] {
-    if (this.checker === undefined) this.problems.push(`${this.file}: the file is empty; it needs a header row.`);
+    if (this.checker === undefined)
+      this.problems.push(`${this.file}: the file is empty; it needs a header row.`);
     else if (this.rows === 0) this.problems.push(`${this.file}: the file has a header but no data rows.`);
     const hidden = this.rowProblems - MAX_ROW_PROBLEMS_PER_FILE;
     if (hidden > 0) {

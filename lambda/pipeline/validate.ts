@@ -64,7 +64,8 @@ async function resolveConfig(event: ValidateEvent): Promise<Resolved> {
       throw new ValidationFailed([`config ${source}: not valid JSON (${(error as Error).message}).`]);
     }
     const split = splitInlineSchemas(document);
-    const datasets = (split.document as { datasets?: Record<string, { schemaFile?: unknown }> }).datasets ?? {};
+    const datasets =
+      (split.document as { datasets?: Record<string, { schemaFile?: unknown }> }).datasets ?? {};
     for (const key of DATASET_KEYS) {
       const schemaFile = datasets[key]?.schemaFile;
       if (split.schemas[key] !== undefined || typeof schemaFile !== 'string') continue;
@@ -149,7 +150,11 @@ async function checkData(
   return problems;
 }
 
-async function checkFile(key: string, fields: SchemaField[], onUser?: (id: string) => void): Promise<string[]> {
+async function checkFile(
+  key: string,
+  fields: SchemaField[],
+  onUser?: (id: string) => void,
+): Promise<string[]> {
   const file = `s3://${BUCKET_NAME}/${key}`;
   const analysis = new FileAnalysis(file, fields, onUser);
   const object = await s3Client().send(new GetObjectCommand({ Bucket: BUCKET_NAME, Key: key }));
@@ -158,7 +163,10 @@ async function checkFile(key: string, fields: SchemaField[], onUser?: (id: strin
   );
   let first = true;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: string[];
+      info: { lines: number };
+    }>) {
       if (first) {
         analysis.header(record);
         first = false;

@@ -74,7 +74,11 @@ export class ConfigurationError extends Error {
 }
 
 /** Error names of throttling and quota errors, passed through unchanged so the state machine retries them. */
-export const THROTTLING_ERROR_NAMES = ['ThrottlingException', 'LimitExceededException', 'TooManyRequestsException'] as const;
+export const THROTTLING_ERROR_NAMES = [
+  'ThrottlingException',
+  'LimitExceededException',
+  'TooManyRequestsException',
+] as const;
 
 /** The `name` of an unknown thrown value, or `undefined`. */
 export function errorName(error: unknown): string | undefined {

@@ -28,7 +28,8 @@ export const importJobName = (project: string, key: DatasetKey, timestamp: strin
 export const solutionName = (project: string, solution: string): string => `${project}-${solution}`;
 export const campaignName = solutionName;
 export const eventTrackerName = (project: string): string => `${project}-tracker`;
-export const batchJobName = (project: string, job: string, runId: string): string => `${project}-${job}-${runId}`;
+export const batchJobName = (project: string, job: string, runId: string): string =>
+  `${project}-${job}-${runId}`;
 
 /** First 8 hex characters of the SHA-256 of a filter expression. */
 export function expressionHash(expression: string): string {

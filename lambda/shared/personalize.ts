@@ -11,7 +11,11 @@ import { ConfigurationError } from './errors';
 export const personalizeClient = lazy(() => new PersonalizeClient({}));
 
 /** Personalize statuses in which a resource is still being created. */
-export const CREATING_STATUSES: ReadonlySet<string> = new Set(['CREATE PENDING', 'CREATE IN_PROGRESS', 'CREATE STOPPING']);
+export const CREATING_STATUSES: ReadonlySet<string> = new Set([
+  'CREATE PENDING',
+  'CREATE IN_PROGRESS',
+  'CREATE STOPPING',
+]);
 /** Personalize statuses in which a resource is being deleted. */
 export const DELETING_STATUSES: ReadonlySet<string> = new Set(['DELETE PENDING', 'DELETE IN_PROGRESS']);
 /** Terminal failure statuses. */
@@ -52,7 +56,9 @@ export interface Page<Item> {
  * Collects every item of a paginated List call. The List command is constructed at the call site,
  * not here, so the IAM actions a handler sends can be read from its own source.
  */
-export async function listAll<Item>(fetchPage: (nextToken: string | undefined) => Promise<Page<Item>>): Promise<Item[]> {
+export async function listAll<Item>(
+  fetchPage: (nextToken: string | undefined) => Promise<Page<Item>>,
+): Promise<Item[]> {
   const items: Item[] = [];
   let nextToken: string | undefined;
   do {

@@ -17,6 +17,9 @@ export function nextWaitSeconds(elapsedSeconds: number): number {
 }
 
 /** The resources a step started, for the following poll loop, stamped with the current time. */
-export function pollable<Target>(targets: Target[], now: number = Date.now() / 1000): { targets: Target[]; startedAt: number } {
+export function pollable<Target>(
+  targets: Target[],
+  now: number = Date.now() / 1000,
+): { targets: Target[]; startedAt: number } {
   return { targets, startedAt: Math.floor(now) };
 }

@@ -112,7 +112,8 @@ export class PipelineStack extends Stack {
       comment: 'The deployed config is the default; an input `config` or `configLocation` replaces it.',
       parameters: { 'input.$': '$', deployedConfig: this.config },
     });
-    const validate = this.step('Validate', 'validate', { payloadPath: '$', resultPath: '$' });
+    // The result replaces the state (ResultPath left at its default, `$`): from here on the state is the RunState.
+    const validate = this.step('Validate', 'validate', { payloadPath: '$' });
     return defaults.next(validate);
   }
 
@@ -410,7 +411,7 @@ export class PipelineStack extends Stack {
   private step(
     id: string,
     fn: PipelineStep,
-    options: { payload?: Record<string, unknown>; payloadPath?: string; resultPath: string },
+    options: { payload?: Record<string, unknown>; payloadPath?: string; resultPath?: string },
   ): tasks.LambdaInvoke {
     const task = this.invoke(id, fn, options);
     task.addCatch(this.failure, { resultPath: '$.error' });
@@ -420,15 +421,14 @@ export class PipelineStack extends Stack {
   private invoke(
     id: string,
     fn: PipelineStep,
-    options: { payload?: Record<string, unknown>; payloadPath?: string; resultPath: string },
+    options: { payload?: Record<string, unknown>; payloadPath?: string; resultPath?: string },
   ): tasks.LambdaInvoke {
     const task = new tasks.LambdaInvoke(this, id, {
       lambdaFunction: this.functions[fn].function,
       payloadResponseOnly: true,
-      payload: options.payload
-        ? sfn.TaskInput.fromObject(options.payload)
-        : sfn.TaskInput.fromJsonPathAt(options.payloadPath ?? '$'),
-      resultPath: options.resultPath,
+      // Without a payload the function receives the state at `inputPath` as it is.
+      ...(options.payload ? { payload: sfn.TaskInput.fromObject(options.payload) } : { inputPath: options.payloadPath ?? '$' }),
+      ...(options.resultPath ? { resultPath: options.resultPath } : {}),
     });
     task.addRetry({
       errors: RETRYABLE_ERRORS,

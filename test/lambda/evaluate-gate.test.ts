@@ -1,6 +1,10 @@
 import { evaluateGate, type GateSettings } from '../../lambda/pipeline/evaluate.logic';
 
-const GATE: GateSettings = { metric: 'normalized_discounted_cumulative_gain_at_10', minimum: 0.1, maxRegression: 0.05 };
+const GATE: GateSettings = {
+  metric: 'normalized_discounted_cumulative_gain_at_10',
+  minimum: 0.1,
+  maxRegression: 0.05,
+};
 const NEW = 'arn:aws:personalize:us-east-1:123456789012:solution/p-s/new00001';
 const LIVE = 'arn:aws:personalize:us-east-1:123456789012:solution/p-s/live0001';
 const metric = (value: number): Record<string, number> => ({ [GATE.metric]: value, coverage: 0.5 });
@@ -42,7 +46,9 @@ describe('the quality gate', () => {
 
   test('passes a version whose regression is exactly maxRegression', () => {
     const live = { solutionVersionArn: LIVE, metrics: metric(0.2) };
-    expect(evaluateGate({ gate: GATE, solutionVersionArn: NEW, metrics: metric(0.19), live }).passed).toBe(true);
+    expect(evaluateGate({ gate: GATE, solutionVersionArn: NEW, metrics: metric(0.19), live }).passed).toBe(
+      true,
+    );
   });
 
   test('passes a version that improves on the live version', () => {
@@ -54,11 +60,18 @@ describe('the quality gate', () => {
 
   test('checks the absolute floor even when the live version is worse', () => {
     const live = { solutionVersionArn: LIVE, metrics: metric(0.01) };
-    expect(evaluateGate({ gate: GATE, solutionVersionArn: NEW, metrics: metric(0.05), live }).passed).toBe(false);
+    expect(evaluateGate({ gate: GATE, solutionVersionArn: NEW, metrics: metric(0.05), live }).passed).toBe(
+      false,
+    );
   });
 
   test('passes with "already serving" when the campaign serves this very version', () => {
-    const outcome = evaluateGate({ gate: GATE, solutionVersionArn: NEW, metrics: metric(0.0), live: { solutionVersionArn: NEW } });
+    const outcome = evaluateGate({
+      gate: GATE,
+      solutionVersionArn: NEW,
+      metrics: metric(0.0),
+      live: { solutionVersionArn: NEW },
+    });
     expect(outcome.passed).toBe(true);
     expect(outcome.reason).toContain('already serves');
   });
@@ -66,7 +79,9 @@ describe('the quality gate', () => {
   test('passes with a reason when the recipe reports no value for the metric', () => {
     const outcome = evaluateGate({ gate: GATE, solutionVersionArn: NEW, metrics: { coverage: 0.4 } });
     expect(outcome.passed).toBe(true);
-    expect(outcome.reason).toBe('the recipe reports no normalized_discounted_cumulative_gain_at_10; the quality gate does not apply');
+    expect(outcome.reason).toBe(
+      'the recipe reports no normalized_discounted_cumulative_gain_at_10; the quality gate does not apply',
+    );
   });
 
   test('compares only against the floor when the live version has no value for the metric', () => {
@@ -78,6 +93,9 @@ describe('the quality gate', () => {
 
   test('does not divide by a zero baseline', () => {
     const live = { solutionVersionArn: LIVE, metrics: metric(0) };
-    expect(evaluateGate({ gate: { ...GATE, minimum: 0 }, solutionVersionArn: NEW, metrics: metric(0), live }).passed).toBe(true);
+    expect(
+      evaluateGate({ gate: { ...GATE, minimum: 0 }, solutionVersionArn: NEW, metrics: metric(0), live })
+        .passed,
+    ).toBe(true);
   });
 });

@@ -37,7 +37,11 @@ describe('planFilters', () => {
 
   test('creates nothing when the filters exist with the same expressions', () => {
     const name = filterName(P, 'f', EXPR_A);
-    const plan = planFilters(P, [{ name: 'f', expression: EXPR_A }], [{ name, arn: arn(name), status: 'ACTIVE' }]);
+    const plan = planFilters(
+      P,
+      [{ name: 'f', expression: EXPR_A }],
+      [{ name, arn: arn(name), status: 'ACTIVE' }],
+    );
     expect(plan.create).toEqual([]);
     expect(plan.delete).toEqual([]);
     expect(plan.pendingDeletion).toEqual([]);
@@ -70,10 +74,14 @@ describe('planFilters', () => {
   test('deletes filters that no config filter owns and skips those already being deleted', () => {
     const stray = 'shop-removed-0123abcd';
     const going = 'shop-other-89abcdef';
-    const plan = planFilters(P, [], [
-      { name: stray, arn: arn(stray), status: 'ACTIVE' },
-      { name: going, arn: arn(going), status: 'DELETE PENDING' },
-    ]);
+    const plan = planFilters(
+      P,
+      [],
+      [
+        { name: stray, arn: arn(stray), status: 'ACTIVE' },
+        { name: going, arn: arn(going), status: 'DELETE PENDING' },
+      ],
+    );
     expect(plan.delete).toEqual([arn(stray)]);
   });
 });

@@ -23,7 +23,10 @@ export const EVENT_BUS = 'pipeline-events';
 const CLIENT = { region: LOCAL_REGION, maxAttempts: 1 };
 
 /** Sets the environment every pipeline function gets from the stack. Call before importing handlers. */
-export function setPipelineEnv(projectName: string, topicArn = `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:pipeline`): void {
+export function setPipelineEnv(
+  projectName: string,
+  topicArn = `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:pipeline`,
+): void {
   Object.assign(process.env, {
     BUCKET_NAME: BUCKET,
     PROJECT_NAME: projectName,
@@ -105,13 +108,23 @@ export async function startLocalPersonalize(): Promise<LocalPersonalize> {
   };
 }
 
-type PollHandler = (event: { stage: string; targets: readonly PollTarget[]; startedAt: number; timeoutSeconds: number }) => Promise<PollResult>;
+type PollHandler = (event: {
+  stage: string;
+  targets: readonly PollTarget[];
+  startedAt: number;
+  timeoutSeconds: number;
+}) => Promise<PollResult>;
 
 /**
  * Calls the poll handler until the stage is done, like the state machine does, but sleeping a few
  * milliseconds instead of `waitSeconds` (the emulator runs with zero delays).
  */
-export async function pollUntilDone(poll: PollHandler, stage: string, targets: readonly PollTarget[], maxCalls = 2_000): Promise<PollResult> {
+export async function pollUntilDone(
+  poll: PollHandler,
+  stage: string,
+  targets: readonly PollTarget[],
+  maxCalls = 2_000,
+): Promise<PollResult> {
   const startedAt = Date.now() / 1000;
   for (let call = 0; call < maxCalls; call += 1) {
     const result = await poll({ stage, targets, startedAt, timeoutSeconds: 600 });

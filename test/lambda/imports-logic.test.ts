@@ -15,7 +15,9 @@ describe('the skip-import decision', () => {
     const decision = decideImport(base);
     // Assess
     expect(decision.action).toBe('skip');
-    expect(decision.reason).toContain('no object at s3://bucket/datasets/interactions/ changed since import job');
+    expect(decision.reason).toContain(
+      'no object at s3://bucket/datasets/interactions/ changed since import job',
+    );
   });
 
   test('imports when an object was modified after the last ACTIVE import was created', () => {
@@ -25,11 +27,17 @@ describe('the skip-import decision', () => {
   });
 
   test('imports with force even when nothing changed', () => {
-    expect(decideImport({ ...base, force: true })).toEqual(expect.objectContaining({ action: 'start', reason: 'forced by the run input' }));
+    expect(decideImport({ ...base, force: true })).toEqual(
+      expect.objectContaining({ action: 'start', reason: 'forced by the run input' }),
+    );
   });
 
   test('imports a dataset that has no completed import yet, as FULL even when INCREMENTAL is configured', () => {
-    const decision = decideImport({ ...base, importMode: 'INCREMENTAL', jobs: [{ arn: JOB, status: 'CREATE FAILED', createdAt: 1_000 }] });
+    const decision = decideImport({
+      ...base,
+      importMode: 'INCREMENTAL',
+      jobs: [{ arn: JOB, status: 'CREATE FAILED', createdAt: 1_000 }],
+    });
     expect(decision).toEqual(expect.objectContaining({ action: 'start', importMode: 'FULL' }));
   });
 

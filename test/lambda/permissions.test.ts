@@ -39,12 +39,15 @@ function actionsOf(step: string): string[] {
   for (const file of Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules'))) {
     const source = readFileSync(path.join(ROOT, file), 'utf8');
     const packageOf = new Map<string, string>();
-    for (const m of source.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'(@aws-sdk\/client-[a-z0-9-]+)'/g)) {
+    for (const m of source.matchAll(
+      /import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'(@aws-sdk\/client-[a-z0-9-]+)'/g,
+    )) {
       for (const name of (m[1] ?? '').split(',').map((n) => n.trim())) packageOf.set(name, m[2] ?? '');
     }
     for (const m of source.matchAll(/new\s+(\w+)Command\s*\(/g)) {
       const pkg = packageOf.get(`${m[1]}Command`);
-      if (pkg === undefined) throw new Error(`${file}: ${m[1]}Command is not imported from an AWS SDK client`);
+      if (pkg === undefined)
+        throw new Error(`${file}: ${m[1]}Command is not imported from an AWS SDK client`);
       const raw = `${PREFIX[pkg]}:${m[1]}`;
       const action = RENAMED[raw] ?? raw;
       actions.add(action);
@@ -55,7 +58,10 @@ function actionsOf(step: string): string[] {
 }
 
 describe('the permissions map', () => {
-  test.each(Object.keys(PIPELINE_PERMISSIONS) as PipelineStep[])('lists exactly the actions the %s handler sends', (step) => {
-    expect([...PIPELINE_PERMISSIONS[step]].sort()).toEqual(actionsOf(step));
-  });
+  test.each(Object.keys(PIPELINE_PERMISSIONS) as PipelineStep[])(
+    'lists exactly the actions the %s handler sends',
+    (step) => {
+      expect([...PIPELINE_PERMISSIONS[step]].sort()).toEqual(actionsOf(step));
+    },
+  );
 });

@@ -69,12 +69,22 @@ function pipelineConfig(): Record<string, unknown> {
   return {
     projectName: PROJECT,
     datasets: {
-      interactions: { schemaFile: 'schemas/interactions.json', dataLocation: 'datasets/interactions/', schema: readRepoFile('schemas/interactions.json') },
-      items: { schemaFile: 'schemas/items.json', dataLocation: 'datasets/items/', schema: readRepoFile('schemas/items.json') },
+      interactions: {
+        schemaFile: 'schemas/interactions.json',
+        dataLocation: 'datasets/interactions/',
+        schema: readRepoFile('schemas/interactions.json'),
+      },
+      items: {
+        schemaFile: 'schemas/items.json',
+        dataLocation: 'datasets/items/',
+        schema: readRepoFile('schemas/items.json'),
+      },
     },
     solutions: [{ name: 'popular', recipe: 'aws-popularity-count', campaign: { minProvisionedTPS: 1 } }],
     filters: [{ name: 'exclude-purchased', expression: EXCLUDE_PURCHASED }],
-    batchJobs: [{ name: 'nightly', type: 'inference', solution: 'popular', numResults: 5, filter: 'exclude-purchased' }],
+    batchJobs: [
+      { name: 'nightly', type: 'inference', solution: 'popular', numResults: 5, filter: 'exclude-purchased' },
+    ],
     qualityGate: { metric: 'coverage', minimum: 0, maxRegression: 0.5 },
     tags: { team: 'recs' },
   };
@@ -124,9 +134,16 @@ beforeAll(async () => {
     notifyFailure: (await import('../../lambda/pipeline/notify-failure')).handler,
     teardown: (await import('../../lambda/pipeline/teardown')).handler,
   };
-  personalize = new PersonalizeClient({ region: 'us-east-1', endpoint: local.emulator.endpoint, maxAttempts: 1 });
+  personalize = new PersonalizeClient({
+    region: 'us-east-1',
+    endpoint: local.emulator.endpoint,
+    maxAttempts: 1,
+  });
   ssm = new SSMClient({ region: 'us-east-1', maxAttempts: 1 });
-  run = await h.validate({ input: { config: pipelineConfig() }, deployedConfig: {} as Contract.ResolvedConfig });
+  run = await h.validate({
+    input: { config: pipelineConfig() },
+    deployedConfig: {} as Contract.ResolvedConfig,
+  });
 });
 
 afterAll(async () => {
@@ -147,7 +164,9 @@ describe('the pipeline handlers on the emulator', () => {
     expect(first.created).toHaveLength(3);
     expect(withoutStart(second)).toEqual(withoutStart({ ...first, created: [] }));
     expect(first.targets).toEqual([{ kind: 'datasetGroup', arn: first.datasetGroupArn }]);
-    const group = await personalize.send(new DescribeDatasetGroupCommand({ datasetGroupArn: first.datasetGroupArn }));
+    const group = await personalize.send(
+      new DescribeDatasetGroupCommand({ datasetGroupArn: first.datasetGroupArn }),
+    );
     expect(group.datasetGroup?.kmsKeyArn).toBe(process.env.KMS_KEY_ARN);
     ({ datasetGroupArn, schemaArns } = first);
   });
@@ -155,7 +174,11 @@ describe('the pipeline handlers on the emulator', () => {
   test('datasets creates one dataset per configured type, and a second call creates nothing', async () => {
     // Act
     const first = await h.datasets({ config: run.config, datasetGroupArn, schemaArns });
-    await pollUntilDone(h.poll, 'datasets', Object.values(first.datasetArns).map((arn) => ({ kind: 'dataset' as const, arn: arn ?? '' })));
+    await pollUntilDone(
+      h.poll,
+      'datasets',
+      Object.values(first.datasetArns).map((arn) => ({ kind: 'dataset' as const, arn: arn ?? '' })),
+    );
     const again = await h.datasets({ config: run.config, datasetGroupArn, schemaArns });
     // Assess
     expect(first.datasetArns).toEqual({
@@ -163,16 +186,39 @@ describe('the pipeline handlers on the emulator', () => {
       items: `arn:aws:personalize:us-east-1:123456789012:dataset/${PROJECT}/ITEMS`,
     });
     expect(first.created).toHaveLength(2);
-    expect(withoutStart(again)).toEqual({ datasetArns: first.datasetArns, created: [], targets: first.targets });
+    expect(withoutStart(again)).toEqual({
+      datasetArns: first.datasetArns,
+      created: [],
+      targets: first.targets,
+    });
     datasetArns = first.datasetArns;
   });
 
   test('imports starts one job per dataset, never a second one, and later skips unchanged data', async () => {
     // Act
-    const first = await h.imports({ config: run.config, options: run.options, datasetArns, runId: run.runId });
-    const rerun = await h.imports({ config: run.config, options: run.options, datasetArns, runId: run.runId });
-    await pollUntilDone(h.poll, 'imports', first.jobArns.map((arn) => ({ kind: 'datasetImportJob' as const, arn })));
-    const later = await h.imports({ config: run.config, options: run.options, datasetArns, runId: '20990101000000' });
+    const first = await h.imports({
+      config: run.config,
+      options: run.options,
+      datasetArns,
+      runId: run.runId,
+    });
+    const rerun = await h.imports({
+      config: run.config,
+      options: run.options,
+      datasetArns,
+      runId: run.runId,
+    });
+    await pollUntilDone(
+      h.poll,
+      'imports',
+      first.jobArns.map((arn) => ({ kind: 'datasetImportJob' as const, arn })),
+    );
+    const later = await h.imports({
+      config: run.config,
+      options: run.options,
+      datasetArns,
+      runId: '20990101000000',
+    });
     // Assess
     expect(first.imports.map((i) => i.datasetType)).toEqual(['interactions', 'items']);
     expect(first.jobArns).toEqual([
@@ -180,7 +226,9 @@ describe('the pipeline handlers on the emulator', () => {
       `arn:aws:personalize:us-east-1:123456789012:dataset-import-job/${PROJECT}-items-${run.runId}`,
     ]);
     expect(rerun.jobArns.filter((arn) => !first.jobArns.includes(arn))).toEqual([]);
-    const jobs = await personalize.send(new ListDatasetImportJobsCommand({ datasetArn: datasetArns.interactions }));
+    const jobs = await personalize.send(
+      new ListDatasetImportJobsCommand({ datasetArn: datasetArns.interactions }),
+    );
     expect(jobs.datasetImportJobs).toHaveLength(1);
     expect(first.targets).toEqual(first.jobArns.map((arn) => ({ kind: 'datasetImportJob', arn })));
     expect(later.jobArns).toEqual([]);
@@ -191,22 +239,58 @@ describe('the pipeline handlers on the emulator', () => {
   test('filters creates each filter, and a changed expression replaces the old filter once the new one is ACTIVE', async () => {
     // Prepare
     const first = await h.filters({ config: run.config, datasetGroupArn });
-    await pollUntilDone(h.poll, 'filters', Object.values(first.filters).map((arn) => ({ kind: 'filter' as const, arn })));
+    await pollUntilDone(
+      h.poll,
+      'filters',
+      Object.values(first.filters).map((arn) => ({ kind: 'filter' as const, arn })),
+    );
     const unchanged = await h.filters({ config: run.config, datasetGroupArn });
-    const changedConfig = { ...run.config, filters: [{ name: 'exclude-purchased', expression: 'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("purchase","cart")' }] };
+    const changedConfig = {
+      ...run.config,
+      filters: [
+        {
+          name: 'exclude-purchased',
+          expression: 'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("purchase","cart")',
+        },
+      ],
+    };
     // Act
     const replaced = await h.filters({ config: changedConfig, datasetGroupArn });
-    await pollUntilDone(h.poll, 'filters', Object.values(replaced.filters).map((arn) => ({ kind: 'filter' as const, arn })));
+    await pollUntilDone(
+      h.poll,
+      'filters',
+      Object.values(replaced.filters).map((arn) => ({ kind: 'filter' as const, arn })),
+    );
     const cleaned = await h.filters({ config: changedConfig, datasetGroupArn });
-    await pollUntilDone(h.poll, 'filters', cleaned.deleted.map((arn) => ({ kind: 'deleted' as const, arn })));
+    await pollUntilDone(
+      h.poll,
+      'filters',
+      cleaned.deleted.map((arn) => ({ kind: 'deleted' as const, arn })),
+    );
     const restored = await h.filters({ config: run.config, datasetGroupArn });
-    await pollUntilDone(h.poll, 'filters', Object.values(restored.filters).map((arn) => ({ kind: 'filter' as const, arn })));
+    await pollUntilDone(
+      h.poll,
+      'filters',
+      Object.values(restored.filters).map((arn) => ({ kind: 'filter' as const, arn })),
+    );
     const restoredClean = await h.filters({ config: run.config, datasetGroupArn });
-    await pollUntilDone(h.poll, 'filters', restoredClean.deleted.map((arn) => ({ kind: 'deleted' as const, arn })));
+    await pollUntilDone(
+      h.poll,
+      'filters',
+      restoredClean.deleted.map((arn) => ({ kind: 'deleted' as const, arn })),
+    );
     // Assess
     expect(first.created).toEqual([first.filters['exclude-purchased']]);
-    expect(first.filters['exclude-purchased']).toMatch(new RegExp(`filter/${PROJECT}-exclude-purchased-[0-9a-f]{8}$`));
-    expect(withoutStart(unchanged)).toEqual({ filters: first.filters, created: [], deleted: [], pendingDeletion: [], targets: first.targets });
+    expect(first.filters['exclude-purchased']).toMatch(
+      new RegExp(`filter/${PROJECT}-exclude-purchased-[0-9a-f]{8}$`),
+    );
+    expect(withoutStart(unchanged)).toEqual({
+      filters: first.filters,
+      created: [],
+      deleted: [],
+      pendingDeletion: [],
+      targets: first.targets,
+    });
     expect(replaced.created).toEqual([replaced.filters['exclude-purchased']]);
     expect(replaced.pendingDeletion).toEqual([first.filters['exclude-purchased']]);
     expect(cleaned.deleted).toEqual([first.filters['exclude-purchased']]);
@@ -219,11 +303,26 @@ describe('the pipeline handlers on the emulator', () => {
 
   test('solution creates the solution once and refuses to change an existing one', async () => {
     // Act
-    const first = await h.solution({ config: run.config, options: run.options, datasetGroupArn, solution: solutionDef() });
+    const first = await h.solution({
+      config: run.config,
+      options: run.options,
+      datasetGroupArn,
+      solution: solutionDef(),
+    });
     await pollUntilDone(h.poll, 'solution', [{ kind: 'solution', arn: first.solutionArn }]);
-    const second = await h.solution({ config: run.config, options: run.options, datasetGroupArn, solution: solutionDef() });
+    const second = await h.solution({
+      config: run.config,
+      options: run.options,
+      datasetGroupArn,
+      solution: solutionDef(),
+    });
     const conflict = await failure(
-      h.solution({ config: run.config, options: run.options, datasetGroupArn, solution: { ...solutionDef(), recipe: 'aws-trending-now' } }),
+      h.solution({
+        config: run.config,
+        options: run.options,
+        datasetGroupArn,
+        solution: { ...solutionDef(), recipe: 'aws-trending-now' },
+      }),
     );
     // Assess
     expect(withoutStart(first)).toEqual({
@@ -233,19 +332,42 @@ describe('the pipeline handlers on the emulator', () => {
     });
     expect(second).toEqual(expect.objectContaining({ solutionArn: first.solutionArn, created: false }));
     expect(conflict.name).toBe('ResourceConflict');
-    expect(conflict.message).toContain('recipe is arn:aws:personalize:::recipe/aws-popularity-count, config says arn:aws:personalize:::recipe/aws-trending-now');
+    expect(conflict.message).toContain(
+      'recipe is arn:aws:personalize:::recipe/aws-popularity-count, config says arn:aws:personalize:::recipe/aws-trending-now',
+    );
     expect(conflict.message).toContain('give solution "popular" a new name');
     solutionArn = first.solutionArn;
   });
 
   test('solution-version trains a first version and then keeps it while no new data arrives', async () => {
     // Act
-    const first = await h.solutionVersion({ config: run.config, options: run.options, solutionArn, solution: solutionDef() });
-    const rerun = await h.solutionVersion({ config: run.config, options: run.options, solutionArn, solution: solutionDef() });
+    const first = await h.solutionVersion({
+      config: run.config,
+      options: run.options,
+      solutionArn,
+      solution: solutionDef(),
+    });
+    const rerun = await h.solutionVersion({
+      config: run.config,
+      options: run.options,
+      solutionArn,
+      solution: solutionDef(),
+    });
     await pollUntilDone(h.poll, 'training', [{ kind: 'solutionVersion', arn: first.solutionVersionArn }]);
-    const later = await h.solutionVersion({ config: run.config, options: run.options, solutionArn, solution: solutionDef() });
+    const later = await h.solutionVersion({
+      config: run.config,
+      options: run.options,
+      solutionArn,
+      solution: solutionDef(),
+    });
     // Assess
-    expect(first).toEqual(expect.objectContaining({ trained: true, trainingMode: 'FULL', reason: 'the solution has no ACTIVE version' }));
+    expect(first).toEqual(
+      expect.objectContaining({
+        trained: true,
+        trainingMode: 'FULL',
+        reason: 'the solution has no ACTIVE version',
+      }),
+    );
     expect(rerun.solutionVersionArn === first.solutionVersionArn).toBe(true);
     expect(withoutStart(later)).toEqual({
       solutionVersionArn: first.solutionVersionArn,
@@ -257,7 +379,12 @@ describe('the pipeline handlers on the emulator', () => {
   });
 
   test('evaluate passes a first version with its offline metrics', async () => {
-    evaluation = await h.evaluate({ config: run.config, solution: solutionDef(), solutionVersionArn, campaignName: `${PROJECT}-popular` });
+    evaluation = await h.evaluate({
+      config: run.config,
+      solution: solutionDef(),
+      solutionVersionArn,
+      campaignName: `${PROJECT}-popular`,
+    });
     expect(evaluation.passed).toBe(true);
     expect(evaluation.metric).toBe('coverage');
     expect(evaluation.value).toBe(evaluation.metrics.coverage);
@@ -269,14 +396,21 @@ describe('the pipeline handlers on the emulator', () => {
     campaign = await h.campaign({ config: run.config, solution: solutionDef(), solutionVersionArn });
     await pollUntilDone(h.poll, 'campaign', [{ kind: 'campaign', arn: campaign.campaignArn }]);
     const again = await h.campaign({ config: run.config, solution: solutionDef(), solutionVersionArn });
-    const gate = await h.evaluate({ config: run.config, solution: solutionDef(), solutionVersionArn, campaignName: `${PROJECT}-popular` });
+    const gate = await h.evaluate({
+      config: run.config,
+      solution: solutionDef(),
+      solutionVersionArn,
+      campaignName: `${PROJECT}-popular`,
+    });
     // Assess
     expect(withoutStart(campaign)).toEqual({
       campaignArn: `arn:aws:personalize:us-east-1:123456789012:campaign/${PROJECT}-popular`,
       action: 'created',
       targets: [{ kind: 'campaign', arn: campaign.campaignArn }],
     });
-    expect(again).toEqual(expect.objectContaining({ campaignArn: campaign.campaignArn, action: 'unchanged' }));
+    expect(again).toEqual(
+      expect.objectContaining({ campaignArn: campaign.campaignArn, action: 'unchanged' }),
+    );
     expect(gate.passed).toBe(true);
     expect(gate.reason).toContain('already serves');
   });
@@ -285,18 +419,40 @@ describe('the pipeline handlers on the emulator', () => {
     // Prepare
     const options = { ...run.options, force: true };
     // Act
-    const version = await h.solutionVersion({ config: run.config, options, solutionArn, solution: solutionDef() });
+    const version = await h.solutionVersion({
+      config: run.config,
+      options,
+      solutionArn,
+      solution: solutionDef(),
+    });
     await pollUntilDone(h.poll, 'training', [{ kind: 'solutionVersion', arn: version.solutionVersionArn }]);
-    const gate = await h.evaluate({ config: run.config, solution: solutionDef(), solutionVersionArn: version.solutionVersionArn, campaignName: `${PROJECT}-popular` });
-    const updated = await h.campaign({ config: run.config, solution: solutionDef(), solutionVersionArn: version.solutionVersionArn });
+    const gate = await h.evaluate({
+      config: run.config,
+      solution: solutionDef(),
+      solutionVersionArn: version.solutionVersionArn,
+      campaignName: `${PROJECT}-popular`,
+    });
+    const updated = await h.campaign({
+      config: run.config,
+      solution: solutionDef(),
+      solutionVersionArn: version.solutionVersionArn,
+    });
     await pollUntilDone(h.poll, 'campaign', [{ kind: 'campaign', arn: updated.campaignArn }]);
     // Assess
     expect(version.trained).toBe(true);
     expect(version.solutionVersionArn).not.toBe(solutionVersionArn);
     expect(gate.passed).toBe(true);
     expect(gate.baseline?.solutionVersionArn).toBe(solutionVersionArn);
-    expect(updated).toEqual(expect.objectContaining({ campaignArn: campaign.campaignArn, action: 'updated', previousSolutionVersionArn: solutionVersionArn }));
-    const described = await personalize.send(new DescribeCampaignCommand({ campaignArn: campaign.campaignArn }));
+    expect(updated).toEqual(
+      expect.objectContaining({
+        campaignArn: campaign.campaignArn,
+        action: 'updated',
+        previousSolutionVersionArn: solutionVersionArn,
+      }),
+    );
+    const described = await personalize.send(
+      new DescribeCampaignCommand({ campaignArn: campaign.campaignArn }),
+    );
     expect(described.campaign?.solutionVersionArn).toBe(version.solutionVersionArn);
     solutionVersionArn = version.solutionVersionArn;
     evaluation = gate;
@@ -306,9 +462,16 @@ describe('the pipeline handlers on the emulator', () => {
     // Prepare
     const reason = 'Create failed. Dataset has fewer than 25 users with at least 2 interactions each.';
     local.emulator.faults.add([{ operation: 'CreateSolutionVersion', failResource: reason, count: 1 }]);
-    const version = await h.solutionVersion({ config: run.config, options: { ...run.options, force: true }, solutionArn, solution: solutionDef() });
+    const version = await h.solutionVersion({
+      config: run.config,
+      options: { ...run.options, force: true },
+      solutionArn,
+      solution: solutionDef(),
+    });
     // Act
-    const error = await failure(pollUntilDone(h.poll, 'training', [{ kind: 'solutionVersion', arn: version.solutionVersionArn }]));
+    const error = await failure(
+      pollUntilDone(h.poll, 'training', [{ kind: 'solutionVersion', arn: version.solutionVersionArn }]),
+    );
     // Assess
     expect(error.name).toBe('ResourceFailed');
     expect(error.message).toBe(`${version.solutionVersionArn} is CREATE FAILED: ${reason}`);
@@ -320,16 +483,23 @@ describe('the pipeline handlers on the emulator', () => {
     const again = await h.eventTracker({ config: run.config, datasetGroupArn });
     await pollUntilDone(h.poll, 'eventTracker', [{ kind: 'eventTracker', arn: tracker.eventTrackerArn }]);
     // Assess
-    expect(tracker.eventTrackerArn).toBe(`arn:aws:personalize:us-east-1:123456789012:event-tracker/${PROJECT}-tracker`);
+    expect(tracker.eventTrackerArn).toBe(
+      `arn:aws:personalize:us-east-1:123456789012:event-tracker/${PROJECT}-tracker`,
+    );
     expect(tracker.trackingId).not.toBe('');
     expect(withoutStart(again)).toEqual(withoutStart(tracker));
     const parameter = await ssm.send(new GetParameterCommand({ Name: `${PARAMETER_PREFIX}/event-tracker` }));
-    expect(JSON.parse(parameter.Parameter?.Value ?? '{}')).toEqual({ eventTrackerArn: tracker.eventTrackerArn, trackingId: tracker.trackingId });
+    expect(JSON.parse(parameter.Parameter?.Value ?? '{}')).toEqual({
+      eventTrackerArn: tracker.eventTrackerArn,
+      trackingId: tracker.trackingId,
+    });
   });
 
   test('batch-job starts a batch inference job reading the job input folder and writing per run', async () => {
     // Prepare
-    await putObjects({ 'batch/nightly/input/users.jsonl': '{"userId":"user-0001"}\n{"userId":"user-0002"}\n' });
+    await putObjects({
+      'batch/nightly/input/users.jsonl': '{"userId":"user-0001"}\n{"userId":"user-0002"}\n',
+    });
     const job = run.config.batchJobs[0];
     if (!job) throw new Error('the config has a batch job');
     // Act
@@ -350,17 +520,43 @@ describe('the pipeline handlers on the emulator', () => {
     const result = await h.summary({
       ...run,
       results: {
-        solutions: [{ name: 'popular', status: 'DEPLOYED', solutionVersionArn, trained: true, gate: evaluation, campaign }],
-        filters: { filters: filterArns, created: [], deleted: [], pendingDeletion: [], targets: [], startedAt: 0 },
+        solutions: [
+          {
+            name: 'popular',
+            status: 'DEPLOYED',
+            solutionVersionArn,
+            trained: true,
+            gate: evaluation,
+            campaign,
+          },
+        ],
+        filters: {
+          filters: filterArns,
+          created: [],
+          deleted: [],
+          pendingDeletion: [],
+          targets: [],
+          startedAt: 0,
+        },
         eventTracker: tracker,
-        batchJobs: [{ name: 'nightly', status: 'COMPLETED', jobArn: 'arn:aws:personalize:us-east-1:123456789012:batch-inference-job/x' }],
+        batchJobs: [
+          {
+            name: 'nightly',
+            status: 'COMPLETED',
+            jobArn: 'arn:aws:personalize:us-east-1:123456789012:batch-inference-job/x',
+          },
+        ],
       },
     });
     // Assess
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.summary).toContain(`Personalize pipeline run ${run.runId} of project ${PROJECT}: SUCCEEDED`);
+    expect(result.summary).toContain(
+      `Personalize pipeline run ${run.runId} of project ${PROJECT}: SUCCEEDED`,
+    );
     expect(result.summary).toContain(`- popular: trained version ${solutionVersionArn}; quality gate passed`);
-    expect(result.summary).toContain('- nightly: arn:aws:personalize:us-east-1:123456789012:batch-inference-job/x');
+    expect(result.summary).toContain(
+      '- nightly: arn:aws:personalize:us-east-1:123456789012:batch-inference-job/x',
+    );
     const serving = await ssm.send(new GetParameterCommand({ Name: `${PARAMETER_PREFIX}/serving` }));
     expect(JSON.parse(serving.Parameter?.Value ?? '{}')).toEqual({
       campaigns: { popular: campaign.campaignArn },
@@ -368,7 +564,9 @@ describe('the pipeline handlers on the emulator', () => {
       recipes: { popular: 'aws-popularity-count' },
     });
     const cloudWatch = new CloudWatchClient({ region: 'us-east-1', maxAttempts: 1 });
-    const metrics = await cloudWatch.send(new ListMetricsCommand({ Namespace: 'PersonalizePipeline', MetricName: 'coverage' }));
+    const metrics = await cloudWatch.send(
+      new ListMetricsCommand({ Namespace: 'PersonalizePipeline', MetricName: 'coverage' }),
+    );
     cloudWatch.destroy();
     expect(metrics.Metrics?.[0]?.Dimensions).toEqual(
       expect.arrayContaining([
@@ -380,7 +578,13 @@ describe('the pipeline handlers on the emulator', () => {
 
   test('summary reports a partial run when a solution failed, and keeps serving its existing campaign', async () => {
     const cause = JSON.stringify({ errorType: 'ResourceFailed', errorMessage: 'training failed' });
-    const result = await h.summary({ ...run, results: { solutions: [{ name: 'popular', status: 'FAILED', error: 'ResourceFailed', cause }], eventTracker: {} } });
+    const result = await h.summary({
+      ...run,
+      results: {
+        solutions: [{ name: 'popular', status: 'FAILED', error: 'ResourceFailed', cause }],
+        eventTracker: {},
+      },
+    });
     expect(result.status).toBe('PARTIAL');
     expect(result.summary).toContain('- popular: FAILED (ResourceFailed) training failed');
     const serving = await ssm.send(new GetParameterCommand({ Name: `${PARAMETER_PREFIX}/serving` }));
@@ -397,24 +601,38 @@ describe('the pipeline handlers on the emulator', () => {
     // Prepare
     const itemsSchema = JSON.parse(run.config.datasets.items?.schema ?? '{}') as { fields: object[] };
     itemsSchema.fields.push({ name: 'COLOUR', type: ['null', 'string'], categorical: true });
-    const items = { ...run.config.datasets.items!, schema: JSON.stringify(itemsSchema) };
+    const original = run.config.datasets.items;
+    if (original === undefined) throw new Error('the config has an items dataset');
+    const items = { ...original, schema: JSON.stringify(itemsSchema) };
     const changed = { ...run, config: { ...run.config, datasets: { ...run.config.datasets, items } } };
     // Act
     const regrouped = await h.datasetGroup(changed);
-    const moved = await h.datasets({ config: changed.config, datasetGroupArn, schemaArns: regrouped.schemaArns });
+    const moved = await h.datasets({
+      config: changed.config,
+      datasetGroupArn,
+      schemaArns: regrouped.schemaArns,
+    });
     await pollUntilDone(h.poll, 'datasets', [{ kind: 'dataset', arn: datasetArns.items ?? '' }]);
     const again = await h.datasetGroup(changed);
-    const movedAgain = await h.datasets({ config: changed.config, datasetGroupArn, schemaArns: again.schemaArns });
+    const movedAgain = await h.datasets({
+      config: changed.config,
+      datasetGroupArn,
+      schemaArns: again.schemaArns,
+    });
     const backwards = await failure(h.datasets({ config: run.config, datasetGroupArn, schemaArns }));
     // Assess
-    expect(regrouped.schemaArns.items).toBe(`arn:aws:personalize:us-east-1:123456789012:schema/${PROJECT}-items-v2`);
+    expect(regrouped.schemaArns.items).toBe(
+      `arn:aws:personalize:us-east-1:123456789012:schema/${PROJECT}-items-v2`,
+    );
     expect(regrouped.schemaArns.interactions).toBe(schemaArns.interactions);
     expect(regrouped.created).toEqual([regrouped.schemaArns.items]);
     expect(moved.created).toEqual([datasetArns.items]);
     expect(withoutStart(again)).toEqual(withoutStart({ ...regrouped, created: [] }));
     expect(movedAgain.created).toEqual([]);
     expect(backwards.name).toBe('ResourceConflict');
-    expect(backwards.message).toContain(`Dataset ${datasetArns.items} cannot move from schema ${regrouped.schemaArns.items} to ${schemaArns.items}`);
+    expect(backwards.message).toContain(
+      `Dataset ${datasetArns.items} cannot move from schema ${regrouped.schemaArns.items} to ${schemaArns.items}`,
+    );
     expect(backwards.message).toContain('removes field COLOUR');
   });
 
@@ -425,7 +643,14 @@ describe('the pipeline handlers on the emulator', () => {
     expect(result.done).toBe(true);
     const order = result.wouldDelete ?? [];
     expect(order[0]).toBe(campaign.campaignArn);
-    expect(order).toEqual(expect.arrayContaining([tracker.eventTrackerArn, solutionArn, datasetGroupArn, `${PARAMETER_PREFIX}/serving`]));
+    expect(order).toEqual(
+      expect.arrayContaining([
+        tracker.eventTrackerArn,
+        solutionArn,
+        datasetGroupArn,
+        `${PARAMETER_PREFIX}/serving`,
+      ]),
+    );
     expect(order.indexOf(solutionArn)).toBeLessThan(order.indexOf(datasetGroupArn));
     expect(order.indexOf(datasetGroupArn)).toBeLessThan(order.indexOf(schemaArns.interactions ?? ''));
     const still = await personalize.send(new DescribeCampaignCommand({ campaignArn: campaign.campaignArn }));
@@ -444,15 +669,27 @@ describe('the pipeline handlers on the emulator', () => {
     const after = await h.teardown({ projectName: PROJECT, dryRun: false });
     // Assess
     expect(result.done).toBe(true);
-    expect(phases).toEqual(['campaigns', 'eventTrackers', 'filters', 'solutions', 'datasets', 'datasetGroup', 'schemas', 'parameters'].filter((p) => phases.includes(p)));
+    expect(phases).toEqual(
+      [
+        'campaigns',
+        'eventTrackers',
+        'filters',
+        'solutions',
+        'datasets',
+        'datasetGroup',
+        'schemas',
+        'parameters',
+      ].filter((p) => phases.includes(p)),
+    );
     expect(phases[0]).toBe('campaigns');
     expect(after).toEqual({ done: true, waitSeconds: 0, deleting: [], remaining: {} });
     const gone = await failure(personalize.send(new DescribeDatasetGroupCommand({ datasetGroupArn })));
     expect(gone.name).toBe('ResourceNotFoundException');
     const schemas = await personalize.send(new ListSchemasCommand({}));
     expect(schemas.schemas?.filter((s) => s.name?.startsWith(`${PROJECT}-`))).toEqual([]);
-    const parameter = await failure(ssm.send(new GetParameterCommand({ Name: `${PARAMETER_PREFIX}/serving` })));
+    const parameter = await failure(
+      ssm.send(new GetParameterCommand({ Name: `${PARAMETER_PREFIX}/serving` })),
+    );
     expect(parameter.name).toBe('ParameterNotFound');
   });
 });
-

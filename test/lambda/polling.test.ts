@@ -40,10 +40,14 @@ describe('nextWaitSeconds', () => {
 
   test('never shortens the wait as a stage runs longer', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 1e7, noNaN: true }), fc.double({ min: 0, max: 1e7, noNaN: true }), (a, b) => {
-        const [early, late] = a <= b ? [a, b] : [b, a];
-        expect(nextWaitSeconds(early)).toBeLessThanOrEqual(nextWaitSeconds(late));
-      }),
+      fc.property(
+        fc.double({ min: 0, max: 1e7, noNaN: true }),
+        fc.double({ min: 0, max: 1e7, noNaN: true }),
+        (a, b) => {
+          const [early, late] = a <= b ? [a, b] : [b, a];
+          expect(nextWaitSeconds(early)).toBeLessThanOrEqual(nextWaitSeconds(late));
+        },
+      ),
     );
   });
 });

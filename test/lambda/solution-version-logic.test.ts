@@ -12,13 +12,25 @@ const base: TrainingDecisionInput = {
 describe('the version-training decision', () => {
   test('trains a FULL version when the solution has no ACTIVE version', () => {
     // Act
-    const decision = decideTraining({ ...base, versions: [{ arn: 'v0', status: 'CREATE FAILED', createdAt: 10 }], configuredMode: 'UPDATE' });
+    const decision = decideTraining({
+      ...base,
+      versions: [{ arn: 'v0', status: 'CREATE FAILED', createdAt: 10 }],
+      configuredMode: 'UPDATE',
+    });
     // Assess
-    expect(decision).toEqual({ action: 'train', trainingMode: 'FULL', reason: 'the solution has no ACTIVE version' });
+    expect(decision).toEqual({
+      action: 'train',
+      trainingMode: 'FULL',
+      reason: 'the solution has no ACTIVE version',
+    });
   });
 
   test('reuses a version that is still being created', () => {
-    const decision = decideTraining({ ...base, force: true, versions: [ACTIVE, { arn: 'v-run', status: 'CREATE PENDING', createdAt: 2_000 }] });
+    const decision = decideTraining({
+      ...base,
+      force: true,
+      versions: [ACTIVE, { arn: 'v-run', status: 'CREATE PENDING', createdAt: 2_000 }],
+    });
     expect(decision).toEqual(expect.objectContaining({ action: 'reuse', solutionVersionArn: 'v-run' }));
   });
 
@@ -28,7 +40,10 @@ describe('the version-training decision', () => {
   });
 
   test('keeps the newest of several ACTIVE versions', () => {
-    const decision = decideTraining({ ...base, versions: [ACTIVE, { arn: 'v-newer', status: 'ACTIVE', createdAt: 5_000 }] });
+    const decision = decideTraining({
+      ...base,
+      versions: [ACTIVE, { arn: 'v-newer', status: 'ACTIVE', createdAt: 5_000 }],
+    });
     expect(decision).toEqual(expect.objectContaining({ action: 'keep', solutionVersionArn: 'v-newer' }));
   });
 
@@ -40,7 +55,11 @@ describe('the version-training decision', () => {
 
   test('trains in the mode a schedule requests', () => {
     const decision = decideTraining({ ...base, requestedMode: 'UPDATE' });
-    expect(decision).toEqual({ action: 'train', trainingMode: 'UPDATE', reason: 'UPDATE training requested by the run' });
+    expect(decision).toEqual({
+      action: 'train',
+      trainingMode: 'UPDATE',
+      reason: 'UPDATE training requested by the run',
+    });
   });
 
   test('falls back to FULL when UPDATE is requested for a recipe that cannot update', () => {
@@ -50,7 +69,11 @@ describe('the version-training decision', () => {
   });
 
   test("trains when forced, in the solution's configured mode", () => {
-    expect(decideTraining({ ...base, force: true })).toEqual({ action: 'train', trainingMode: 'FULL', reason: 'forced by the run input' });
+    expect(decideTraining({ ...base, force: true })).toEqual({
+      action: 'train',
+      trainingMode: 'FULL',
+      reason: 'forced by the run input',
+    });
   });
 
   test('does not force a solution the run did not select', () => {

@@ -2,7 +2,13 @@ import { campaignChanges, campaignSpec } from '../../lambda/pipeline/campaign.lo
 import { canonicalJson, decideSchema, sameSchema } from '../../lambda/pipeline/dataset-group.logic';
 import { assessStage, kindOfArn, timeoutSecondsOf } from '../../lambda/pipeline/poll.logic';
 import { solutionDifferences } from '../../lambda/pipeline/solution.logic';
-import { causeMessage, metricPoints, runStatus, solutionLine, subject } from '../../lambda/pipeline/summary.logic';
+import {
+  causeMessage,
+  metricPoints,
+  runStatus,
+  solutionLine,
+  subject,
+} from '../../lambda/pipeline/summary.logic';
 import { compactTimestamp } from '../../lambda/shared/names';
 
 const A = 'arn:aws:personalize:us-east-1:123456789012';
@@ -22,14 +28,26 @@ describe('schema generations', () => {
 
 describe('solution differences', () => {
   test('finds nothing when the existing solution matches, ignoring service defaults it adds', () => {
-    const wanted = { recipeArn: 'r', performHPO: false, solutionConfig: { algorithmHyperParameters: { a: '1' } } };
-    const existing = { ...wanted, solutionConfig: { algorithmHyperParameters: { a: '1' }, autoMLConfig: {} } };
+    const wanted = {
+      recipeArn: 'r',
+      performHPO: false,
+      solutionConfig: { algorithmHyperParameters: { a: '1' } },
+    };
+    const existing = {
+      ...wanted,
+      solutionConfig: { algorithmHyperParameters: { a: '1' }, autoMLConfig: {} },
+    };
     expect(solutionDifferences(wanted, existing)).toEqual([]);
   });
 
   test('names the recipe, HPO, event type and solutionConfig paths that differ', () => {
     const differences = solutionDifferences(
-      { recipeArn: 'r2', performHPO: true, eventType: 'purchase', solutionConfig: { algorithmHyperParameters: { a: '2' } } },
+      {
+        recipeArn: 'r2',
+        performHPO: true,
+        eventType: 'purchase',
+        solutionConfig: { algorithmHyperParameters: { a: '2' } },
+      },
       { recipeArn: 'r1', performHPO: false, solutionConfig: { algorithmHyperParameters: { a: '1' } } },
     );
     expect(differences).toEqual([
@@ -45,7 +63,10 @@ describe('campaign settings', () => {
   const version = `${A}:solution/p-s/abcd1234`;
 
   test('passes exploration settings as strings', () => {
-    const spec = campaignSpec({ minProvisionedTPS: 2, explorationWeight: 0.3, explorationItemAgeCutOff: 30 }, version);
+    const spec = campaignSpec(
+      { minProvisionedTPS: 2, explorationWeight: 0.3, explorationItemAgeCutOff: 30 },
+      version,
+    );
     expect(spec).toEqual({
       solutionVersionArn: version,
       minProvisionedTPS: 2,
@@ -61,46 +82,80 @@ describe('campaign settings', () => {
 
   test('sees no change when the campaign already has the version and settings', () => {
     const spec = campaignSpec({ minProvisionedTPS: 1, explorationWeight: 0.3 }, version);
-    const current = { solutionVersionArn: version, minProvisionedTPS: 1, campaignConfig: { itemExplorationConfig: { explorationWeight: '0.30' } } };
+    const current = {
+      solutionVersionArn: version,
+      minProvisionedTPS: 1,
+      campaignConfig: { itemExplorationConfig: { explorationWeight: '0.30' } },
+    };
     expect(campaignChanges(spec, current)).toEqual([]);
   });
 
   test('lists a new version and a changed TPS', () => {
     const spec = campaignSpec({ minProvisionedTPS: 3 }, version);
-    expect(campaignChanges(spec, { solutionVersionArn: `${A}:solution/p-s/old00000`, minProvisionedTPS: 1 })).toEqual([
-      'solutionVersionArn',
-      'minProvisionedTPS',
-    ]);
+    expect(
+      campaignChanges(spec, { solutionVersionArn: `${A}:solution/p-s/old00000`, minProvisionedTPS: 1 }),
+    ).toEqual(['solutionVersionArn', 'minProvisionedTPS']);
   });
 });
 
 describe('polling a stage', () => {
   test('is done when every target is ACTIVE', () => {
-    const result = assessStage('imports', [{ kind: 'datasetImportJob', arn: 'j', status: 'ACTIVE' }], 30.7, 600);
-    expect(result).toEqual({ done: true, waitSeconds: 0, elapsedSeconds: 30, statuses: [{ arn: 'j', status: 'ACTIVE' }] });
+    const result = assessStage(
+      'imports',
+      [{ kind: 'datasetImportJob', arn: 'j', status: 'ACTIVE' }],
+      30.7,
+      600,
+    );
+    expect(result).toEqual({
+      done: true,
+      waitSeconds: 0,
+      elapsedSeconds: 30,
+      statuses: [{ arn: 'j', status: 'ACTIVE' }],
+    });
   });
 
   test('waits while a target is being created', () => {
-    const result = assessStage('training', [{ kind: 'solutionVersion', arn: 'v', status: 'CREATE IN_PROGRESS' }], 1200, 3600);
+    const result = assessStage(
+      'training',
+      [{ kind: 'solutionVersion', arn: 'v', status: 'CREATE IN_PROGRESS' }],
+      1200,
+      3600,
+    );
     expect(result).toEqual(expect.objectContaining({ done: false, waitSeconds: 60 }));
   });
 
   test('fails with the failure reason verbatim', () => {
     const reason = 'Create failed. Dataset has fewer than 25 users with at least 2 interactions each.';
-    expect(() => assessStage('training', [{ kind: 'solutionVersion', arn: 'v', status: 'CREATE FAILED', failureReason: reason }], 5, 60)).toThrow(
-      expect.objectContaining({ name: 'ResourceFailed', message: `v is CREATE FAILED: ${reason}` }),
-    );
+    expect(() =>
+      assessStage(
+        'training',
+        [{ kind: 'solutionVersion', arn: 'v', status: 'CREATE FAILED', failureReason: reason }],
+        5,
+        60,
+      ),
+    ).toThrow(expect.objectContaining({ name: 'ResourceFailed', message: `v is CREATE FAILED: ${reason}` }));
   });
 
   test('times out naming the stage and the pending resources', () => {
-    expect(() => assessStage('campaign', [{ kind: 'campaign', arn: 'c', status: 'CREATE PENDING' }], 121, 120)).toThrow(
-      expect.objectContaining({ name: 'StageTimeout', message: expect.stringContaining('Stage "campaign" timed out after 121 s (limit 120 s); still pending: c (CREATE PENDING)') }),
+    expect(() =>
+      assessStage('campaign', [{ kind: 'campaign', arn: 'c', status: 'CREATE PENDING' }], 121, 120),
+    ).toThrow(
+      expect.objectContaining({
+        name: 'StageTimeout',
+        message: expect.stringContaining(
+          'Stage "campaign" timed out after 121 s (limit 120 s); still pending: c (CREATE PENDING)',
+        ),
+      }),
     );
   });
 
   test('is done for a deleted target only once it is gone', () => {
-    expect(assessStage('teardown', [{ kind: 'deleted', arn: 'x', status: 'DELETE PENDING' }], 0, 60).done).toBe(false);
-    expect(assessStage('teardown', [{ kind: 'deleted', arn: 'x', status: 'DELETED' }], 0, 60).done).toBe(true);
+    expect(
+      assessStage('teardown', [{ kind: 'deleted', arn: 'x', status: 'DELETE PENDING' }], 0, 60).done,
+    ).toBe(false);
+    expect(assessStage('teardown', [{ kind: 'deleted', arn: 'x', status: 'DELETED' }], 0, 60).done).toBe(
+      true,
+    );
   });
 
   test("takes the stage timeout in seconds, or in the config's minutes", () => {
@@ -121,14 +176,31 @@ describe('polling a stage', () => {
 describe('run summary', () => {
   test('is PARTIAL when a solution failed or did not pass its gate', () => {
     const gate = { passed: false, reason: 'r', metric: 'm', metrics: {} };
-    expect(runStatus([{ name: 'a', status: 'DEPLOYED' }, { name: 's', status: 'SKIPPED' }])).toBe('SUCCEEDED');
-    expect(runStatus([{ name: 'a' }, { name: 'b', status: 'FAILED', error: 'ResourceFailed', cause: 'x' }])).toBe('PARTIAL');
+    expect(
+      runStatus([
+        { name: 'a', status: 'DEPLOYED' },
+        { name: 's', status: 'SKIPPED' },
+      ]),
+    ).toBe('SUCCEEDED');
+    expect(
+      runStatus([{ name: 'a' }, { name: 'b', status: 'FAILED', error: 'ResourceFailed', cause: 'x' }]),
+    ).toBe('PARTIAL');
     expect(runStatus([{ name: 'a', status: 'GATED_OUT', gate }])).toBe('PARTIAL');
-    expect(runStatus([{ name: 'a', status: 'DEPLOYED' }], [{ name: 'j', status: 'FAILED', error: 'ResourceFailed' }])).toBe('PARTIAL');
+    expect(
+      runStatus(
+        [{ name: 'a', status: 'DEPLOYED' }],
+        [{ name: 'j', status: 'FAILED', error: 'ResourceFailed' }],
+      ),
+    ).toBe('PARTIAL');
   });
 
   test('publishes every offline metric of every evaluated version', () => {
-    const points = metricPoints([{ name: 'a', gate: { passed: true, reason: '', metric: 'm', metrics: { coverage: 0.5, precision_at_5: 0.1 } } }]);
+    const points = metricPoints([
+      {
+        name: 'a',
+        gate: { passed: true, reason: '', metric: 'm', metrics: { coverage: 0.5, precision_at_5: 0.1 } },
+      },
+    ]);
     expect(points).toEqual([
       { solution: 'a', metric: 'coverage', value: 0.5 },
       { solution: 'a', metric: 'precision_at_5', value: 0.1 },
@@ -136,13 +208,17 @@ describe('run summary', () => {
   });
 
   test('reads the message out of a Lambda error cause and keeps other causes as they are', () => {
-    expect(causeMessage('{"errorType":"ResourceFailed","errorMessage":"arn is CREATE FAILED: why"}')).toBe('arn is CREATE FAILED: why');
+    expect(causeMessage('{"errorType":"ResourceFailed","errorMessage":"arn is CREATE FAILED: why"}')).toBe(
+      'arn is CREATE FAILED: why',
+    );
     expect(causeMessage('plain text')).toBe('plain text');
   });
 
   test('describes a failed solution with the message of its cause and a skipped one as not selected', () => {
     const cause = '{"errorType":"ResourceFailed","errorMessage":"v is CREATE FAILED: too little data"}';
-    expect(solutionLine({ name: 'a', status: 'FAILED', error: 'ResourceFailed', cause })).toBe('- a: FAILED (ResourceFailed) v is CREATE FAILED: too little data');
+    expect(solutionLine({ name: 'a', status: 'FAILED', error: 'ResourceFailed', cause })).toBe(
+      '- a: FAILED (ResourceFailed) v is CREATE FAILED: too little data',
+    );
     expect(solutionLine({ name: 'b', status: 'SKIPPED' })).toBe('- b: not selected for this run');
   });
 

@@ -1,4 +1,9 @@
-import { isProjectSchema, orderedResources, planTeardown, TEARDOWN_PHASES } from '../../lambda/pipeline/teardown.logic';
+import {
+  isProjectSchema,
+  orderedResources,
+  planTeardown,
+  TEARDOWN_PHASES,
+} from '../../lambda/pipeline/teardown.logic';
 
 describe('teardown ordering', () => {
   test('deletes in dependency order: campaigns, trackers, filters, solutions, datasets, group, schemas, parameters', () => {
@@ -31,7 +36,12 @@ describe('teardown ordering', () => {
   });
 
   test('does not delete again what is already being deleted', () => {
-    const plan = planTeardown({ campaigns: [{ id: 'c1', status: 'DELETE PENDING' }, { id: 'c2', status: 'ACTIVE' }] });
+    const plan = planTeardown({
+      campaigns: [
+        { id: 'c1', status: 'DELETE PENDING' },
+        { id: 'c2', status: 'ACTIVE' },
+      ],
+    });
     expect(plan.toDelete).toEqual(['c2']);
     expect(plan.alreadyDeleting).toEqual(['c1']);
   });
@@ -41,7 +51,12 @@ describe('teardown ordering', () => {
   });
 
   test('lists every resource in deletion order for a dry run', () => {
-    const order = orderedResources({ schemas: [{ id: 's' }], campaigns: [{ id: 'c' }], datasetGroup: [{ id: 'g' }], parameters: [{ id: '/p/serving' }] });
+    const order = orderedResources({
+      schemas: [{ id: 's' }],
+      campaigns: [{ id: 'c' }],
+      datasetGroup: [{ id: 'g' }],
+      parameters: [{ id: '/p/serving' }],
+    });
     expect(order).toEqual(['c', 'g', 's', '/p/serving']);
   });
 

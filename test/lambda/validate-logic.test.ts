@@ -27,16 +27,21 @@ describe('config resolution', () => {
   test('takes inline schemas, as text or object, out of the datasets', () => {
     // Prepare
     const document = minimalConfig();
-    (document.datasets as Record<string, Record<string, unknown>>).interactions!.schema = JSON.parse(schema('interactions'));
+    const datasets = document.datasets as Record<string, Record<string, unknown>>;
+    datasets.interactions = { ...datasets.interactions, schema: JSON.parse(schema('interactions')) };
     // Act
     const split = splitInlineSchemas(document);
     // Assess
     expect(JSON.parse(split.schemas.interactions ?? '')).toEqual(JSON.parse(schema('interactions')));
-    expect((split.document as { datasets: { interactions: object } }).datasets.interactions).not.toHaveProperty('schema');
+    expect(
+      (split.document as { datasets: { interactions: object } }).datasets.interactions,
+    ).not.toHaveProperty('schema');
   });
 
   test('resolves schema files relative to the folder of a config stored in S3', () => {
-    expect(schemaKeyFor('configs/prod/personalize.config.json', 'schemas/items.json')).toBe('configs/prod/schemas/items.json');
+    expect(schemaKeyFor('configs/prod/personalize.config.json', 'schemas/items.json')).toBe(
+      'configs/prod/schemas/items.json',
+    );
     expect(schemaKeyFor('personalize.config.json', 'schemas/items.json')).toBe('schemas/items.json');
   });
 
@@ -56,19 +61,30 @@ describe('config resolution', () => {
     const check = checkConfig(document, 's3://b/c.json', () => ({ schema: schema('interactions') }));
     expect(check.ok).toBe(false);
     if (check.ok) return;
-    expect(check.problems.join('\n')).toMatch(/^config s3:\/\/b\/c\.json: solutions\[0\]\.recipe: unknown recipe "aws-nope"/m);
+    expect(check.problems.join('\n')).toMatch(
+      /^config s3:\/\/b\/c\.json: solutions\[0\]\.recipe: unknown recipe "aws-nope"/m,
+    );
   });
 
   test('reports an invalid schema naming the schema file and dataset', () => {
-    const bad = JSON.stringify({ type: 'record', name: 'Interactions', fields: [{ name: 'USER_ID', type: 'string' }], version: '1.0' });
+    const bad = JSON.stringify({
+      type: 'record',
+      name: 'Interactions',
+      fields: [{ name: 'USER_ID', type: 'string' }],
+      version: '1.0',
+    });
     const check = checkConfig(minimalConfig(), 'input.config', () => ({ schema: bad }));
     expect(check.ok).toBe(false);
     if (check.ok) return;
-    expect(check.problems[0]).toMatch(/^schema schemas\/interactions\.json \(datasets\.interactions\): .*ITEM_ID/);
+    expect(check.problems[0]).toMatch(
+      /^schema schemas\/interactions\.json \(datasets\.interactions\): .*ITEM_ID/,
+    );
   });
 
   test('reports a missing schema with the sentence the caller gives', () => {
-    const check = checkConfig(minimalConfig(), 'input.config', () => ({ problem: 'datasets.interactions.schema: missing' }));
+    const check = checkConfig(minimalConfig(), 'input.config', () => ({
+      problem: 'datasets.interactions.schema: missing',
+    }));
     expect(check).toEqual({ ok: false, problems: ['datasets.interactions.schema: missing'] });
   });
 });
@@ -79,7 +95,10 @@ describe('run options', () => {
   const config = check.config;
 
   test('selects every solution by default and does not force', () => {
-    expect(runOptions({}, config)).toEqual({ options: { force: false, solutions: ['popular'] }, problems: [] });
+    expect(runOptions({}, config)).toEqual({
+      options: { force: false, solutions: ['popular'] },
+      problems: [],
+    });
   });
 
   test('rejects unknown solution names, listing the known ones', () => {
@@ -107,7 +126,15 @@ describe('data files and file analysis', () => {
     const fields = parseSchema(schema('interactions')).fields;
     const analysis = new FileAnalysis('s3://b/i.csv', fields);
     // Act
-    analysis.header(['USER_ID', 'ITEM_ID', 'TIMESTAMP', 'EVENT_TYPE', 'EVENT_VALUE', 'IMPRESSION', 'RECOMMENDATION_ID']);
+    analysis.header([
+      'USER_ID',
+      'ITEM_ID',
+      'TIMESTAMP',
+      'EVENT_TYPE',
+      'EVENT_VALUE',
+      'IMPRESSION',
+      'RECOMMENDATION_ID',
+    ]);
     analysis.row(['u1', 'i1', '1700000000', 'view', '', '', ''], 2);
     analysis.row(['u1', 'i2', '1700000000000', 'view', '', '', ''], 3);
     const problems = analysis.finish();
@@ -119,7 +146,15 @@ describe('data files and file analysis', () => {
   test('lists at most 10 row problems per file and counts the rest', () => {
     const fields = parseSchema(schema('interactions')).fields;
     const analysis = new FileAnalysis('s3://b/i.csv', fields);
-    analysis.header(['USER_ID', 'ITEM_ID', 'TIMESTAMP', 'EVENT_TYPE', 'EVENT_VALUE', 'IMPRESSION', 'RECOMMENDATION_ID']);
+    analysis.header([
+      'USER_ID',
+      'ITEM_ID',
+      'TIMESTAMP',
+      'EVENT_TYPE',
+      'EVENT_VALUE',
+      'IMPRESSION',
+      'RECOMMENDATION_ID',
+    ]);
     for (let line = 2; line < 27; line += 1) analysis.row(['u', 'i', 'soon', 'view', '', '', ''], line);
     const problems = analysis.finish();
     expect(problems).toHaveLength(11);

@@ -14,7 +14,9 @@ const SCHEMAS = {
 };
 
 /** An inline config over the uploaded sample data. */
-function inlineConfig(overrides: { interactionsLocation?: string; recipe?: string } = {}): Record<string, unknown> {
+function inlineConfig(
+  overrides: { interactionsLocation?: string; recipe?: string } = {},
+): Record<string, unknown> {
   return {
     projectName: 'validate-test',
     datasets: {
@@ -26,7 +28,11 @@ function inlineConfig(overrides: { interactionsLocation?: string; recipe?: strin
       items: { schemaFile: 'schemas/items.json', dataLocation: 'datasets/items/', schema: SCHEMAS.items },
     },
     solutions: [
-      { name: 'popular', recipe: overrides.recipe ?? 'aws-popularity-count', campaign: { minProvisionedTPS: 1 } },
+      {
+        name: 'popular',
+        recipe: overrides.recipe ?? 'aws-popularity-count',
+        campaign: { minProvisionedTPS: 1 },
+      },
       { name: 'personal', recipe: 'aws-user-personalization' },
     ],
   };
@@ -48,8 +54,18 @@ const [header = '', ...rows] = sampleInteractions.trimEnd().split('\n');
 beforeAll(async () => {
   setPipelineEnv('validate-test');
   await uploadSampleData();
-  const withoutEventType = [header.replace(',EVENT_TYPE', ''), ...rows.slice(0, 2000).map((r) => r.split(',').filter((_, i) => i !== 3).join(','))];
-  const msRows = rows.slice(0, 2000).map((r, i) => (i === 41 ? r.replace(/,(\d{10}),/, (_m, s: string) => `,${s}000,`) : r));
+  const withoutEventType = [
+    header.replace(',EVENT_TYPE', ''),
+    ...rows.slice(0, 2000).map((r) =>
+      r
+        .split(',')
+        .filter((_, i) => i !== 3)
+        .join(','),
+    ),
+  ];
+  const msRows = rows
+    .slice(0, 2000)
+    .map((r, i) => (i === 41 ? r.replace(/,(\d{10}),/, (_m, s: string) => `,${s}000,`) : r));
   await putObjects({
     'bad/missing-column/interactions.csv': `${withoutEventType.join('\n')}\n`,
     'bad/milliseconds/interactions.csv': `${[header, ...msRows].join('\n')}\n`,
@@ -82,7 +98,12 @@ describe('validate', () => {
 
   test('reads a config from S3 with its schema files resolved next to it', async () => {
     const state = await handler({
-      input: { configLocation: { bucket: 'pipeline-data', key: 'configs/prod/personalize.config.json' }, force: true, solutions: ['personal'], trainingMode: 'UPDATE' },
+      input: {
+        configLocation: { bucket: 'pipeline-data', key: 'configs/prod/personalize.config.json' },
+        force: true,
+        solutions: ['personal'],
+        trainingMode: 'UPDATE',
+      },
       deployedConfig: {} as ResolvedConfig,
     });
     expect(state.config.datasets.users?.schema).toBe(SCHEMAS.users);
@@ -91,7 +112,10 @@ describe('validate', () => {
 
   test('uses the deployed config when the input is empty', async () => {
     // Prepare
-    const deployed = await handler({ input: { config: inlineConfig() }, deployedConfig: {} as ResolvedConfig });
+    const deployed = await handler({
+      input: { config: inlineConfig() },
+      deployedConfig: {} as ResolvedConfig,
+    });
     // Act
     const state = await handler({ input: {}, deployedConfig: deployed.config });
     // Assess
@@ -100,7 +124,10 @@ describe('validate', () => {
 
   test('names the file and the missing column when the header lacks a schema field', async () => {
     const error = await failure(
-      handler({ input: { config: inlineConfig({ interactionsLocation: 'bad/missing-column/' }) }, deployedConfig: {} as ResolvedConfig }),
+      handler({
+        input: { config: inlineConfig({ interactionsLocation: 'bad/missing-column/' }) },
+        deployedConfig: {} as ResolvedConfig,
+      }),
     );
     expect(error.name).toBe('ValidationFailed');
     expect(error.message).toContain(
@@ -110,15 +137,23 @@ describe('validate', () => {
 
   test('names the file, line and column of a millisecond timestamp', async () => {
     const error = await failure(
-      handler({ input: { config: inlineConfig({ interactionsLocation: 'bad/milliseconds/' }) }, deployedConfig: {} as ResolvedConfig }),
+      handler({
+        input: { config: inlineConfig({ interactionsLocation: 'bad/milliseconds/' }) },
+        deployedConfig: {} as ResolvedConfig,
+      }),
     );
     expect(error.name).toBe('ValidationFailed');
-    expect(error.message).toMatch(/s3:\/\/pipeline-data\/bad\/milliseconds\/interactions\.csv line 43 column TIMESTAMP: .*milliseconds; use epoch seconds\./);
+    expect(error.message).toMatch(
+      /s3:\/\/pipeline-data\/bad\/milliseconds\/interactions\.csv line 43 column TIMESTAMP: .*milliseconds; use epoch seconds\./,
+    );
   });
 
   test('reports too little interaction data for training', async () => {
     const error = await failure(
-      handler({ input: { config: inlineConfig({ interactionsLocation: 'bad/too-little/' }) }, deployedConfig: {} as ResolvedConfig }),
+      handler({
+        input: { config: inlineConfig({ interactionsLocation: 'bad/too-little/' }) },
+        deployedConfig: {} as ResolvedConfig,
+      }),
     );
     expect(error.message).toContain('s3://pipeline-data/bad/too-little/: Insufficient data to train');
     expect(error.message).toContain('at least 1000 interactions, but there are 300');
@@ -131,27 +166,42 @@ describe('validate', () => {
     const error = await failure(handler({ input: { config }, deployedConfig: {} as ResolvedConfig }));
     // Assess
     expect(error.name).toBe('ValidationFailed');
-    expect(error.message).toContain('config input.config: solutions[0].recipe: unknown recipe "aws-popularity"');
+    expect(error.message).toContain(
+      'config input.config: solutions[0].recipe: unknown recipe "aws-popularity"',
+    );
     expect(error.message).toContain('tags');
   });
 
   test('reports a data location without CSV files', async () => {
     const error = await failure(
-      handler({ input: { config: inlineConfig({ interactionsLocation: 'nothing-here/' }) }, deployedConfig: {} as ResolvedConfig }),
+      handler({
+        input: { config: inlineConfig({ interactionsLocation: 'nothing-here/' }) },
+        deployedConfig: {} as ResolvedConfig,
+      }),
     );
-    expect(error.message).toContain('datasets.interactions.dataLocation: no CSV data at s3://pipeline-data/nothing-here/');
+    expect(error.message).toContain(
+      'datasets.interactions.dataLocation: no CSV data at s3://pipeline-data/nothing-here/',
+    );
   });
 
   test('rejects an inline config without schemas', async () => {
     const config = inlineConfig();
-    delete (config.datasets as Record<string, Record<string, unknown>>).items!.schema;
+    const datasets = config.datasets as Record<string, Record<string, unknown>>;
+    datasets.items = { schemaFile: 'schemas/items.json', dataLocation: 'datasets/items/' };
     const error = await failure(handler({ input: { config }, deployedConfig: {} as ResolvedConfig }));
     expect(error.message).toContain('datasets.items.schema: missing');
   });
 
   test('rejects unknown solution names in the input', async () => {
-    const error = await failure(handler({ input: { config: inlineConfig(), solutions: ['popular', 'trending'] }, deployedConfig: {} as ResolvedConfig }));
+    const error = await failure(
+      handler({
+        input: { config: inlineConfig(), solutions: ['popular', 'trending'] },
+        deployedConfig: {} as ResolvedConfig,
+      }),
+    );
     expect(error.name).toBe('ValidationFailed');
-    expect(error.message).toContain('input.solutions: unknown solution "trending"; the config defines popular, personal.');
+    expect(error.message).toContain(
+      'input.solutions: unknown solution "trending"; the config defines popular, personal.',
+    );
   });
 });
