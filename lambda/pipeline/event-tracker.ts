@@ -56,9 +56,10 @@ export const handler = async (event: EventTrackerEvent): Promise<EventTrackerRes
         return { items: page.eventTrackers, nextToken: page.nextToken };
       });
       if (!others.some((t) => t.eventTrackerArn === arn)) {
-        if (error instanceof Error && error.name === 'LimitExceededException') throw error;
+        // A quota error with no other tracker in the group is a real quota problem: pass it on as is.
+        if (others.length === 0) throw error;
         throw new ResourceConflict(
-          `The dataset group ${event.datasetGroupArn} already has event tracker ${others.map((t) => t.eventTrackerArn).join(', ')}; a group holds one tracker. Delete it (teardown) or let the pipeline own it as ${name}.`,
+          `The dataset group ${event.datasetGroupArn} already has event tracker ${others.map((t) => t.eventTrackerArn).join(', ')}; a group holds one tracker. Delete it (teardown) so the pipeline can create ${name}.`,
         );
       }
     }

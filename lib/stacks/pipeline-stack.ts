@@ -301,7 +301,7 @@ export class PipelineStack extends Stack {
       resultPath: '$.batch',
     });
     const done = new sfn.Pass(this, 'BatchJobDone', {
-      parameters: { 'name.$': '$.job.name', status: 'COMPLETED', 'jobArn.$': '$.batch.jobArn' },
+      parameters: { 'name.$': '$.job.name', status: 'COMPLETED', 'jobArn.$': '$.result[0].batch.jobArn' },
     });
     const failed = new sfn.Pass(this, 'BatchJobFailed', {
       parameters: { 'name.$': '$.job.name', status: 'FAILED', 'error.$': '$.error.Error', 'cause.$': '$.error.Cause' },

@@ -27,7 +27,10 @@ export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise
   let moto: MotoServer | undefined;
   const motoEndpoint = options.motoEndpoint ?? (moto = await startMoto()).endpoint;
   const emulator = await startEmulator({ s3Endpoint: motoEndpoint, ...options.emulator });
-  const env = { ...localAwsEnv({ moto: motoEndpoint, personalize: emulator.endpoint }), AWS_MAX_ATTEMPTS: '3' };
+  const env = {
+    ...localAwsEnv({ moto: motoEndpoint, personalize: emulator.endpoint }),
+    AWS_MAX_ATTEMPTS: process.env.AWS_MAX_ATTEMPTS ?? '3',
+  };
   Object.assign(process.env, env);
   return {
     moto: { endpoint: motoEndpoint },

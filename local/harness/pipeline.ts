@@ -42,6 +42,8 @@ export function functionEnvironment(template: CfnTemplate, project: LocalProject
     }
   }
   delete env.NODE_OPTIONS;
+  // The handlers' structured logs are for CloudWatch; locally only warnings and errors are worth printing.
+  env.POWERTOOLS_LOG_LEVEL = process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN';
   return env;
 }
 

@@ -12,7 +12,7 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import type { PipelineConfig } from '../../lib/config';
+import { batchJobPrefixes, type PipelineConfig } from '../../lib/config';
 import { createS3Client } from '../../lambda/shared/clients';
 import { LOCAL_ACCOUNT } from './env';
 
@@ -67,6 +67,11 @@ export async function provisionLocalProject(config: PipelineConfig, sampleDir = 
   for (const { file, key } of sampleDataFiles(config, sampleDir)) {
     await s3.send(new PutObjectCommand({ Bucket: bucketName, Key: key, Body: readFileSync(file) }));
   }
+  for (const job of config.batchJobs) {
+    await s3.send(
+      new PutObjectCommand({ Bucket: bucketName, Key: `${batchJobPrefixes(job.name).input}input.json`, Body: batchInput(job.type, sampleDir) }),
+    );
+  }
   const topic = await sns.send(new CreateTopicCommand({ Name: `${config.projectName}-notifications` }));
   return {
     bucketName,
@@ -74,6 +79,13 @@ export async function provisionLocalProject(config: PipelineConfig, sampleDir = 
     topicArn: topic.TopicArn ?? '',
     personalizeRoleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${config.projectName}-personalize`,
   };
+}
+
+/** Batch input in Personalize's JSON-lines format: the first 100 sample users (inference) or items (segment). */
+export function batchInput(type: 'inference' | 'segment', sampleDir = 'sample-data'): string {
+  const file = path.join(sampleDir, type === 'inference' ? 'users.csv' : 'items.csv');
+  const ids = readFileSync(file, 'utf8').split('\n').slice(1, 101).map((line) => line.split(',')[0]).filter(Boolean);
+  return ids.map((id) => JSON.stringify(type === 'inference' ? { userId: id } : { itemId: id })).join('\n') + '\n';
 }
 
 /** Uploads every file of a folder under a key prefix (for example a config and its schemas). */

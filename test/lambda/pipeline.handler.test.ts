@@ -4,6 +4,7 @@
  * poll step reports failures with Personalize's reason verbatim.
  */
 import {
+  DescribeBatchInferenceJobCommand,
   DescribeCampaignCommand,
   DescribeDatasetGroupCommand,
   ListDatasetImportJobsCommand,
@@ -16,10 +17,12 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type * as Contract from '../../lambda/pipeline/contract';
 import {
   createNotificationTargets,
+  KMS_KEY_ARN,
   PARAMETER_PREFIX,
   pollUntilDone,
   putObjects,
   readRepoFile,
+  ROLE_ARN,
   setPipelineEnv,
   startLocalPersonalize,
   uploadSampleData,
@@ -513,6 +516,40 @@ describe('the pipeline handlers on the emulator', () => {
       targets: [{ kind: 'batchInferenceJob', arn: started.jobArn }],
     });
     expect(withoutStart(again)).toEqual(withoutStart(started));
+    const described = await personalize.send(
+      new DescribeBatchInferenceJobCommand({ batchInferenceJobArn: started.jobArn }),
+    );
+    expect(described.batchInferenceJob).toEqual(
+      expect.objectContaining({
+        status: 'ACTIVE',
+        filterArn: filterArns['exclude-purchased'],
+        numResults: 5,
+        roleArn: ROLE_ARN,
+        jobInput: {
+          s3DataSource: { path: 's3://pipeline-data/batch/nightly/input/', kmsKeyArn: KMS_KEY_ARN },
+        },
+        jobOutput: {
+          s3DataDestination: {
+            path: `s3://pipeline-data/batch/nightly/output/${run.runId}/`,
+            kmsKeyArn: KMS_KEY_ARN,
+          },
+        },
+      }),
+    );
+  });
+
+  test('batch-job started by a schedule, without a version, runs on the newest ACTIVE version of its solution', async () => {
+    // Prepare
+    const job = run.config.batchJobs[0];
+    if (!job) throw new Error('the config has a batch job');
+    // Act
+    const started = await h.batchJob({ config: run.config, job, runId: '20990101000000' });
+    // Assess
+    const described = await personalize.send(
+      new DescribeBatchInferenceJobCommand({ batchInferenceJobArn: started.jobArn }),
+    );
+    expect(described.batchInferenceJob?.solutionVersionArn).toBe(solutionVersionArn);
+    await pollUntilDone(h.poll, 'batch', started.targets);
   });
 
   test('summary publishes metrics, notifies and writes the serving parameter', async () => {
