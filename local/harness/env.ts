@@ -22,6 +22,8 @@ export function localAwsEnv(endpoints: LocalEndpoints): Record<string, string> {
     AWS_SESSION_TOKEN: 'testing',
     AWS_ENDPOINT_URL: endpoints.moto,
     AWS_ENDPOINT_URL_S3: endpoints.moto,
+    // The pinned SDK runs on Node 20; its notice that later releases need Node 22 is noise in local runs.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   if (endpoints.personalize) {
     env.AWS_ENDPOINT_URL_PERSONALIZE = endpoints.personalize;
