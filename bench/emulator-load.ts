@@ -100,8 +100,9 @@ async function openLoop(
     const wait = scheduled - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     const body = job.bodies[i % job.bodies.length] ?? '{}';
-    // Measured from the scheduled start (or the actual one, when the timer fired early).
-    const from = Math.max(scheduled, performance.now());
+    // Measured from the scheduled start, so queueing behind slow responses counts (or from the actual
+    // start, when the timer fired early).
+    const from = Math.min(scheduled, performance.now());
     pending.push(
       send(body).then((ok) => {
         if (record) {

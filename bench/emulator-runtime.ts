@@ -19,11 +19,12 @@
  * from memory) and restarted with `--no-result-cache` (every request runs the model). The restart
  * reuses the state directory, so it also shows a restart picking up campaigns and models.
  *
- * Prints markdown for BENCHMARKS.md. Not a pass/fail test.
+ * Prints markdown for BENCHMARKS.md. Not a pass/fail test. The 1-minute load average before and after is printed: on a shared
+ * machine, compare ratios from the same run only.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -125,6 +126,7 @@ async function main(): Promise<void> {
   const concurrency = Number(values.concurrency);
   const rate = Number(values.rate);
 
+  const loadBefore = loadavg()[0] ?? 0;
   const moto = await startMoto();
   const dataDir = mkdtempSync(join(tmpdir(), 'personalize-bench-'));
   const port = await freePort();
@@ -288,7 +290,7 @@ async function main(): Promise<void> {
     const ratio = (a: LoadResult, b: LoadResult): string =>
       `${fmt((a.throughput / b.throughput) * 100, 1)} %`;
     const lines = [
-      `Machine: nproc ${nproc}, ${cpu}, node ${process.version}. Response body ${Buffer.byteLength(sampleBody)} bytes (25 items, aws-user-personalization on sample-data). Emulator, baseline and load generator in separate processes; ${rounds} alternating rounds of ${values.seconds} s per run; closed loop: the round with the median throughput, open loop: the round with the median p99.`,
+      `Machine: nproc ${nproc}, ${cpu}, node ${process.version}. Response body ${Buffer.byteLength(sampleBody)} bytes (25 items, aws-user-personalization on sample-data). Emulator, baseline and load generator in separate processes; ${rounds} alternating rounds of ${values.seconds} s per run; closed loop: the round with the median throughput, open loop: the round with the median p99. Load average ${fmt(loadBefore)} before, ${fmt(loadavg()[0] ?? 0)} after.`,
       '',
       '| run | req/s | p50 ms | p99 ms | max ms | errors |',
       '|---|---|---|---|---|---|',

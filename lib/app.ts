@@ -23,13 +23,20 @@ export interface BuildAppOptions {
 /** The bucket prefixes Personalize reads from and writes to, derived from the config. */
 export function personalizeDataPrefixes(config: PipelineConfig): { read: string[]; write: string[] } {
   const datasets = Object.values(config.datasets).filter((d) => d !== undefined);
-  const read = [...datasets.map((d) => d.dataLocation), ...config.batchJobs.map((j) => batchJobPrefixes(j.name).input)];
+  const read = [
+    ...datasets.map((d) => d.dataLocation),
+    ...config.batchJobs.map((j) => batchJobPrefixes(j.name).input),
+  ];
   const write = config.batchJobs.map((j) => batchJobPrefixes(j.name).output);
   return { read: [...new Set(read)], write: [...new Set(write)] };
 }
 
 /** Adds the project's stacks to `app`, tags every resource, and returns the stacks. */
-export function buildApp(app: App, config: PipelineConfig, options: BuildAppOptions = {}): PersonalizePipelineStacks {
+export function buildApp(
+  app: App,
+  config: PipelineConfig,
+  options: BuildAppOptions = {},
+): PersonalizePipelineStacks {
   const configDir = options.configDir ?? process.cwd();
   const resolved = resolveConfig(config, (file) => readFileSync(path.resolve(configDir, file), 'utf8'));
   const prefixes = personalizeDataPrefixes(config);

@@ -28,8 +28,10 @@ export interface RunInput {
   readonly force?: boolean;
   /** Train this way (set by schedules); also forces training of the selected solutions. */
   readonly trainingMode?: TrainingMode;
-  /** Solution names to force/schedule; default all. */
+  /** Solution names to force/schedule; default (absent) all; `[]` trains none. */
   readonly solutions?: readonly string[];
+  /** Batch job names to run even without a new version (set by batch job schedules); default none. */
+  readonly batchJobs?: readonly string[];
 }
 
 export interface ValidateEvent {
@@ -42,6 +44,8 @@ export interface RunOptions {
   readonly trainingMode?: TrainingMode;
   /** Names of the selected solutions (all by default). */
   readonly solutions: string[];
+  /** Names of the batch jobs the run input asks for (none by default). */
+  readonly batchJobs: string[];
 }
 
 /** Result of `validate`, the state every later step reads. */
@@ -216,15 +220,31 @@ export interface EventTrackerResult extends Pollable {
 export interface BatchJobEvent {
   readonly config: ResolvedConfig;
   readonly job: BatchJobDefinition;
-  /** The version to run; @default the newest ACTIVE version of the job's solution */
+  readonly options: RunOptions;
+  /** The Solutions map's results of this run: whether the job's solution got a new version. */
+  readonly solutionResults: readonly SolutionRunResult[];
+  /**
+   * The version to run; @default the version this run trained and passed for the job's solution, else
+   * the newest ACTIVE version of the solution
+   */
   readonly solutionVersionArn?: string;
   readonly runId: string;
 }
 
-export interface BatchJobResult extends Pollable {
+/** A batch job started (or already started by this run). */
+export interface BatchJobStarted extends Pollable {
   readonly jobArn: string;
   readonly kind: 'batchInferenceJob' | 'batchSegmentJob';
+  /** Why it runs. */
+  readonly reason: string;
 }
+
+/** A batch job not run: nothing new for it. `targets` is empty, so the wait loop has nothing to wait for. */
+export interface BatchJobSkipped extends Pollable {
+  readonly skipped: string;
+}
+
+export type BatchJobResult = BatchJobStarted | BatchJobSkipped;
 
 /** One solution's outcome as the state machine's Map collects it (or the error it caught). */
 export interface SolutionRunResult {
@@ -245,8 +265,10 @@ export interface SolutionRunResult {
 /** One batch job's outcome as the state machine's Map collects it. */
 export interface BatchJobRunResult {
   readonly name: string;
-  readonly status: 'COMPLETED' | 'FAILED';
+  readonly status: 'COMPLETED' | 'SKIPPED' | 'FAILED';
   readonly jobArn?: string;
+  /** Why a SKIPPED job did not run. */
+  readonly reason?: string;
   readonly error?: string;
   readonly cause?: string;
 }

@@ -7,6 +7,9 @@
  * - the value dropped more than `maxRegression` (relative) below the live version's → failed;
  * - otherwise → passed.
  */
+
+export { effectiveQualityGate } from '../../lib/config/quality-gate';
+
 export interface GateSettings {
   readonly metric: string;
   readonly minimum: number;

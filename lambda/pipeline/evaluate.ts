@@ -5,13 +5,12 @@
  * evaluate.logic.ts. Returns the verdict with every metric, so the summary can publish them.
  */
 import { DescribeCampaignCommand, GetSolutionMetricsCommand } from '@aws-sdk/client-personalize';
-import { effectiveQualityGate } from '../../lib/config/schema';
 import { requireEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 import { campaignName } from '../shared/names';
 import { describeOrUndefined, personalizeArn, personalizeClient, scopeOfArn } from '../shared/personalize';
 import type { EvaluateEvent, EvaluateResult } from './contract';
-import { evaluateGate } from './evaluate.logic';
+import { effectiveQualityGate, evaluateGate } from './evaluate.logic';
 
 requireEnv('BUCKET_NAME');
 

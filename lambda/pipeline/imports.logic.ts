@@ -5,10 +5,18 @@
  * - `force` starts a job;
  * - with no ACTIVE job yet, a job starts (FULL, even when the config says INCREMENTAL: Personalize
  *   rejects an incremental import before the first bulk import);
- * - a job starts when any data object was modified after the newest ACTIVE job was created;
+ * - when the newest ACTIVE job carries a data fingerprint tag (see {@link dataFingerprint}), a job
+ *   starts exactly when the data's fingerprint differs from it: re-uploading identical files does
+ *   not re-import them;
+ * - for a job without the tag (created before fingerprints), a job starts when any data object was
+ *   modified after that job was created;
  * - otherwise the dataset is skipped, with the reason.
  */
+import { createHash } from 'node:crypto';
 import { CREATING_STATUSES } from '../shared/personalize';
+
+/** Tag key of the fingerprint of the data an import job imported. */
+export const FINGERPRINT_TAG_KEY = 'personalize-pipeline:data-fingerprint';
 
 /** A dataset import job as listed by ListDatasetImportJobs. */
 export interface ImportJobInfo {
@@ -16,6 +24,32 @@ export interface ImportJobInfo {
   readonly status: string;
   /** Epoch seconds. */
   readonly createdAt: number;
+  /** The job's {@link FINGERPRINT_TAG_KEY} tag, when it has one (and it was read). */
+  readonly fingerprint?: string;
+}
+
+/** A data object as ListObjectsV2 lists it. */
+export interface DataObjectInfo {
+  readonly key: string;
+  readonly etag: string;
+  readonly size: number;
+}
+
+/**
+ * The fingerprint of a dataset's data: hex SHA-256 over the sorted `key:ETag:size` lines of its data
+ * objects (ETag without quotes). Same objects with the same content (ETag) give the same fingerprint,
+ * whenever and however often they were uploaded.
+ */
+export function dataFingerprint(objects: readonly DataObjectInfo[]): string {
+  const lines = objects
+    .map((o) => `${o.key}:${o.etag.replace(/"/g, '')}:${o.size}`)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHash('sha256').update(lines.join('\n'), 'utf8').digest('hex');
+}
+
+/** The newest ACTIVE job: the one the data is compared with. */
+export function latestActiveJob<Job extends ImportJobInfo>(jobs: readonly Job[]): Job | undefined {
+  return jobs.filter((job) => job.status === 'ACTIVE').sort((a, b) => b.createdAt - a.createdAt)[0];
 }
 
 export interface ImportDecisionInput {
@@ -24,6 +58,8 @@ export interface ImportDecisionInput {
   readonly jobs: readonly ImportJobInfo[];
   /** The data objects' LastModified, epoch seconds. */
   readonly objectsModifiedAt: readonly number[];
+  /** {@link dataFingerprint} of the data objects. */
+  readonly fingerprint: string;
   /** `s3://bucket/location`, for the reason. */
   readonly location: string;
 }
@@ -37,15 +73,26 @@ export function decideImport(input: ImportDecisionInput): ImportDecision {
   const running = input.jobs.find((job) => CREATING_STATUSES.has(job.status));
   if (running)
     return { action: 'reuse', jobArn: running.arn, reason: `import job ${running.arn} is ${running.status}` };
-  const active = input.jobs
-    .filter((job) => job.status === 'ACTIVE')
-    .sort((a, b) => b.createdAt - a.createdAt)[0];
+  const active = latestActiveJob(input.jobs);
   const mode = active ? input.importMode : 'FULL';
   if (input.force) return { action: 'start', importMode: mode, reason: 'forced by the run input' };
   if (active === undefined)
     return { action: 'start', importMode: 'FULL', reason: 'the dataset has no completed import yet' };
   if (input.objectsModifiedAt.length === 0) {
     return { action: 'skip', reason: `no data objects at ${input.location}` };
+  }
+  if (active.fingerprint !== undefined) {
+    if (active.fingerprint === input.fingerprint) {
+      return {
+        action: 'skip',
+        reason: `the data at ${input.location} is unchanged since import job ${active.arn} (same fingerprint ${short(input.fingerprint)})`,
+      };
+    }
+    return {
+      action: 'start',
+      importMode: mode,
+      reason: `the data at ${input.location} differs from what import job ${active.arn} imported (fingerprint ${short(active.fingerprint)} → ${short(input.fingerprint)})`,
+    };
   }
   const changed = input.objectsModifiedAt.filter((t) => t > active.createdAt).length;
   if (changed > 0) {
@@ -59,4 +106,8 @@ export function decideImport(input: ImportDecisionInput): ImportDecision {
     action: 'skip',
     reason: `no object at ${input.location} changed since import job ${active.arn} (created ${new Date(active.createdAt * 1000).toISOString()})`,
   };
+}
+
+function short(fingerprint: string): string {
+  return fingerprint.slice(0, 12);
 }

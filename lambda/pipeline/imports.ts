@@ -3,10 +3,13 @@
  * in S3 changed since its last successful import (or always with `force`), from
  * `s3://BUCKET_NAME/<dataLocation>` with the configured import mode and the Personalize role. A job
  * already running for a dataset is returned instead of starting another, so a re-run is idempotent.
+ * Each job is tagged with the fingerprint of the data it imports (`personalize-pipeline:data-fingerprint`),
+ * so identical data uploaded again is recognised as unchanged (see imports.logic.ts).
  */
 import {
   CreateDatasetImportJobCommand,
   ListDatasetImportJobsCommand,
+  ListTagsForResourceCommand,
   type DatasetImportJobSummary,
 } from '@aws-sdk/client-personalize';
 import { ListObjectsV2Command, type _Object } from '@aws-sdk/client-s3';
@@ -22,11 +25,17 @@ import {
   personalizeArn,
   personalizeClient,
   scopeOfArn,
-  tagged,
+  toTags,
 } from '../shared/personalize';
 import type { ImportEntry, ImportsEvent, ImportsResult } from './contract';
-import { decideImport } from './imports.logic';
-import { dataFiles } from './validate.logic';
+import {
+  dataFingerprint,
+  decideImport,
+  FINGERPRINT_TAG_KEY,
+  latestActiveJob,
+  type ImportJobInfo,
+} from './imports.logic';
+import { dataFiles } from './data-files';
 
 const BUCKET_NAME = requireEnv('BUCKET_NAME');
 const PERSONALIZE_ROLE_ARN = requireEnv('PERSONALIZE_ROLE_ARN');
@@ -45,17 +54,22 @@ export const handler = async (event: ImportsEvent): Promise<ImportsResult> => {
         objects.map((o) => o.Key ?? ''),
       ),
     );
+    const data = objects.filter((o) => files.has(o.Key ?? ''));
+    const fingerprint = dataFingerprint(
+      data.map((o) => ({ key: o.Key ?? '', etag: o.ETag ?? '', size: o.Size ?? 0 })),
+    );
     const decision = decideImport({
       force: event.options.force,
       importMode: dataset.importMode,
-      jobs: jobs.map((job) => ({
-        arn: job.datasetImportJobArn ?? '',
-        status: job.status ?? '',
-        createdAt: epochSeconds(job.creationDateTime),
-      })),
-      objectsModifiedAt: objects
-        .filter((o) => files.has(o.Key ?? ''))
-        .map((o) => epochSeconds(o.LastModified)),
+      jobs: await withLatestFingerprint(
+        jobs.map((job) => ({
+          arn: job.datasetImportJobArn ?? '',
+          status: job.status ?? '',
+          createdAt: epochSeconds(job.creationDateTime),
+        })),
+      ),
+      objectsModifiedAt: data.map((o) => epochSeconds(o.LastModified)),
+      fingerprint,
       location,
     });
     logger.info('Import decision', { datasetArn, ...decision });
@@ -65,7 +79,14 @@ export const handler = async (event: ImportsEvent): Promise<ImportsResult> => {
       imports.push({ datasetType: key, datasetArn, jobArn: decision.jobArn });
     } else {
       const jobName = importJobName(event.config.projectName, key, event.runId);
-      const jobArn = await startImport(event, jobName, datasetArn, location, decision.importMode);
+      const jobArn = await startImport(
+        event,
+        jobName,
+        datasetArn,
+        location,
+        decision.importMode,
+        fingerprint,
+      );
       imports.push({ datasetType: key, datasetArn, jobArn });
     }
   }
@@ -83,7 +104,13 @@ async function startImport(
   datasetArn: string,
   location: string,
   importMode: 'FULL' | 'INCREMENTAL',
+  fingerprint: string,
 ): Promise<string> {
+  // The config's tags plus the fingerprint of the data this job imports.
+  const tags = [
+    ...toTags(event.config.tags).filter((t) => t.tagKey !== FINGERPRINT_TAG_KEY),
+    { tagKey: FINGERPRINT_TAG_KEY, tagValue: fingerprint },
+  ];
   try {
     const out = await personalizeClient().send(
       new CreateDatasetImportJobCommand({
@@ -92,7 +119,7 @@ async function startImport(
         dataSource: { dataLocation: location },
         roleArn: PERSONALIZE_ROLE_ARN,
         importMode,
-        ...tagged(event.config.tags),
+        tags,
       }),
     );
     return out.datasetImportJobArn ?? personalizeArn(scopeOfArn(datasetArn), 'dataset-import-job', jobName);
@@ -101,6 +128,18 @@ async function startImport(
     if (isAlreadyExists(error)) return personalizeArn(scopeOfArn(datasetArn), 'dataset-import-job', jobName);
     throw error;
   }
+}
+
+/** The jobs, the newest ACTIVE one with its data fingerprint tag (when it has one). */
+async function withLatestFingerprint(jobs: ImportJobInfo[]): Promise<ImportJobInfo[]> {
+  const latest = latestActiveJob(jobs);
+  if (latest === undefined) return jobs;
+  const { tags } = await personalizeClient().send(
+    new ListTagsForResourceCommand({ resourceArn: latest.arn }),
+  );
+  const fingerprint = tags?.find((t) => t.tagKey === FINGERPRINT_TAG_KEY)?.tagValue;
+  if (fingerprint === undefined) return jobs;
+  return jobs.map((job) => (job === latest ? { ...job, fingerprint } : job));
 }
 
 async function listJobs(datasetArn: string): Promise<DatasetImportJobSummary[]> {

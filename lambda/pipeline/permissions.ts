@@ -7,8 +7,10 @@
  * publish to the KMS-encrypted topic, and `iam:PassRole` where a call hands PERSONALIZE_ROLE_ARN to
  * Personalize. A test derives the commands from the source and compares.
  *
- * `TAG_ON_CREATE` names the handlers whose Create calls carry the config's tags: in AWS, tagging at
- * creation is also authorized as `personalize:TagResource` when the config has tags.
+ * `TAGGED_CREATE_COMMANDS` names the Create commands the code sends with `tags` (the config's tags;
+ * import jobs also carry their data fingerprint): in AWS, a Create call that carries tags is also
+ * authorized as `personalize:TagResource`, so every handler that sends one of them holds that action.
+ * A test checks the list against the source.
  */
 
 export type PipelineStep =
@@ -36,26 +38,46 @@ export const PIPELINE_PERMISSIONS: Readonly<Record<PipelineStep, readonly string
     'personalize:CreateSchema',
     'personalize:DescribeDatasetGroup',
     'personalize:DescribeSchema',
+    'personalize:TagResource',
   ],
-  datasets: ['personalize:CreateDataset', 'personalize:DescribeDataset', 'personalize:UpdateDataset'],
+  datasets: [
+    'personalize:CreateDataset',
+    'personalize:DescribeDataset',
+    'personalize:TagResource',
+    'personalize:UpdateDataset',
+  ],
   imports: [
     'iam:PassRole',
     'personalize:CreateDatasetImportJob',
     'personalize:ListDatasetImportJobs',
+    'personalize:ListTagsForResource',
+    'personalize:TagResource',
     's3:ListBucket',
   ],
-  filters: ['personalize:CreateFilter', 'personalize:DeleteFilter', 'personalize:ListFilters'],
-  solution: ['personalize:CreateSolution', 'personalize:DescribeSolution'],
+  filters: [
+    'personalize:CreateFilter',
+    'personalize:DeleteFilter',
+    'personalize:ListFilters',
+    'personalize:TagResource',
+  ],
+  solution: ['personalize:CreateSolution', 'personalize:DescribeSolution', 'personalize:TagResource'],
   'solution-version': [
     'personalize:CreateSolutionVersion',
     'personalize:DescribeSolution',
     'personalize:ListDatasetImportJobs',
     'personalize:ListDatasets',
     'personalize:ListSolutionVersions',
+    'personalize:TagResource',
   ],
   evaluate: ['personalize:DescribeCampaign', 'personalize:GetSolutionMetrics'],
-  campaign: ['personalize:CreateCampaign', 'personalize:DescribeCampaign', 'personalize:UpdateCampaign'],
+  campaign: [
+    'personalize:CreateCampaign',
+    'personalize:DescribeCampaign',
+    'personalize:TagResource',
+    'personalize:UpdateCampaign',
+  ],
   poll: [
+    'events:PutEvents',
     'personalize:DescribeBatchInferenceJob',
     'personalize:DescribeBatchSegmentJob',
     'personalize:DescribeCampaign',
@@ -72,13 +94,17 @@ export const PIPELINE_PERMISSIONS: Readonly<Record<PipelineStep, readonly string
     'personalize:CreateEventTracker',
     'personalize:DescribeEventTracker',
     'personalize:ListEventTrackers',
+    'personalize:TagResource',
     'ssm:PutParameter',
   ],
   'batch-job': [
     'iam:PassRole',
     'personalize:CreateBatchInferenceJob',
     'personalize:CreateBatchSegmentJob',
+    'personalize:ListBatchInferenceJobs',
+    'personalize:ListBatchSegmentJobs',
     'personalize:ListSolutionVersions',
+    'personalize:TagResource',
   ],
   summary: [
     'cloudwatch:PutMetricData',
@@ -110,15 +136,19 @@ export const PIPELINE_PERMISSIONS: Readonly<Record<PipelineStep, readonly string
   ],
 };
 
-/** Handlers whose Create calls carry the config's tags (see the file comment). */
-export const TAG_ON_CREATE: readonly PipelineStep[] = [
-  'dataset-group',
-  'datasets',
-  'imports',
-  'filters',
-  'solution',
-  'solution-version',
-  'campaign',
-  'event-tracker',
-  'batch-job',
+/**
+ * The Create commands the handlers send with `tags` (see the file comment): each implies
+ * `personalize:TagResource`. CreateSchema and CreateMetricAttribution take no tags.
+ */
+export const TAGGED_CREATE_COMMANDS: readonly string[] = [
+  'CreateBatchInferenceJob',
+  'CreateBatchSegmentJob',
+  'CreateCampaign',
+  'CreateDataset',
+  'CreateDatasetGroup',
+  'CreateDatasetImportJob',
+  'CreateEventTracker',
+  'CreateFilter',
+  'CreateSolution',
+  'CreateSolutionVersion',
 ];

@@ -1,7 +1,8 @@
 /**
  * Pure logic of the `poll` step: from the statuses of a stage's resources, decide whether the stage
  * is done, failed (`ResourceFailed` with Personalize's failureReason verbatim), timed out
- * (`StageTimeout` naming the pending resources), or must wait `nextWaitSeconds(elapsed)` more.
+ * (`StageTimeout` naming the pending resources), or must wait `nextWaitSeconds(elapsed)` more; and
+ * the EventBridge event that reports a finished or failed stage.
  */
 import { ResourceFailed, StageTimeout } from '../shared/errors';
 import { FAILED_STATUSES } from '../shared/personalize';
@@ -81,4 +82,83 @@ export function timeoutSecondsOf(event: Pick<PollEvent, 'timeoutSeconds' | 'time
   if (event.timeoutSeconds !== undefined) return event.timeoutSeconds;
   if (event.timeoutMinutes !== undefined) return event.timeoutMinutes * 60;
   return FALLBACK_TIMEOUT_SECONDS;
+}
+
+/** `source` and `detail-type`s of the stage events `poll` publishes. */
+export const STAGE_EVENT_SOURCE = 'personalize-pipeline';
+export const STAGE_COMPLETED = 'Pipeline Stage Completed';
+export const STAGE_FAILED = 'Pipeline Stage Failed';
+
+/** The `detail` of a stage event. */
+export interface StageEventDetail {
+  readonly project: string;
+  readonly stage: string;
+  readonly elapsedSeconds: number;
+  readonly resources: ReadonlyArray<{ readonly arn: string; readonly status: string }>;
+  /** Failed stages only: the error name (`ResourceFailed` or `StageTimeout`) and its message. */
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+/** A PutEvents entry (the SDK's `PutEventsRequestEntry`, kept free of SDK types). */
+export interface StageEventEntry {
+  readonly Source: string;
+  readonly DetailType: string;
+  readonly EventBusName: string;
+  readonly Detail: string;
+}
+
+/**
+ * The event for a stage `poll` found done: `Pipeline Stage Completed` with each resource's status.
+ * `undefined` for a stage without resources (nothing ran, e.g. every import or a batch job skipped).
+ */
+export function stageCompletedEvent(
+  bus: string,
+  project: string,
+  stage: string,
+  result: PollResult,
+): StageEventEntry | undefined {
+  if (!result.done || result.statuses.length === 0) return undefined;
+  return entry(bus, STAGE_COMPLETED, {
+    project,
+    stage,
+    elapsedSeconds: result.elapsedSeconds,
+    resources: result.statuses,
+  });
+}
+
+/**
+ * The event for a stage that failed (`ResourceFailed`) or timed out (`StageTimeout`):
+ * `Pipeline Stage Failed` with the statuses seen and the error; `undefined` for any other error.
+ */
+export function stageFailedEvent(
+  bus: string,
+  project: string,
+  stage: string,
+  elapsedSeconds: number,
+  observed: ReadonlyArray<{ readonly arn: string; readonly status: string }>,
+  error: unknown,
+): StageEventEntry | undefined {
+  if (!(error instanceof ResourceFailed) && !(error instanceof StageTimeout)) return undefined;
+  const resources = observed.map(({ arn, status }) => ({ arn, status }));
+  // A resource that failed before it could be listed among the observed ones (e.g. it vanished).
+  if (error instanceof ResourceFailed && !resources.some((r) => r.arn === error.arn))
+    resources.push({ arn: error.arn, status: error.status });
+  return entry(bus, STAGE_FAILED, {
+    project,
+    stage,
+    elapsedSeconds: Math.max(0, Math.floor(elapsedSeconds)),
+    resources,
+    error: error.name,
+    cause: error.message,
+  });
+}
+
+function entry(bus: string, detailType: string, detail: StageEventDetail): StageEventEntry {
+  return {
+    Source: STAGE_EVENT_SOURCE,
+    DetailType: detailType,
+    EventBusName: bus,
+    Detail: JSON.stringify(detail),
+  };
 }

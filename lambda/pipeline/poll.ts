@@ -5,7 +5,14 @@
  * Personalize's failureReason verbatim; a stage past its timeout raises `StageTimeout`. A campaign
  * with an update in progress reports the update's status; kind `deleted` is done once Describe
  * answers ResourceNotFoundException.
+ *
+ * A stage found done is reported as a `Pipeline Stage Completed` event on EVENT_BUS_NAME (source
+ * `personalize-pipeline`, detail { project, stage, elapsedSeconds, resources }), a failed or timed-out
+ * one as `Pipeline Stage Failed` before the error is thrown. Publishing never hides the stage's own
+ * outcome: a failure to publish is logged, except throttling of the completed event, which is thrown
+ * so the state machine retries the poll.
  */
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
   DescribeBatchInferenceJobCommand,
   DescribeBatchSegmentJobCommand,
@@ -20,13 +27,25 @@ import {
   DescribeSolutionVersionCommand,
 } from '@aws-sdk/client-personalize';
 import { requireEnv } from '../shared/env';
-import { ResourceFailed } from '../shared/errors';
+import { ResourceFailed, THROTTLING_ERROR_NAMES } from '../shared/errors';
 import { logger } from '../shared/logger';
+import { eventBridgeClient } from '../shared/notifications';
 import { CREATING_STATUSES, isNotFound, personalizeClient } from '../shared/personalize';
 import type { PollEvent, PollKind, PollResult } from './contract';
-import { assessStage, DELETED, kindOfArn, timeoutSecondsOf, type ObservedTarget } from './poll.logic';
+import {
+  assessStage,
+  DELETED,
+  kindOfArn,
+  stageCompletedEvent,
+  stageFailedEvent,
+  timeoutSecondsOf,
+  type ObservedTarget,
+  type StageEventEntry,
+} from './poll.logic';
 
 requireEnv('BUCKET_NAME');
+const PROJECT_NAME = requireEnv('PROJECT_NAME');
+const EVENT_BUS_NAME = requireEnv('EVENT_BUS_NAME');
 
 interface Observed {
   readonly status: string;
@@ -35,6 +54,21 @@ interface Observed {
 
 export const handler = async (event: PollEvent): Promise<PollResult> => {
   const observed: ObservedTarget[] = [];
+  try {
+    const result = await assess(event, observed);
+    const completed = stageCompletedEvent(EVENT_BUS_NAME, PROJECT_NAME, event.stage, result);
+    if (completed) await publish(completed, { rethrowThrottling: true });
+    return result;
+  } catch (error) {
+    const elapsed = Date.now() / 1000 - event.startedAt;
+    const failed = stageFailedEvent(EVENT_BUS_NAME, PROJECT_NAME, event.stage, elapsed, observed, error);
+    if (failed) await publish(failed, { rethrowThrottling: false });
+    throw error;
+  }
+};
+
+/** Describes every target (into `observed`) and assesses the stage. */
+async function assess(event: PollEvent, observed: ObservedTarget[]): Promise<PollResult> {
   for (const target of event.targets) {
     if (target.kind === 'deleted') {
       const kind = kindOfArn(target.arn);
@@ -72,7 +106,24 @@ export const handler = async (event: PollEvent): Promise<PollResult> => {
   );
   logger.info('Polled', { stage: event.stage, done: result.done, statuses: result.statuses });
   return result;
-};
+}
+
+/** Puts a stage event; failures are logged (throttling optionally thrown, for the state machine to retry). */
+async function publish(entry: StageEventEntry, options: { rethrowThrottling: boolean }): Promise<void> {
+  try {
+    const out = await eventBridgeClient().send(new PutEventsCommand({ Entries: [entry] }));
+    if ((out.FailedEntryCount ?? 0) > 0)
+      logger.warn('EventBridge rejected the stage event', {
+        detailType: entry.DetailType,
+        entries: out.Entries,
+      });
+  } catch (error) {
+    const name = error instanceof Error ? error.name : '';
+    if (options.rethrowThrottling && (THROTTLING_ERROR_NAMES as readonly string[]).includes(name))
+      throw error;
+    logger.warn('Could not publish the stage event', { detailType: entry.DetailType, error });
+  }
+}
 
 async function describe(kind: Exclude<PollKind, 'deleted'> | 'schema', arn: string): Promise<Observed> {
   const client = personalizeClient();

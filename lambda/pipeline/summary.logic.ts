@@ -63,17 +63,17 @@ export function summaryText(event: SummaryEvent, status: 'SUCCEEDED' | 'PARTIAL'
     lines.push('', `Event tracker: ${event.results.eventTracker.eventTrackerArn}`);
   const jobs = event.results.batchJobs ?? [];
   if (jobs.length > 0) {
-    lines.push(
-      '',
-      'Batch jobs:',
-      ...jobs.map((j) =>
-        j.status === 'FAILED'
-          ? `- ${j.name}: FAILED (${j.error ?? 'unknown error'}) ${causeMessage(j.cause ?? '')}`.trimEnd()
-          : `- ${j.name}: ${j.jobArn ?? j.status}`,
-      ),
-    );
+    lines.push('', 'Batch jobs:', ...jobs.map((j) => batchJobLine(j)));
   }
   return lines.join('\n');
+}
+
+/** One line per batch job. */
+export function batchJobLine(job: BatchJobRunResult): string {
+  if (job.status === 'FAILED')
+    return `- ${job.name}: FAILED (${job.error ?? 'unknown error'}) ${causeMessage(job.cause ?? '')}`.trimEnd();
+  if (job.status === 'SKIPPED') return `- ${job.name}: skipped (${job.reason ?? 'nothing new'})`;
+  return `- ${job.name}: ${job.jobArn ?? job.status}`;
 }
 
 /** Offline metrics of every evaluated version. */

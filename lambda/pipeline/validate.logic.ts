@@ -17,6 +17,8 @@ import { checkSchema, parseSchema, type SchemaField } from '../../lib/config/sch
 import { apiDatasetType, compactTimestamp, DATASET_KEYS, type DatasetKey } from '../shared/names';
 import type { ResolvedConfig, ResolvedDataset, RunInput, RunOptions, RunState } from './contract';
 
+export { dataFiles } from './data-files';
+
 /** Rows of each file checked cell by cell; interactions files are still counted to the end. */
 export const SAMPLE_ROWS = 5_000;
 /** Row problems reported per file before the rest are only counted. */
@@ -123,20 +125,33 @@ export function checkConfig(
   return { ok: true, config, fields };
 }
 
-/** The run options from the input; unknown solution names are problems. */
+/**
+ * The run options from the input; unknown solution or batch job names are problems. Without
+ * `solutions` every solution is selected; `solutions: []` selects none (e.g. a batch job schedule).
+ */
 export function runOptions(
   input: RunInput,
   config: ResolvedConfig,
 ): { options: RunOptions; problems: string[] } {
   const known = config.solutions.map((s) => s.name);
-  const requested = input.solutions ?? [];
+  const requested = input.solutions ?? known;
   const problems = requested
     .filter((name) => !known.includes(name))
     .map((name) => `input.solutions: unknown solution "${name}"; the config defines ${known.join(', ')}.`);
+  const knownJobs = config.batchJobs.map((j) => j.name);
+  const requestedJobs = input.batchJobs ?? [];
+  problems.push(
+    ...requestedJobs
+      .filter((name) => !knownJobs.includes(name))
+      .map(
+        (name) =>
+          `input.batchJobs: unknown batch job "${name}"; ${knownJobs.length > 0 ? `the config defines ${knownJobs.join(', ')}` : 'the config defines none'}.`,
+      ),
+  );
   if (input.trainingMode !== undefined && input.trainingMode !== 'FULL' && input.trainingMode !== 'UPDATE') {
     problems.push(`input.trainingMode: "${String(input.trainingMode)}" is not allowed; use FULL or UPDATE.`);
   }
-  const solutions = requested.length > 0 ? [...new Set(requested)].filter((n) => known.includes(n)) : known;
+  const solutions = [...new Set(requested)].filter((n) => known.includes(n));
   if (input.trainingMode === 'UPDATE') {
     for (const name of solutions) {
       const solution = config.solutions.find((s) => s.name === name);
@@ -153,6 +168,7 @@ export function runOptions(
       force: input.force === true,
       ...(input.trainingMode !== undefined ? { trainingMode: input.trainingMode } : {}),
       solutions,
+      batchJobs: [...new Set(requestedJobs)].filter((n) => knownJobs.includes(n)),
     },
     problems,
   };
@@ -161,13 +177,6 @@ export function runOptions(
 /** The run state handed to every later step. */
 export function buildRunState(config: ResolvedConfig, options: RunOptions, now: Date): RunState {
   return { config, options, runId: compactTimestamp(now), startedAt: Math.floor(now.getTime() / 1000) };
-}
-
-/** Which objects under a data location are the dataset's data files. */
-export function dataFiles(dataLocation: string, keys: readonly string[]): string[] {
-  if (keys.includes(dataLocation) && !dataLocation.endsWith('/')) return [dataLocation];
-  const prefix = dataLocation.endsWith('/') ? dataLocation : `${dataLocation}/`;
-  return keys.filter((key) => key.startsWith(prefix) && key.toLowerCase().endsWith('.csv')).sort();
 }
 
 /** Checks one CSV file row by row: the header, the first {@link SAMPLE_ROWS} rows, and user IDs. */

@@ -24,4 +24,4 @@ export function createS3Client(config: S3ClientConfig = {}): S3Client {
 }
 
 /** The function's S3 client. */
-export const s3Client = lazy(() => createS3Client());
+export const s3Client = /* @__PURE__ */ lazy(() => createS3Client());

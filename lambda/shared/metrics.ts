@@ -2,4 +2,4 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { lazy } from './lazy';
 
-export const cloudWatchClient = lazy(() => new CloudWatchClient({}));
+export const cloudWatchClient = /* @__PURE__ */ lazy(() => new CloudWatchClient({}));

@@ -3,5 +3,5 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { lazy } from './lazy';
 
-export const snsClient = lazy(() => new SNSClient({}));
-export const eventBridgeClient = lazy(() => new EventBridgeClient({}));
+export const snsClient = /* @__PURE__ */ lazy(() => new SNSClient({}));
+export const eventBridgeClient = /* @__PURE__ */ lazy(() => new EventBridgeClient({}));

@@ -8,7 +8,7 @@ import { requireEnv } from './env';
 import { ConfigurationError } from './errors';
 
 /** The function's Personalize control-plane client. */
-export const personalizeClient = lazy(() => new PersonalizeClient({}));
+export const personalizeClient = /* @__PURE__ */ lazy(() => new PersonalizeClient({}));
 
 /** Personalize statuses in which a resource is still being created. */
 export const CREATING_STATUSES: ReadonlySet<string> = new Set([

@@ -2,4 +2,4 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { lazy } from './lazy';
 
-export const ssmClient = lazy(() => new SSMClient({}));
+export const ssmClient = /* @__PURE__ */ lazy(() => new SSMClient({}));

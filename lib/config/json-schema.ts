@@ -2,7 +2,7 @@
  * The JSON Schema of `personalize.config.json`, generated from the zod schema so editors can
  * autocomplete and check the file. Cross-field rules are only enforced by `parseConfig`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { pipelineConfigSchema } from './schema';
 
 /** File name of the generated JSON Schema, next to the config at the repository root. */

@@ -2,7 +2,8 @@
  * The schema of `personalize.config.json`: what a project deploys to Amazon Personalize and how
  * the pipeline builds, gates and retrains it. Pure (no I/O), so Lambda handlers can bundle it.
  */
-import { z } from 'zod';
+// The namespace import lets esbuild tree-shake zod (a named `{ z }` import bundles all of its locales).
+import * as z from 'zod';
 import { consistencyIssues } from './consistency';
 import { filterExpressionProblem, MAX_FILTER_EXPRESSION_LENGTH } from './filter-expression';
 import { unknownKeysMessage } from './messages';
@@ -478,10 +479,4 @@ export type QualityGate = z.output<typeof qualityGateSchema>;
 /** Per-stage timeouts, in minutes. */
 export type StageTimeouts = z.output<typeof timeoutsSchema>;
 
-/** The quality gate that applies to a solution: the top-level gate with the solution's overrides. */
-export function effectiveQualityGate(config: PipelineConfig, solution: SolutionDefinition): QualityGate {
-  const overrides = Object.fromEntries(
-    Object.entries(solution.qualityGate ?? {}).filter(([, value]) => value !== undefined),
-  );
-  return { ...config.qualityGate, ...overrides };
-}
+export { effectiveQualityGate } from './quality-gate';

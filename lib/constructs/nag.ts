@@ -20,7 +20,8 @@ export function acknowledgeWildcardResources(
   for (const statement of statements) {
     const json = stack.resolve(statement.toStatementJson()) as { Action?: unknown; Resource?: unknown };
     const wildcardAction = [json.Action].flat().find((a) => String(a).includes('*'));
-    if (wildcardAction) throw new Error(`Refusing to acknowledge the wildcard action ${String(wildcardAction)}`);
+    if (wildcardAction)
+      throw new Error(`Refusing to acknowledge the wildcard action ${String(wildcardAction)}`);
     for (const resource of [json.Resource].flat()) {
       const flat = flattenCfnReference(resource);
       if (!flat.includes('*')) continue;

@@ -6,11 +6,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { cdkBundlingOptions, PROJECT_ROOT } from './bundling';
 
 /** Template metadata key naming a function's handler source, read by the local state machine runner. */
 export const HANDLER_METADATA_KEY = 'personalize-pipeline:handler';
-
-const PROJECT_ROOT = path.join(__dirname, '..', '..');
 
 export interface PipelineFunctionProps {
   /** Handler source, relative to the project root, e.g. `lambda/pipeline/validate.ts`. */
@@ -81,19 +80,8 @@ export class PipelineFunction extends Construct {
       },
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       projectRoot: PROJECT_ROOT,
-      bundling: {
-        // ESM lets esbuild tree-shake the AWS SDK; the banner gives CommonJS dependencies a `require`.
-        format: nodejs.OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // Bundle the SDK version pinned in package-lock.json instead of the runtime's, which changes without notice.
-        externalModules: [],
-        metafile: false,
-      },
+      // Minified, tree-shaken ESM with the pinned SDK inside; every option is explained in bundling.ts.
+      bundling: cdkBundlingOptions(),
     });
     (this.function.node.defaultChild as lambda.CfnFunction).addMetadata(HANDLER_METADATA_KEY, props.entry);
 

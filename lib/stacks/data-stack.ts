@@ -85,7 +85,7 @@ export class DataStack extends Stack {
     });
     Validations.of(bucket).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'This bucket receives the data bucket\'s server access logs; logging it into itself would loop.',
+      reason: "This bucket receives the data bucket's server access logs; logging it into itself would loop.",
     });
     return bucket;
   }
@@ -162,7 +162,13 @@ export class DataStack extends Stack {
       new iam.PolicyStatement({
         sid: 'AllowPersonalizeForThisAccount',
         principals: [new iam.ServicePrincipal(PERSONALIZE_SERVICE_PRINCIPAL)],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey', 'kms:CreateGrant', 'kms:ListGrants'],
+        actions: [
+          'kms:Decrypt',
+          'kms:GenerateDataKey',
+          'kms:DescribeKey',
+          'kms:CreateGrant',
+          'kms:ListGrants',
+        ],
         resources: ['*'],
         conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
       }),

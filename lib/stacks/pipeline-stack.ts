@@ -39,7 +39,12 @@ export interface PipelineStackProps extends StackProps {
 }
 
 /** Errors that mean "try again later": throttling, quotas, and resources busy with an earlier change. */
-const RETRYABLE_ERRORS = ['ThrottlingException', 'LimitExceededException', 'TooManyRequestsException', 'ResourceBusy'];
+const RETRYABLE_ERRORS = [
+  'ThrottlingException',
+  'LimitExceededException',
+  'TooManyRequestsException',
+  'ResourceBusy',
+];
 
 /**
  * The pipeline: a Standard state machine that takes the config and the data in S3 to trained, quality-gated,
@@ -88,6 +93,7 @@ export class PipelineStack extends Stack {
     this.acknowledgeStateMachineRoles();
     this.startOnConfigUpload(this.bucket);
     this.scheduleRetraining();
+    this.scheduleBatchJobs();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -119,7 +125,10 @@ export class PipelineStack extends Stack {
 
   /** Schemas, then the dataset group (encrypted with the project key). */
   private datasetGroup(): sfn.Chain {
-    const ensure = this.step('EnsureDatasetGroup', 'dataset-group', { payloadPath: '$', resultPath: '$.group' });
+    const ensure = this.step('EnsureDatasetGroup', 'dataset-group', {
+      payloadPath: '$',
+      resultPath: '$.group',
+    });
     return ensure.next(this.waitFor('DatasetGroup', '$.group', 'other'));
   }
 
@@ -223,7 +232,10 @@ export class PipelineStack extends Stack {
           ...extra,
         },
       });
-    const deployed = outcome('SolutionDeployed', 'DEPLOYED', { 'gate.$': '$.gate', 'campaign.$': '$.campaign' });
+    const deployed = outcome('SolutionDeployed', 'DEPLOYED', {
+      'gate.$': '$.gate',
+      'campaign.$': '$.campaign',
+    });
     const gatedOut = outcome('SolutionGatedOut', 'GATED_OUT', { 'gate.$': '$.gate' });
     const trainedOnly = outcome('SolutionTrained', 'TRAINED', { 'gate.$': '$.gate' });
     const skipped = new sfn.Pass(this, 'SolutionNotSelected', {
@@ -275,7 +287,10 @@ export class PipelineStack extends Stack {
       payload: { 'config.$': '$.config', 'datasetGroupArn.$': '$.group.datasetGroupArn' },
       resultPath: '$.eventTracker',
     });
-    const disabled = new sfn.Pass(this, 'EventTrackerDisabled', { result: sfn.Result.fromObject({}), resultPath: '$.eventTracker' });
+    const disabled = new sfn.Pass(this, 'EventTrackerDisabled', {
+      result: sfn.Result.fromObject({}),
+      resultPath: '$.eventTracker',
+    });
     const join = new sfn.Pass(this, 'EventTrackerDone');
     return sfn.Chain.start(
       new sfn.Choice(this, 'EventTrackerEnabled?')
@@ -288,28 +303,58 @@ export class PipelineStack extends Stack {
     );
   }
 
-  /** Batch inference and segment jobs, each with its own input and output prefix. */
+  /**
+   * Batch inference and segment jobs, each with its own input and output prefix. A job runs only when there is
+   * something new for it (a new version of its solution, `force`, the run input's `batchJobs`, or no earlier
+   * run); a skipped job has nothing to wait for and is reported with the reason.
+   */
   private batchJobs(): sfn.Map {
     const map = new sfn.Map(this, 'BatchJobs', {
       itemsPath: '$.config.batchJobs',
       maxConcurrency: 2,
-      itemSelector: { 'job.$': '$$.Map.Item.Value', 'config.$': '$.config', 'runId.$': '$.runId' },
+      itemSelector: {
+        'job.$': '$$.Map.Item.Value',
+        'config.$': '$.config',
+        'options.$': '$.options',
+        'solutionResults.$': '$.solutionResults',
+        'runId.$': '$.runId',
+      },
       resultPath: '$.batchResults',
     });
     const start = this.invoke('StartBatchJob', 'batch-job', {
-      payload: { 'config.$': '$.config', 'job.$': '$.job', 'runId.$': '$.runId' },
+      payload: {
+        'config.$': '$.config',
+        'job.$': '$.job',
+        'options.$': '$.options',
+        'solutionResults.$': '$.solutionResults',
+        'runId.$': '$.runId',
+      },
       resultPath: '$.batch',
     });
     const done = new sfn.Pass(this, 'BatchJobDone', {
       parameters: { 'name.$': '$.job.name', status: 'COMPLETED', 'jobArn.$': '$.result[0].batch.jobArn' },
     });
+    const skipped = new sfn.Pass(this, 'BatchJobSkipped', {
+      parameters: { 'name.$': '$.job.name', status: 'SKIPPED', 'reason.$': '$.result[0].batch.skipped' },
+    });
     const failed = new sfn.Pass(this, 'BatchJobFailed', {
-      parameters: { 'name.$': '$.job.name', status: 'FAILED', 'error.$': '$.error.Error', 'cause.$': '$.error.Cause' },
+      parameters: {
+        'name.$': '$.job.name',
+        status: 'FAILED',
+        'error.$': '$.error.Error',
+        'cause.$': '$.error.Cause',
+      },
     });
     const body = new sfn.Parallel(this, 'BatchJobBranch', { resultPath: '$.result' })
       .branch(start.next(this.waitFor('BatchJob', '$.batch', 'batch', true)))
       .addCatch(failed, { resultPath: '$.error' });
-    map.itemProcessor(body.next(done));
+    map.itemProcessor(
+      body.next(
+        new sfn.Choice(this, 'BatchJobRan?')
+          .when(sfn.Condition.isPresent('$.result[0].batch.skipped'), skipped)
+          .otherwise(done),
+      ),
+    );
     return map;
   }
 
@@ -321,7 +366,7 @@ export class PipelineStack extends Stack {
         'options.$': '$.options',
         'runId.$': '$.runId',
         'startedAt.$': '$.startedAt',
-        'results': {
+        results: {
           'imports.$': '$.imports',
           'filters.$': '$.filters',
           'solutions.$': '$.solutionResults',
@@ -363,11 +408,15 @@ export class PipelineStack extends Stack {
       payload: { projectName: this.config.projectName, 'request.$': '$' },
       resultPath: '$.teardown',
     });
-    const wait = new sfn.Wait(this, 'WaitForDeletion', { time: sfn.WaitTime.secondsPath('$.teardown.waitSeconds') });
+    const wait = new sfn.Wait(this, 'WaitForDeletion', {
+      time: sfn.WaitTime.secondsPath('$.teardown.waitSeconds'),
+    });
     const done = new sfn.Succeed(this, 'TeardownComplete', { outputPath: '$.teardown' });
     wait.next(step);
     return step.next(
-      new sfn.Choice(this, 'NothingLeft?').when(sfn.Condition.booleanEquals('$.teardown.done', true), done).otherwise(wait),
+      new sfn.Choice(this, 'NothingLeft?')
+        .when(sfn.Condition.booleanEquals('$.teardown.done', true), done)
+        .otherwise(wait),
     );
   }
 
@@ -395,11 +444,15 @@ export class PipelineStack extends Stack {
       },
       resultPath: '$.poll',
     });
-    const wait = new sfn.Wait(this, `WaitFor${stage}`, { time: sfn.WaitTime.secondsPath('$.poll.waitSeconds') });
+    const wait = new sfn.Wait(this, `WaitFor${stage}`, {
+      time: sfn.WaitTime.secondsPath('$.poll.waitSeconds'),
+    });
     const done = new sfn.Pass(this, `${stage}Ready`);
     wait.next(check);
     check.next(
-      new sfn.Choice(this, `${stage}Done?`).when(sfn.Condition.booleanEquals('$.poll.done', true), done).otherwise(wait),
+      new sfn.Choice(this, `${stage}Done?`)
+        .when(sfn.Condition.booleanEquals('$.poll.done', true), done)
+        .otherwise(wait),
     );
     return sfn.Chain.custom(check, [done], done);
   }
@@ -427,7 +480,9 @@ export class PipelineStack extends Stack {
       lambdaFunction: this.functions[fn].function,
       payloadResponseOnly: true,
       // Without a payload the function receives the state at `inputPath` as it is.
-      ...(options.payload ? { payload: sfn.TaskInput.fromObject(options.payload) } : { inputPath: options.payloadPath ?? '$' }),
+      ...(options.payload
+        ? { payload: sfn.TaskInput.fromObject(options.payload) }
+        : { inputPath: options.payloadPath ?? '$' }),
       ...(options.resultPath ? { resultPath: options.resultPath } : {}),
     });
     task.addRetry({
@@ -495,7 +550,8 @@ export class PipelineStack extends Stack {
         const arn = flattenCfnReference(this.resolve(fn.function.functionArn));
         Validations.of(machine.role).acknowledge({
           id: `AwsSolutions-IAM5[Resource::${arn}:*]`,
-          reason: 'Invoking a pipeline step function: CDK grants the function and its versions (ARN:*), nothing else.',
+          reason:
+            'Invoking a pipeline step function: CDK grants the function and its versions (ARN:*), nothing else.',
         });
       }
     }
@@ -513,7 +569,9 @@ export class PipelineStack extends Stack {
       parameterArn: `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter/${project}/*`,
       eventBusArn: `arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:event-bus/default`,
     };
-    for (const [name, actions] of Object.entries(PIPELINE_PERMISSIONS) as Array<[PipelineStep, readonly string[]]>) {
+    for (const [name, actions] of Object.entries(PIPELINE_PERMISSIONS) as Array<
+      [PipelineStep, readonly string[]]
+    >) {
       const role = this.functions[name].role;
       const statements = permissionStatements(actions, context);
       for (const statement of statements) role.addToPrincipalPolicy(statement);
@@ -540,14 +598,17 @@ export class PipelineStack extends Stack {
       targets: [
         new eventsTargets.SfnStateMachine(this.stateMachine, {
           input: events.RuleTargetInput.fromObject({
-            configLocation: { bucket: events.EventField.fromPath('$.detail.bucket.name'), key: events.EventField.fromPath('$.detail.object.key') },
+            configLocation: {
+              bucket: events.EventField.fromPath('$.detail.bucket.name'),
+              key: events.EventField.fromPath('$.detail.object.key'),
+            },
           }),
         }),
       ],
     });
   }
 
-  /** One EventBridge Scheduler schedule per configured retraining (FULL and UPDATE) and batch job. */
+  /** One EventBridge Scheduler schedule per configured retraining (FULL and UPDATE). */
   private scheduleRetraining(): void {
     const target = (input: Record<string, unknown>) =>
       new schedulerTargets.StepFunctionsStartExecution(this.stateMachine, {
@@ -568,6 +629,23 @@ export class PipelineStack extends Stack {
       }
     }
   }
+
+  /**
+   * One EventBridge Scheduler schedule per batch job with a `schedule`: a run that trains nothing
+   * (`solutions: []`) and runs that job (`batchJobs: [name]`) on its solution's newest ACTIVE version.
+   */
+  private scheduleBatchJobs(): void {
+    for (const job of this.config.batchJobs) {
+      if (!job.schedule) continue;
+      new scheduler.Schedule(this, `BatchJob-${job.name}`, {
+        description: `Batch ${job.type} job ${job.name}`,
+        schedule: scheduler.ScheduleExpression.expression(job.schedule),
+        target: new schedulerTargets.StepFunctionsStartExecution(this.stateMachine, {
+          input: scheduler.ScheduleTargetInput.fromObject({ solutions: [], batchJobs: [job.name] }),
+        }),
+      });
+    }
+  }
 }
 
 interface PermissionContext {
@@ -581,8 +659,14 @@ interface PermissionContext {
 }
 
 /** Turns a handler's list of IAM actions into statements scoped to the resources each action touches. */
-export function permissionStatements(actions: readonly string[], ctx: PermissionContext): iam.PolicyStatement[] {
-  const byResource = new Map<string, { resources: string[]; actions: string[]; conditions?: Record<string, unknown> }>();
+export function permissionStatements(
+  actions: readonly string[],
+  ctx: PermissionContext,
+): iam.PolicyStatement[] {
+  const byResource = new Map<
+    string,
+    { resources: string[]; actions: string[]; conditions?: Record<string, unknown> }
+  >();
   const add = (key: string, action: string, resources: string[], conditions?: Record<string, unknown>) => {
     const entry = byResource.get(key) ?? { resources, actions: [], conditions };
     entry.actions.push(action);
@@ -628,7 +712,8 @@ function wildcardReason(resource: string, project: string): string {
     return `Every Personalize resource the pipeline manages is named "${project}" or "${project}-..." (resource types differ per call), so this matches the project's resources only.`;
   }
   if (resource.includes(':ssm:')) return `The project's own parameters under /${project}/.`;
-  if (resource.includes(':s3:::')) return "Objects of the project's own data bucket: datasets, uploaded configs and batch files.";
+  if (resource.includes(':s3:::'))
+    return "Objects of the project's own data bucket: datasets, uploaded configs and batch files.";
   throw new Error(`No reason recorded for the wildcard resource ${resource}`);
 }
 

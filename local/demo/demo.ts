@@ -5,7 +5,11 @@
  * Personalize state persists in `.personalize-local/`, so a second run reuses everything it can.
  */
 import { readFileSync } from 'node:fs';
-import { GetSolutionMetricsCommand, ListSolutionVersionsCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
+import {
+  GetSolutionMetricsCommand,
+  ListSolutionVersionsCommand,
+  PersonalizeClient,
+} from '@aws-sdk/client-personalize';
 import { PersonalizeEventsClient, PutEventsCommand } from '@aws-sdk/client-personalize-events';
 import { GetRecommendationsCommand, PersonalizeRuntimeClient } from '@aws-sdk/client-personalize-runtime';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -33,18 +37,31 @@ function table(rows: string[][]): string {
 
 async function offlineMetrics(config: PipelineConfig): Promise<string[][]> {
   const personalize = new PersonalizeClient({});
-  const metrics = ['normalized_discounted_cumulative_gain_at_10', 'precision_at_10', 'mean_reciprocal_rank_at_25', 'coverage'];
+  const metrics = [
+    'normalized_discounted_cumulative_gain_at_10',
+    'precision_at_10',
+    'mean_reciprocal_rank_at_25',
+    'coverage',
+  ];
   const rows = [['solution', 'recipe', 'NDCG@10', 'P@10', 'MRR@25', 'coverage']];
   for (const solution of config.solutions) {
     const solutionArn = `arn:aws:personalize:${process.env.AWS_REGION}:123456789012:solution/${config.projectName}-${solution.name}`;
-    const versions = await personalize.send(new ListSolutionVersionsCommand({ solutionArn })).catch(() => undefined);
+    const versions = await personalize
+      .send(new ListSolutionVersionsCommand({ solutionArn }))
+      .catch(() => undefined);
     const active = versions?.solutionVersions?.find((v) => v.status === 'ACTIVE');
     if (!active?.solutionVersionArn) {
       rows.push([solution.name, solution.recipe, '-', '-', '-', '-']);
       continue;
     }
-    const result = await personalize.send(new GetSolutionMetricsCommand({ solutionVersionArn: active.solutionVersionArn }));
-    rows.push([solution.name, solution.recipe, ...metrics.map((m) => (result.metrics?.[m] ?? NaN).toFixed(4))]);
+    const result = await personalize.send(
+      new GetSolutionMetricsCommand({ solutionVersionArn: active.solutionVersionArn }),
+    );
+    rows.push([
+      solution.name,
+      solution.recipe,
+      ...metrics.map((m) => (result.metrics?.[m] ?? NaN).toFixed(4)),
+    ]);
   }
   return rows;
 }
@@ -70,13 +87,16 @@ async function main(): Promise<void> {
 
     const pipeline = new LocalPipeline(config, project);
     console.log('Running the pipeline state machine (synthesized from the CDK app):');
-    const outcome = await pipeline.run({}, {
-      waitMs: 250,
-      onProgress: (event: RunProgress) => {
-        const line = describeProgress(event);
-        if (line) console.log(`  ${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s  ${line}`);
+    const outcome = await pipeline.run(
+      {},
+      {
+        waitMs: 250,
+        onProgress: (event: RunProgress) => {
+          const line = describeProgress(event);
+          if (line) console.log(`  ${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s  ${line}`);
+        },
       },
-    });
+    );
     if (outcome.status === 'FAILED') {
       console.error(`\nThe pipeline failed: ${outcome.error}\n${outcome.cause}`);
       process.exitCode = 1;
@@ -85,35 +105,50 @@ async function main(): Promise<void> {
     const summary = outcome.output as { status: string; summary: string };
     console.log(`\n${summary.summary}\n`);
 
-    console.log('Offline metrics (Personalize protocol: 10% of users held out, newest 10% of their history):');
+    console.log(
+      'Offline metrics (Personalize protocol: 10% of users held out, newest 10% of their history):',
+    );
     console.log(table(await offlineMetrics(config)), '\n');
 
     const ssm = new SSMClient({});
     const parameter = async (name: string) =>
-      JSON.parse((await ssm.send(new GetParameterCommand({ Name: `/${config.projectName}/${name}` }))).Parameter?.Value ?? '{}');
+      JSON.parse(
+        (await ssm.send(new GetParameterCommand({ Name: `/${config.projectName}/${name}` }))).Parameter
+          ?.Value ?? '{}',
+      );
     const serving = (await parameter('serving')) as { campaigns: Record<string, string> };
     const tracker = (await parameter('event-tracker')) as { trackingId: string };
     const runtime = new PersonalizeRuntimeClient({});
-    const recommend = async (campaign: string, query: { userId?: string; itemId?: string }, numResults = 5) => {
+    const recommend = async (
+      campaign: string,
+      query: { userId?: string; itemId?: string },
+      numResults = 5,
+    ) => {
       const campaignArn = serving.campaigns[campaign];
-      if (!campaignArn) throw new Error(`No campaign for solution "${campaign}" in /${config.projectName}/serving`);
-      const response = await runtime.send(new GetRecommendationsCommand({ campaignArn, numResults, ...query }));
+      if (!campaignArn)
+        throw new Error(`No campaign for solution "${campaign}" in /${config.projectName}/serving`);
+      const response = await runtime.send(
+        new GetRecommendationsCommand({ campaignArn, numResults, ...query }),
+      );
       return (response.itemList ?? []).map((i) => i.itemId ?? '');
     };
 
     for (const userId of ['user-0001', 'user-0002', 'user-0003']) {
       console.log(`Recommended for ${userId}:`);
-      for (const id of await recommend('user-personalization', { userId })) console.log(`  ${describeItem(id)}`);
+      for (const id of await recommend('user-personalization', { userId }))
+        console.log(`  ${describeItem(id)}`);
     }
     const anchor = 'item-0001';
     console.log(`\nSimilar to ${describeItem(anchor)}:`);
-    for (const id of await recommend('similar-items', { itemId: anchor })) console.log(`  ${describeItem(id)}`);
+    for (const id of await recommend('similar-items', { itemId: anchor }))
+      console.log(`  ${describeItem(id)}`);
 
     // Real-time events: the shopper starts browsing a category they have not shown interest in.
     const userId = 'user-0001';
     const before = await recommend('user-personalization', { userId }, 10);
     const seen = new Set(before.map((id) => items.get(id)?.CATEGORY_L1));
-    const category = [...new Set([...items.values()].map((i) => i.CATEGORY_L1))].find((c) => !seen.has(c)) ?? '';
+    const category =
+      [...new Set([...items.values()].map((i) => i.CATEGORY_L1))].find((c) => !seen.has(c)) ?? '';
     const browsed = [...items.values()].filter((i) => i.CATEGORY_L1 === category).slice(0, 5);
     const events = new PersonalizeEventsClient({});
     await events.send(
@@ -130,10 +165,21 @@ async function main(): Promise<void> {
     );
     const after = await recommend('user-personalization', { userId }, 10);
     const inCategory = (ids: string[]) => ids.filter((id) => items.get(id)?.CATEGORY_L1 === category).length;
-    console.log(`\n${userId} views ${browsed.length} items in "${category}" (PutEvents through the event tracker).`);
-    console.log(`Top 10 before: ${inCategory(before)} in "${category}"; after: ${inCategory(after)} in "${category}".`);
-    console.log(table([['before', 'after'], ...before.map((id, i) => [describeItem(id), describeItem(after[i] ?? '')])]));
-    console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. Run it again: it reuses what exists.`);
+    console.log(
+      `\n${userId} views ${browsed.length} items in "${category}" (PutEvents through the event tracker).`,
+    );
+    console.log(
+      `Top 10 before: ${inCategory(before)} in "${category}"; after: ${inCategory(after)} in "${category}".`,
+    );
+    console.log(
+      table([
+        ['before', 'after'],
+        ...before.map((id, i) => [describeItem(id), describeItem(after[i] ?? '')]),
+      ]),
+    );
+    console.log(
+      `\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. Run it again: it reuses what exists.`,
+    );
   } finally {
     await local.stop();
   }

@@ -26,7 +26,9 @@ export function describeProgress(event: RunProgress): string | undefined {
     const branch = event.index !== undefined ? ` [branch ${event.index + 1}]` : '';
     return `▸ ${STEP_TITLES[event.state]}${branch}`;
   }
-  if (event.type === 'StateRetried' && event.state) return `  ↻ ${event.state} retried (${event.error ?? 'throttled'})`;
-  if (event.type === 'StateFailed' && event.state) return `  ✗ ${event.state}: ${event.error ?? ''} ${event.cause ?? ''}`.trimEnd();
+  if (event.type === 'StateRetried' && event.state)
+    return `  ↻ ${event.state} retried (${event.error ?? 'throttled'})`;
+  if (event.type === 'StateFailed' && event.state)
+    return `  ✗ ${event.state}: ${event.error ?? ''} ${event.cause ?? ''}`.trimEnd();
   return undefined;
 }

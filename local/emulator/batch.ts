@@ -62,14 +62,12 @@ export async function runBatchInferenceJob(ctx: EmulatorContext, job: ResourceRo
       : [];
   const history = (userId: string): Interaction[] =>
     interactionsArn
-      ? ctx.store
-          .userInteractions(interactionsArn, userId, 1000, 0)
-          .map((r) => ({
-            userId,
-            itemId: r.itemId,
-            timestamp: r.timestamp,
-            ...(r.eventType ? { eventType: r.eventType } : {}),
-          }))
+      ? ctx.store.userInteractions(interactionsArn, userId, 1000, 0).map((r) => ({
+          userId,
+          itemId: r.itemId,
+          timestamp: r.timestamp,
+          ...(r.eventType ? { eventType: r.eventType } : {}),
+        }))
       : [];
 
   const answer = (line: Record<string, unknown>): Record<string, unknown> => {

@@ -192,7 +192,14 @@ export class Lifecycle {
     const forced = row.doc[FAULT_MEMBER];
     const work: Promise<WorkOutcome> =
       typeof forced === 'string' ? Promise.resolve({ ok: false, reason: forced }) : this.safeWork(row);
-    const done = work.then((outcome) => this.finish(row.arn, outcome));
+    const done = work
+      .then((outcome) => this.finish(row.arn, outcome))
+      .catch((error: unknown) => {
+        // The commit itself failed (it was rolled back): record the failure instead.
+        this.hooks.onError?.(error, row);
+        this.finish(row.arn, { ok: false, reason: `Internal error: ${(error as Error).message}` });
+      })
+      .catch((error: unknown) => this.hooks.onError?.(error, row));
     this.running.set(row.arn, done);
     void done.finally(() => {
       this.running.delete(row.arn);

@@ -80,7 +80,8 @@ function resolveRef(name: string, template: CfnTemplate): string {
     case 'AWS::URLSuffix':
       return 'amazonaws.com';
     default:
-      if (!template.Resources[name]) throw new Error(`Cannot resolve Ref ${name}: no such resource or pseudo parameter`);
+      if (!template.Resources[name])
+        throw new Error(`Cannot resolve Ref ${name}: no such resource or pseudo parameter`);
       return `local-${name}`;
   }
 }
@@ -101,7 +102,8 @@ export function handlerSources(template: CfnTemplate): Map<string, string> {
   const sources = new Map<string, string>();
   for (const [id, resource] of Object.entries(template.Resources)) {
     const entry = resource.Metadata?.[HANDLER_METADATA_KEY];
-    if (resource.Type === 'AWS::Lambda::Function' && typeof entry === 'string') sources.set(localFunctionArn(id), entry);
+    if (resource.Type === 'AWS::Lambda::Function' && typeof entry === 'string')
+      sources.set(localFunctionArn(id), entry);
   }
   return sources;
 }

@@ -75,7 +75,8 @@ export function freePort(): Promise<number> {
 async function waitUntilReady(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited with code ${child.exitCode} before it was ready`);
+    if (child.exitCode !== null)
+      throw new Error(`moto_server exited with code ${child.exitCode} before it was ready`);
     try {
       const response = await fetch(`${endpoint}/moto-api/`);
       if (response.ok) return;

@@ -16,9 +16,14 @@ const PROJECT_ROOT = path.join(__dirname, '..', '..');
 
 /** Synthesizes the app for a config (bundling skipped: the handlers run from source) and returns the pipeline template. */
 export function synthesizePipelineTemplate(config: PipelineConfig, configDir = PROJECT_ROOT): CfnTemplate {
-  const cdkJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
+  const cdkJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as {
+    context: Record<string, unknown>;
+  };
   const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
-  const { pipeline } = buildApp(app, config, { env: { account: LOCAL_ACCOUNT, region: LOCAL_REGION }, configDir });
+  const { pipeline } = buildApp(app, config, {
+    env: { account: LOCAL_ACCOUNT, region: LOCAL_REGION },
+    configDir,
+  });
   return app.synth().getStackArtifact(Stack.of(pipeline).artifactId).template as CfnTemplate;
 }
 
@@ -34,7 +39,9 @@ export function functionEnvironment(template: CfnTemplate, project: LocalProject
   const env: Record<string, string> = {};
   for (const resource of Object.values(template.Resources)) {
     if (resource.Type !== 'AWS::Lambda::Function') continue;
-    const variables = (resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+    const variables =
+      (resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ??
+      {};
     for (const [name, value] of Object.entries(variables)) {
       if (name in local) env[name] = local[name] as string;
       else if (typeof value === 'string') env[name] = value;

@@ -25,7 +25,10 @@ export interface LocalProject {
 }
 
 /** Where each dataset's sample file comes from: `sample-data/<dataset>.csv`. */
-export function sampleDataFiles(config: PipelineConfig, sampleDir = 'sample-data'): Array<{ file: string; key: string }> {
+export function sampleDataFiles(
+  config: PipelineConfig,
+  sampleDir = 'sample-data',
+): Array<{ file: string; key: string }> {
   return Object.entries(config.datasets)
     .filter(([, d]) => d !== undefined)
     .map(([name, dataset]) => {
@@ -36,7 +39,10 @@ export function sampleDataFiles(config: PipelineConfig, sampleDir = 'sample-data
 }
 
 /** Creates (or finds) the key, bucket and topic of a project in moto, and uploads the sample data. */
-export async function provisionLocalProject(config: PipelineConfig, sampleDir = 'sample-data'): Promise<LocalProject> {
+export async function provisionLocalProject(
+  config: PipelineConfig,
+  sampleDir = 'sample-data',
+): Promise<LocalProject> {
   const kms = new KMSClient({});
   const s3 = createS3Client();
   const sns = new SNSClient({});
@@ -52,14 +58,22 @@ export async function provisionLocalProject(config: PipelineConfig, sampleDir = 
       return created.KeyMetadata?.Arn ?? '';
     });
 
-  const exists = await s3.send(new HeadBucketCommand({ Bucket: bucketName })).then(() => true, () => false);
+  const exists = await s3.send(new HeadBucketCommand({ Bucket: bucketName })).then(
+    () => true,
+    () => false,
+  );
   if (!exists) {
     await s3.send(new CreateBucketCommand({ Bucket: bucketName }));
     await s3.send(
       new PutBucketEncryptionCommand({
         Bucket: bucketName,
         ServerSideEncryptionConfiguration: {
-          Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyArn }, BucketKeyEnabled: true }],
+          Rules: [
+            {
+              ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyArn },
+              BucketKeyEnabled: true,
+            },
+          ],
         },
       }),
     );
@@ -69,7 +83,11 @@ export async function provisionLocalProject(config: PipelineConfig, sampleDir = 
   }
   for (const job of config.batchJobs) {
     await s3.send(
-      new PutObjectCommand({ Bucket: bucketName, Key: `${batchJobPrefixes(job.name).input}input.json`, Body: batchInput(job.type, sampleDir) }),
+      new PutObjectCommand({
+        Bucket: bucketName,
+        Key: `${batchJobPrefixes(job.name).input}input.json`,
+        Body: batchInput(job.type, sampleDir),
+      }),
     );
   }
   const topic = await sns.send(new CreateTopicCommand({ Name: `${config.projectName}-notifications` }));
@@ -84,8 +102,14 @@ export async function provisionLocalProject(config: PipelineConfig, sampleDir = 
 /** Batch input in Personalize's JSON-lines format: the first 100 sample users (inference) or items (segment). */
 export function batchInput(type: 'inference' | 'segment', sampleDir = 'sample-data'): string {
   const file = path.join(sampleDir, type === 'inference' ? 'users.csv' : 'items.csv');
-  const ids = readFileSync(file, 'utf8').split('\n').slice(1, 101).map((line) => line.split(',')[0]).filter(Boolean);
-  return ids.map((id) => JSON.stringify(type === 'inference' ? { userId: id } : { itemId: id })).join('\n') + '\n';
+  const ids = readFileSync(file, 'utf8')
+    .split('\n')
+    .slice(1, 101)
+    .map((line) => line.split(',')[0])
+    .filter(Boolean);
+  return (
+    ids.map((id) => JSON.stringify(type === 'inference' ? { userId: id } : { itemId: id })).join('\n') + '\n'
+  );
 }
 
 /** Uploads every file of a folder under a key prefix (for example a config and its schemas). */

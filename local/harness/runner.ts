@@ -37,7 +37,12 @@ export interface RunOptions {
 /** The outcome of a local execution: its output, or the error and cause it failed with. */
 export type RunOutcome =
   | { readonly status: 'SUCCEEDED'; readonly output: unknown; readonly events: RunProgress[] }
-  | { readonly status: 'FAILED'; readonly error: string; readonly cause: string; readonly events: RunProgress[] };
+  | {
+      readonly status: 'FAILED';
+      readonly error: string;
+      readonly cause: string;
+      readonly events: RunProgress[];
+    };
 
 /** Thrown when a definition fails asl-validator. */
 export class InvalidDefinitionError extends Error {
@@ -73,17 +78,27 @@ export class LocalStateMachineRunner {
       if (state.Retry) retries[name] = options.retryMs ?? 0;
       if (state.Type === 'Task' && state.Resource) {
         const source = sources.get(state.Resource);
-        if (!source) throw new Error(`Task ${name} calls ${state.Resource}, which is not a pipeline function`);
+        if (!source)
+          throw new Error(`Task ${name} calls ${state.Resource}, which is not a pipeline function`);
         taskHandlers[name] = async (event) => (await this.handler(source)(event)) as Json;
       }
     }
 
     const execution = machine.run(input as Json, {
-      overrides: { taskResourceLocalHandlers: taskHandlers, waitTimeOverrides: waits, retryIntervalOverrides: retries },
+      overrides: {
+        taskResourceLocalHandlers: taskHandlers,
+        waitTimeOverrides: waits,
+        retryIntervalOverrides: retries,
+      },
       context: {
         Execution: {
           Id: `local:${options.executionName ?? 'run'}`,
-          Name: options.executionName ?? `run-${new Date().toISOString().replace(/[^0-9]/g, '').slice(0, 14)}`,
+          Name:
+            options.executionName ??
+            `run-${new Date()
+              .toISOString()
+              .replace(/[^0-9]/g, '')
+              .slice(0, 14)}`,
           Input: input as Json,
           StartTime: new Date().toISOString(),
         },
@@ -92,7 +107,13 @@ export class LocalStateMachineRunner {
     const events: RunProgress[] = [];
     const collecting = (async () => {
       for await (const event of execution.eventLogs) {
-        const e = event as { type: string; state?: { name?: string }; index?: number; Error?: string; Cause?: string };
+        const e = event as {
+          type: string;
+          state?: { name?: string };
+          index?: number;
+          Error?: string;
+          Cause?: string;
+        };
         const progress: RunProgress = {
           type: e.type,
           ...(e.state?.name ? { state: e.state.name } : {}),

@@ -195,6 +195,7 @@ describe('event trackers, filters, tags, recipes and unsupported operations', ()
       new DescribeRecipeCommand({ recipeArn: 'arn:aws:personalize:::recipe/aws-sims' }),
     );
     const page = await t.control.send(new ListRecipesCommand({ maxResults: 3 }));
+    const ecommerce = await t.control.send(new ListRecipesCommand({ domain: 'ECOMMERCE' }));
     const missing = await t.control
       .send(new DescribeRecipeCommand({ recipeArn: 'arn:aws:personalize:::recipe/aws-nothing' }))
       .catch((e: unknown) => e);
@@ -205,6 +206,8 @@ describe('event trackers, filters, tags, recipes and unsupported operations', ()
     expect(sims.recipe?.algorithmArn).toMatch(/^arn:aws:personalize:::algorithm\//);
     expect(page.recipes).toHaveLength(3);
     expect(page.nextToken).toEqual(expect.any(String));
+    expect(ecommerce.recipes?.map((r) => r.name)).toContain('aws-ecomm-recommended-for-you');
+    expect(ecommerce.recipes?.every((r) => r.domain === 'ECOMMERCE')).toBe(true);
     expect(missing).toBeInstanceOf(ResourceNotFoundException);
   });
 

@@ -41,7 +41,10 @@ describe('moto as the local AWS', () => {
         Bucket,
         ServerSideEncryptionConfiguration: {
           Rules: [
-            { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyArn }, BucketKeyEnabled: true },
+            {
+              ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyArn },
+              BucketKeyEnabled: true,
+            },
           ],
         },
       }),
@@ -54,7 +57,13 @@ describe('moto as the local AWS', () => {
     // Act
     for (const file of files) {
       await s3.send(
-        new PutObjectCommand({ Bucket, Key: file.key, Body: file.body, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: keyArn }),
+        new PutObjectCommand({
+          Bucket,
+          Key: file.key,
+          Body: file.body,
+          ServerSideEncryption: 'aws:kms',
+          SSEKMSKeyId: keyArn,
+        }),
       );
     }
 

@@ -8,7 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { CreateEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import {
+  CreateEventBusCommand,
+  EventBridgeClient,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
 import { startEmulator, type RunningEmulator } from '../../local/emulator';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../local/harness/env';
 import type { PollResult, PollTarget } from '../../lambda/pipeline/contract';
@@ -83,6 +88,70 @@ export async function createNotificationTargets(): Promise<string> {
   });
   events.destroy();
   return TopicArn;
+}
+
+/** An EventBridge event as an SQS target receives it. */
+export interface ReceivedEvent {
+  readonly source: string;
+  readonly 'detail-type': string;
+  readonly detail: Record<string, unknown>;
+}
+
+/** One call of moto's SQS JSON API (the project has no SQS client; moto checks no signature). */
+async function motoSqs(action: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const endpoint = process.env.MOTO_ENDPOINT ?? process.env.AWS_ENDPOINT_URL;
+  if (!endpoint) throw new Error('MOTO_ENDPOINT is not set');
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.0',
+      'X-Amz-Target': `AmazonSQS.${action}`,
+      // moto routes a request to a service by the credential scope of its (unchecked) signature.
+      Authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${LOCAL_REGION}/sqs/aws4_request, SignedHeaders=host, Signature=0`,
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`moto SQS ${action} answered ${response.status}: ${text}`);
+  return JSON.parse(text || '{}') as Record<string, unknown>;
+}
+
+/**
+ * Routes the events matching `pattern` on the pipeline's bus (EVENT_BUS) to a new SQS queue in moto, and
+ * returns a function that drains what the queue received so far.
+ */
+export async function captureEvents(
+  name: string,
+  pattern: Record<string, unknown>,
+): Promise<() => Promise<ReceivedEvent[]>> {
+  const { QueueUrl } = (await motoSqs('CreateQueue', { QueueName: name })) as { QueueUrl: string };
+  const events = new EventBridgeClient(CLIENT);
+  await events.send(
+    new PutRuleCommand({ Name: name, EventBusName: EVENT_BUS, EventPattern: JSON.stringify(pattern) }),
+  );
+  await events.send(
+    new PutTargetsCommand({
+      Rule: name,
+      EventBusName: EVENT_BUS,
+      Targets: [{ Id: 'queue', Arn: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${name}` }],
+    }),
+  );
+  events.destroy();
+  return async () => {
+    const received: ReceivedEvent[] = [];
+    for (;;) {
+      const { Messages = [] } = (await motoSqs('ReceiveMessage', {
+        QueueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+      })) as { Messages?: Array<{ Body: string; ReceiptHandle: string }> };
+      if (Messages.length === 0) return received;
+      for (const message of Messages) {
+        received.push(JSON.parse(message.Body) as ReceivedEvent);
+        await motoSqs('DeleteMessage', { QueueUrl, ReceiptHandle: message.ReceiptHandle });
+      }
+    }
+  };
 }
 
 /** A Personalize emulator with zero delays in a temp directory, wired into the SDK's environment. */

@@ -1,4 +1,4 @@
-import { decideImport, type ImportDecisionInput } from '../../lambda/pipeline/imports.logic';
+import { dataFingerprint, decideImport, type ImportDecisionInput } from '../../lambda/pipeline/imports.logic';
 
 const JOB = 'arn:aws:personalize:us-east-1:123456789012:dataset-import-job/p-interactions-20260101000000';
 const base: ImportDecisionInput = {
@@ -6,6 +6,7 @@ const base: ImportDecisionInput = {
   importMode: 'FULL',
   jobs: [{ arn: JOB, status: 'ACTIVE', createdAt: 1_000 }],
   objectsModifiedAt: [900],
+  fingerprint: 'f'.repeat(64),
   location: 's3://bucket/datasets/interactions/',
 };
 
@@ -66,5 +67,85 @@ describe('the skip-import decision', () => {
       objectsModifiedAt: [500],
     });
     expect(decision.action).toBe('skip');
+  });
+});
+
+describe('the data fingerprint', () => {
+  const objects = [
+    { key: 'datasets/interactions/b.csv', etag: '"bbb"', size: 20 },
+    { key: 'datasets/interactions/a.csv', etag: '"aaa"', size: 10 },
+  ];
+
+  test('is a SHA-256 over the sorted key:ETag:size lines, whatever the listing order', () => {
+    // Act
+    const fingerprint = dataFingerprint(objects);
+    // Assess
+    expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(dataFingerprint([...objects].reverse())).toBe(fingerprint);
+  });
+
+  test("changes when an object's content (ETag), size or key changes, or an object is added", () => {
+    const fingerprint = dataFingerprint(objects);
+    const [b, a] = objects as [(typeof objects)[0], (typeof objects)[0]];
+    expect(dataFingerprint([b, { ...a, etag: '"abc"' }])).not.toBe(fingerprint);
+    expect(dataFingerprint([b, { ...a, size: 11 }])).not.toBe(fingerprint);
+    expect(dataFingerprint([b, { ...a, key: 'datasets/interactions/c.csv' }])).not.toBe(fingerprint);
+    expect(
+      dataFingerprint([...objects, { key: 'datasets/interactions/d.csv', etag: '"d"', size: 1 }]),
+    ).not.toBe(fingerprint);
+  });
+});
+
+describe('the skip-import decision with fingerprints', () => {
+  const tagged = (fingerprint: string): ImportDecisionInput => ({
+    ...base,
+    jobs: [{ arn: JOB, status: 'ACTIVE', createdAt: 1_000, fingerprint }],
+  });
+
+  test('skips identical data uploaded again after the last import (same fingerprint, newer LastModified)', () => {
+    // Prepare
+    const input = { ...tagged(base.fingerprint), objectsModifiedAt: [5_000] };
+    // Act
+    const decision = decideImport(input);
+    // Assess
+    expect(decision.action).toBe('skip');
+    expect(decision.reason).toContain(
+      `the data at s3://bucket/datasets/interactions/ is unchanged since import job ${JOB}`,
+    );
+  });
+
+  test('imports data whose fingerprint differs, even when no object is newer than the last import', () => {
+    const decision = decideImport({ ...tagged('0'.repeat(64)), objectsModifiedAt: [900] });
+    expect(decision).toEqual(expect.objectContaining({ action: 'start', importMode: 'FULL' }));
+    expect(decision.reason).toContain(`differs from what import job ${JOB} imported`);
+  });
+
+  test('compares with the newest ACTIVE job only, and falls back to LastModified when it has no tag', () => {
+    const decision = decideImport({
+      ...base,
+      jobs: [
+        { arn: 'old', status: 'ACTIVE', createdAt: 100, fingerprint: base.fingerprint },
+        { arn: 'new', status: 'ACTIVE', createdAt: 1_000 },
+      ],
+      objectsModifiedAt: [2_000],
+    });
+    expect(decision).toEqual(expect.objectContaining({ action: 'start' }));
+    expect(decision.reason).toContain('1 object at');
+  });
+
+  test('force still imports unchanged data, and a running job is still reused', () => {
+    expect(decideImport({ ...tagged(base.fingerprint), force: true }).action).toBe('start');
+    const decision = decideImport({
+      ...tagged(base.fingerprint),
+      jobs: [
+        { arn: JOB, status: 'ACTIVE', createdAt: 1_000, fingerprint: base.fingerprint },
+        { arn: 'running', status: 'CREATE PENDING', createdAt: 2_000 },
+      ],
+    });
+    expect(decision).toEqual(expect.objectContaining({ action: 'reuse', jobArn: 'running' }));
+  });
+
+  test('skips a dataset with no data objects', () => {
+    expect(decideImport({ ...tagged(base.fingerprint), objectsModifiedAt: [] }).action).toBe('skip');
   });
 });

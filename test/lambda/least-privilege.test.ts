@@ -10,7 +10,11 @@ import { buildSync } from 'esbuild';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
 import { loadConfig } from '../../lib/config';
-import { PIPELINE_PERMISSIONS, type PipelineStep } from '../../lambda/pipeline/permissions';
+import {
+  PIPELINE_PERMISSIONS,
+  TAGGED_CREATE_COMMANDS,
+  type PipelineStep,
+} from '../../lambda/pipeline/permissions';
 import { testApp } from '../util/app';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -46,9 +50,20 @@ const IMPLIED: Record<string, string[]> = {
   'personalize:CreateBatchInferenceJob': ['iam:PassRole'],
   'personalize:CreateBatchSegmentJob': ['iam:PassRole'],
 };
+// A Create call that carries tags is also authorized as personalize:TagResource (the list is checked
+// against the source by tagged-create-commands.test.ts).
+for (const command of TAGGED_CREATE_COMMANDS) {
+  const action = `personalize:${command}`;
+  IMPLIED[action] = [...(IMPLIED[action] ?? []), 'personalize:TagResource'];
+}
 
 /** What every function's role holds regardless of its code. */
-const PLATFORM = new Set(['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
+const PLATFORM = new Set([
+  'logs:CreateLogStream',
+  'logs:PutLogEvents',
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+]);
 
 /** The project's own source files a handler bundles. */
 function sourcesOf(entry: string): string[] {
@@ -70,7 +85,9 @@ function actionsSentBy(files: string[]): Set<string> {
   for (const file of files) {
     const source = readFileSync(path.join(ROOT, file), 'utf8');
     const packageOf = new Map<string, string>();
-    for (const match of source.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'(@aws-sdk\/client-[a-z0-9-]+)'/g)) {
+    for (const match of source.matchAll(
+      /import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'(@aws-sdk\/client-[a-z0-9-]+)'/g,
+    )) {
       for (const name of (match[1] ?? '').split(',').map((n) => n.trim().split(/\s+as\s+/)[0] ?? '')) {
         if (name.endsWith('Command')) packageOf.set(name, match[2] ?? '');
       }
@@ -95,13 +112,20 @@ const app = testApp();
 const { pipeline } = buildApp(app, config, { env: { account: '111122223333', region: 'eu-west-1' } });
 const template = Template.fromStack(pipeline);
 
-function grantedActions(step: PipelineStep): { actions: Set<string>; statements: Array<{ Action: unknown; Resource: unknown }> } {
+function grantedActions(step: PipelineStep): {
+  actions: Set<string>;
+  statements: Array<{ Action: unknown; Resource: unknown }>;
+} {
   const roleId = pipeline.getLogicalId(pipeline.functions[step].role.node.defaultChild as never);
   const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
     (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleId),
   );
-  const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: unknown; Resource: unknown }>);
-  const actions = new Set(statements.flatMap((s) => [s.Action].flat() as string[]).filter((a) => !PLATFORM.has(a)));
+  const statements = policies.flatMap(
+    (p) => p.Properties.PolicyDocument.Statement as Array<{ Action: unknown; Resource: unknown }>,
+  );
+  const actions = new Set(
+    statements.flatMap((s) => [s.Action].flat() as string[]).filter((a) => !PLATFORM.has(a)),
+  );
   return { actions, statements };
 }
 

@@ -5,7 +5,11 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
-import { PIPELINE_PERMISSIONS, type PipelineStep } from '../../lambda/pipeline/permissions';
+import {
+  PIPELINE_PERMISSIONS,
+  TAGGED_CREATE_COMMANDS,
+  type PipelineStep,
+} from '../../lambda/pipeline/permissions';
 
 const ROOT = path.join(__dirname, '..', '..');
 const PREFIX: Record<string, string> = {
@@ -25,6 +29,12 @@ const IMPLIED: Record<string, string[]> = {
   'personalize:CreateBatchInferenceJob': ['iam:PassRole'],
   'personalize:CreateBatchSegmentJob': ['iam:PassRole'],
 };
+// A Create call that carries tags is also authorized as personalize:TagResource (the list is checked
+// against the source by tagged-create-commands.test.ts).
+for (const command of TAGGED_CREATE_COMMANDS) {
+  const action = `personalize:${command}`;
+  IMPLIED[action] = [...(IMPLIED[action] ?? []), 'personalize:TagResource'];
+}
 
 function actionsOf(step: string): string[] {
   const result = buildSync({

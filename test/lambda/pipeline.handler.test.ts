@@ -10,12 +10,14 @@ import {
   ListDatasetImportJobsCommand,
   ListFiltersCommand,
   ListSchemasCommand,
+  ListTagsForResourceCommand,
   PersonalizeClient,
 } from '@aws-sdk/client-personalize';
 import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type * as Contract from '../../lambda/pipeline/contract';
 import {
+  captureEvents,
   createNotificationTargets,
   KMS_KEY_ARN,
   PARAMETER_PREFIX,
@@ -100,6 +102,12 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
     return error as Error;
   }
   throw new Error('expected the call to fail');
+}
+
+/** A batch-job result that started a job (fails the test when it skipped). */
+function startedJob(result: Contract.BatchJobResult): Contract.BatchJobStarted {
+  if ('skipped' in result) throw new Error(`expected the batch job to start; skipped: ${result.skipped}`);
+  return result;
 }
 
 /** A step result without the stage start time, which depends on the clock. */
@@ -236,7 +244,71 @@ describe('the pipeline handlers on the emulator', () => {
     expect(first.targets).toEqual(first.jobArns.map((arn) => ({ kind: 'datasetImportJob', arn })));
     expect(later.jobArns).toEqual([]);
     expect(later.targets).toEqual([]);
-    expect(later.imports.every((i) => i.skipped?.includes('changed since import job'))).toBe(true);
+    expect(later.imports.every((i) => i.skipped?.includes('is unchanged since import job'))).toBe(true);
+  });
+
+  test('imports tags each job with its data fingerprint, and skips identical data uploaded again', async () => {
+    // Prepare: the same files again (new LastModified, same content)
+    await uploadSampleData();
+    const [jobArn] = (
+      await personalize.send(new ListDatasetImportJobsCommand({ datasetArn: datasetArns.interactions }))
+    ).datasetImportJobs?.map((j) => j.datasetImportJobArn) ?? [''];
+    // Act
+    const reuploaded = await h.imports({
+      config: run.config,
+      options: run.options,
+      datasetArns,
+      runId: '20990101000001',
+    });
+    // Assess
+    const tags = await personalize.send(new ListTagsForResourceCommand({ resourceArn: jobArn }));
+    expect(tags.tags).toEqual(
+      expect.arrayContaining([
+        { tagKey: 'team', tagValue: 'recs' },
+        {
+          tagKey: 'personalize-pipeline:data-fingerprint',
+          tagValue: expect.stringMatching(/^[0-9a-f]{64}$/),
+        },
+      ]),
+    );
+    expect(reuploaded.jobArns).toEqual([]);
+    expect(reuploaded.imports.every((i) => i.skipped?.includes('same fingerprint'))).toBe(true);
+  });
+
+  test('imports starts a job for a dataset whose content changed, tagged with the new fingerprint', async () => {
+    // Prepare
+    // Same rows plus a trailing empty line: different content (ETag and size) for S3.
+    await putObjects({ 'datasets/items/items.csv': `${readRepoFile('sample-data/items.csv')}\n` });
+    // Act
+    const changed = await h.imports({
+      config: run.config,
+      options: run.options,
+      datasetArns,
+      runId: '20990101000002',
+    });
+    await pollUntilDone(
+      h.poll,
+      'imports',
+      changed.jobArns.map((arn) => ({ kind: 'datasetImportJob' as const, arn })),
+    );
+    // Assess
+    expect(changed.imports.find((i) => i.datasetType === 'interactions')?.skipped).toContain(
+      'same fingerprint',
+    );
+    const itemsImport = changed.imports.find((i) => i.datasetType === 'items');
+    expect(itemsImport?.jobArn).toBe(
+      `arn:aws:personalize:us-east-1:123456789012:dataset-import-job/${PROJECT}-items-20990101000002`,
+    );
+    const tags = await personalize.send(new ListTagsForResourceCommand({ resourceArn: itemsImport?.jobArn }));
+    const first = await personalize.send(
+      new ListTagsForResourceCommand({
+        resourceArn: `arn:aws:personalize:us-east-1:123456789012:dataset-import-job/${PROJECT}-items-${run.runId}`,
+      }),
+    );
+    const fingerprintOf = (list: typeof tags.tags) =>
+      list?.find((t) => t.tagKey === 'personalize-pipeline:data-fingerprint')?.tagValue;
+    expect(fingerprintOf(tags.tags)).toMatch(/^[0-9a-f]{64}$/);
+    expect(fingerprintOf(tags.tags)).not.toBe(fingerprintOf(first.tags));
   });
 
   test('filters creates each filter, and a changed expression replaces the old filter once the new one is ACTIVE', async () => {
@@ -480,6 +552,48 @@ describe('the pipeline handlers on the emulator', () => {
     expect(error.message).toBe(`${version.solutionVersionArn} is CREATE FAILED: ${reason}`);
   });
 
+  test('poll publishes a Pipeline Stage Completed event for a finished stage, and a Pipeline Stage Failed event before it raises', async () => {
+    // Prepare
+    const drain = await captureEvents('stage-events', {
+      source: ['personalize-pipeline'],
+      'detail-type': ['Pipeline Stage Completed', 'Pipeline Stage Failed'],
+    });
+    const reason = 'Create failed. Dataset has fewer than 25 users with at least 2 interactions each.';
+    local.emulator.faults.add([{ operation: 'CreateSolutionVersion', failResource: reason, count: 1 }]);
+    const failing = await h.solutionVersion({
+      config: run.config,
+      options: { ...run.options, force: true },
+      solutionArn,
+      solution: solutionDef(),
+    });
+    // Act
+    const done = await pollUntilDone(h.poll, 'Campaign', [{ kind: 'campaign', arn: campaign.campaignArn }]);
+    const error = await failure(
+      pollUntilDone(h.poll, 'Training', [{ kind: 'solutionVersion', arn: failing.solutionVersionArn }]),
+    );
+    await pollUntilDone(h.poll, 'BatchJob', []);
+    // Assess
+    const events = await drain();
+    expect(events.map((e) => [e.source, e['detail-type'], e.detail.stage])).toEqual([
+      ['personalize-pipeline', 'Pipeline Stage Completed', 'Campaign'],
+      ['personalize-pipeline', 'Pipeline Stage Failed', 'Training'],
+    ]);
+    expect(events[0]?.detail).toEqual({
+      project: PROJECT,
+      stage: 'Campaign',
+      elapsedSeconds: done.elapsedSeconds,
+      resources: [{ arn: campaign.campaignArn, status: 'ACTIVE' }],
+    });
+    expect(events[1]?.detail).toEqual({
+      project: PROJECT,
+      stage: 'Training',
+      elapsedSeconds: expect.any(Number),
+      resources: [{ arn: failing.solutionVersionArn, status: 'CREATE FAILED' }],
+      error: 'ResourceFailed',
+      cause: error.message,
+    });
+  });
+
   test('event-tracker creates the tracker once and stores its tracking id in SSM', async () => {
     // Act
     tracker = await h.eventTracker({ config: run.config, datasetGroupArn });
@@ -505,17 +619,26 @@ describe('the pipeline handlers on the emulator', () => {
     });
     const job = run.config.batchJobs[0];
     if (!job) throw new Error('the config has a batch job');
+    const event = {
+      config: run.config,
+      job,
+      options: run.options,
+      solutionResults: [{ name: 'popular', status: 'DEPLOYED' as const, solutionVersionArn, trained: false }],
+      solutionVersionArn,
+      runId: run.runId,
+    };
     // Act
-    const started = await h.batchJob({ config: run.config, job, solutionVersionArn, runId: run.runId });
-    const again = await h.batchJob({ config: run.config, job, solutionVersionArn, runId: run.runId });
+    const started = startedJob(await h.batchJob(event));
+    const again = startedJob(await h.batchJob(event));
     await pollUntilDone(h.poll, 'batch', [{ kind: started.kind, arn: started.jobArn }]);
     // Assess
     expect(withoutStart(started)).toEqual({
       kind: 'batchInferenceJob',
       jobArn: `arn:aws:personalize:us-east-1:123456789012:batch-inference-job/${PROJECT}-nightly-${run.runId}`,
+      reason: 'the job has never run (or only failed) before',
       targets: [{ kind: 'batchInferenceJob', arn: started.jobArn }],
     });
-    expect(withoutStart(again)).toEqual(withoutStart(started));
+    expect(withoutStart(again)).toEqual(withoutStart({ ...started, reason: 'already started by this run' }));
     const described = await personalize.send(
       new DescribeBatchInferenceJobCommand({ batchInferenceJobArn: started.jobArn }),
     );
@@ -538,18 +661,72 @@ describe('the pipeline handlers on the emulator', () => {
     );
   });
 
+  test('batch-job skips a job that ran before when its solution got no new version, with nothing to wait for', async () => {
+    // Prepare
+    const job = run.config.batchJobs[0];
+    if (!job) throw new Error('the config has a batch job');
+    // Act
+    const result = await h.batchJob({
+      config: run.config,
+      job,
+      options: run.options,
+      solutionResults: [{ name: 'popular', status: 'DEPLOYED', solutionVersionArn, trained: false }],
+      runId: '20990101000000',
+    });
+    // Assess
+    expect(withoutStart(result)).toEqual({
+      skipped: `solution "popular" got no new version in this run; last job ${PROJECT}-nightly-${run.runId}`,
+      targets: [],
+    });
+    expect(await pollUntilDone(h.poll, 'batch', result.targets)).toEqual(
+      expect.objectContaining({ done: true, statuses: [] }),
+    );
+  });
+
   test('batch-job started by a schedule, without a version, runs on the newest ACTIVE version of its solution', async () => {
     // Prepare
     const job = run.config.batchJobs[0];
     if (!job) throw new Error('the config has a batch job');
     // Act
-    const started = await h.batchJob({ config: run.config, job, runId: '20990101000000' });
+    const started = startedJob(
+      await h.batchJob({
+        config: run.config,
+        job,
+        options: { ...run.options, solutions: [], batchJobs: ['nightly'] },
+        solutionResults: [{ name: 'popular', status: 'SKIPPED' }],
+        runId: '20990101000001',
+      }),
+    );
     // Assess
+    expect(started.reason).toBe('requested by the run input (batchJobs)');
     const described = await personalize.send(
       new DescribeBatchInferenceJobCommand({ batchInferenceJobArn: started.jobArn }),
     );
     expect(described.batchInferenceJob?.solutionVersionArn).toBe(solutionVersionArn);
     await pollUntilDone(h.poll, 'batch', started.targets);
+  });
+
+  test('batch-job runs when its solution got a new version in this run, on that version', async () => {
+    // Prepare
+    const job = run.config.batchJobs[0];
+    if (!job) throw new Error('the config has a batch job');
+    // Act
+    const started = startedJob(
+      await h.batchJob({
+        config: run.config,
+        job,
+        options: run.options,
+        solutionResults: [{ name: 'popular', status: 'DEPLOYED', solutionVersionArn, trained: true }],
+        runId: '20990101000002',
+      }),
+    );
+    await pollUntilDone(h.poll, 'batch', started.targets);
+    // Assess
+    expect(started.reason).toBe(`solution "popular" got a new version in this run (${solutionVersionArn})`);
+    const described = await personalize.send(
+      new DescribeBatchInferenceJobCommand({ batchInferenceJobArn: started.jobArn }),
+    );
+    expect(described.batchInferenceJob?.solutionVersionArn).toBe(solutionVersionArn);
   });
 
   test('summary publishes metrics, notifies and writes the serving parameter', async () => {

@@ -1,8 +1,16 @@
 import { campaignChanges, campaignSpec } from '../../lambda/pipeline/campaign.logic';
 import { canonicalJson, decideSchema, sameSchema } from '../../lambda/pipeline/dataset-group.logic';
-import { assessStage, kindOfArn, timeoutSecondsOf } from '../../lambda/pipeline/poll.logic';
+import {
+  assessStage,
+  kindOfArn,
+  stageCompletedEvent,
+  stageFailedEvent,
+  timeoutSecondsOf,
+} from '../../lambda/pipeline/poll.logic';
+import { ResourceFailed, StageTimeout, ValidationFailed } from '../../lambda/shared/errors';
 import { solutionDifferences } from '../../lambda/pipeline/solution.logic';
 import {
+  batchJobLine,
   causeMessage,
   metricPoints,
   runStatus,
@@ -95,6 +103,78 @@ describe('campaign settings', () => {
     expect(
       campaignChanges(spec, { solutionVersionArn: `${A}:solution/p-s/old00000`, minProvisionedTPS: 1 }),
     ).toEqual(['solutionVersionArn', 'minProvisionedTPS']);
+  });
+});
+
+describe('stage events', () => {
+  const statuses = [{ arn: 'a', status: 'ACTIVE' }];
+
+  test('a done stage is reported as Pipeline Stage Completed with its resources and elapsed time', () => {
+    // Act
+    const entry = stageCompletedEvent('bus', 'shop', 'Training', {
+      done: true,
+      waitSeconds: 0,
+      elapsedSeconds: 42,
+      statuses,
+    });
+    // Assess
+    expect(entry).toEqual({
+      Source: 'personalize-pipeline',
+      DetailType: 'Pipeline Stage Completed',
+      EventBusName: 'bus',
+      Detail: JSON.stringify({ project: 'shop', stage: 'Training', elapsedSeconds: 42, resources: statuses }),
+    });
+  });
+
+  test('a stage still running, or one with nothing to wait for, publishes nothing', () => {
+    expect(
+      stageCompletedEvent('bus', 'shop', 'Training', {
+        done: false,
+        waitSeconds: 10,
+        elapsedSeconds: 1,
+        statuses,
+      }),
+    ).toBeUndefined();
+    expect(
+      stageCompletedEvent('bus', 'shop', 'BatchJob', {
+        done: true,
+        waitSeconds: 0,
+        elapsedSeconds: 0,
+        statuses: [],
+      }),
+    ).toBeUndefined();
+  });
+
+  test('a timed-out stage is reported as Pipeline Stage Failed with the error, a failed resource too', () => {
+    // Prepare
+    const timeout = new StageTimeout('Training', 130, 120, [{ arn: 'a', status: 'CREATE IN_PROGRESS' }]);
+    const failed = new ResourceFailed('gone', 'NOT FOUND', 'deleted');
+    // Act
+    const timedOut = stageFailedEvent(
+      'bus',
+      'shop',
+      'Training',
+      130.7,
+      [{ arn: 'a', status: 'CREATE IN_PROGRESS' }],
+      timeout,
+    );
+    const vanished = stageFailedEvent('bus', 'shop', 'Campaign', 5, [], failed);
+    // Assess
+    expect(timedOut?.DetailType).toBe('Pipeline Stage Failed');
+    expect(JSON.parse(timedOut?.Detail ?? '{}')).toEqual({
+      project: 'shop',
+      stage: 'Training',
+      elapsedSeconds: 130,
+      resources: [{ arn: 'a', status: 'CREATE IN_PROGRESS' }],
+      error: 'StageTimeout',
+      cause: timeout.message,
+    });
+    expect(JSON.parse(vanished?.Detail ?? '{}').resources).toEqual([{ arn: 'gone', status: 'NOT FOUND' }]);
+  });
+
+  test('other errors (throttling, bugs) publish no stage event', () => {
+    expect(stageFailedEvent('bus', 'shop', 'Training', 1, [], new ValidationFailed(['x']))).toBeUndefined();
+    expect(stageFailedEvent('bus', 'shop', 'Training', 1, [], new Error('boom'))).toBeUndefined();
   });
 });
 
@@ -192,6 +272,17 @@ describe('run summary', () => {
         [{ name: 'j', status: 'FAILED', error: 'ResourceFailed' }],
       ),
     ).toBe('PARTIAL');
+  });
+
+  test('a skipped batch job leaves the run SUCCEEDED and its line says why it was skipped', () => {
+    const skipped = {
+      name: 'j',
+      status: 'SKIPPED' as const,
+      reason: 'solution "a" got no new version in this run',
+    };
+    expect(runStatus([{ name: 'a', status: 'DEPLOYED' }], [skipped])).toBe('SUCCEEDED');
+    expect(batchJobLine(skipped)).toBe('- j: skipped (solution "a" got no new version in this run)');
+    expect(batchJobLine({ name: 'j', status: 'COMPLETED', jobArn: 'arn' })).toBe('- j: arn');
   });
 
   test('publishes every offline metric of every evaluated version', () => {

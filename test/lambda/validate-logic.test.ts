@@ -96,9 +96,31 @@ describe('run options', () => {
 
   test('selects every solution by default and does not force', () => {
     expect(runOptions({}, config)).toEqual({
-      options: { force: false, solutions: ['popular'] },
+      options: { force: false, solutions: ['popular'], batchJobs: [] },
       problems: [],
     });
+  });
+
+  test('an empty solutions list selects no solution (a batch job schedule trains nothing)', () => {
+    expect(runOptions({ solutions: [] }, config).options.solutions).toEqual([]);
+  });
+
+  test('selects the named batch jobs, and rejects unknown batch job names, listing the known ones', () => {
+    // Prepare
+    const withJobs = {
+      ...config,
+      batchJobs: [{ name: 'nightly', type: 'inference' as const, solution: 'popular' }],
+    };
+    // Act
+    const known = runOptions({ solutions: [], batchJobs: ['nightly', 'nightly'] }, withJobs);
+    const unknown = runOptions({ batchJobs: ['weekly'] }, withJobs);
+    const none = runOptions({ batchJobs: ['weekly'] }, config);
+    // Assess
+    expect(known).toEqual({ options: { force: false, solutions: [], batchJobs: ['nightly'] }, problems: [] });
+    expect(unknown.problems).toEqual([
+      'input.batchJobs: unknown batch job "weekly"; the config defines nightly.',
+    ]);
+    expect(none.problems).toEqual(['input.batchJobs: unknown batch job "weekly"; the config defines none.']);
   });
 
   test('rejects unknown solution names, listing the known ones', () => {

@@ -91,7 +91,7 @@ describe('validate', () => {
     expect(state.config.projectName).toBe('validate-test');
     expect(state.config.datasets.interactions.schema).toBe(SCHEMAS.interactions);
     expect(state.config.datasets.items?.schema).toBe(SCHEMAS.items);
-    expect(state.options).toEqual({ force: false, solutions: ['popular', 'personal'] });
+    expect(state.options).toEqual({ force: false, solutions: ['popular', 'personal'], batchJobs: [] });
     expect(state.runId).toMatch(/^\d{14}$/);
     expect(Math.abs(state.startedAt - Date.now() / 1000)).toBeLessThan(120);
   });
@@ -107,7 +107,12 @@ describe('validate', () => {
       deployedConfig: {} as ResolvedConfig,
     });
     expect(state.config.datasets.users?.schema).toBe(SCHEMAS.users);
-    expect(state.options).toEqual({ force: true, trainingMode: 'UPDATE', solutions: ['personal'] });
+    expect(state.options).toEqual({
+      force: true,
+      trainingMode: 'UPDATE',
+      solutions: ['personal'],
+      batchJobs: [],
+    });
   });
 
   test('uses the deployed config when the input is empty', async () => {

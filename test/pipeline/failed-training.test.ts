@@ -24,13 +24,17 @@ test('a training that ends CREATE FAILED fails its branch with the reason while 
   expect(outcome).toMatchObject({ status: 'FAILED', error: 'PartialFailure' });
   const cause = outcome.status === 'FAILED' ? outcome.cause : '';
   expect(cause).toContain(reason);
-  const failedBranches = outcome.events.filter((e) => e.type === 'StateEntered' && e.state === 'SolutionFailed');
+  const failedBranches = outcome.events.filter(
+    (e) => e.type === 'StateEntered' && e.state === 'SolutionFailed',
+  );
   expect(failedBranches).toHaveLength(1);
   const deployed = outcome.events.filter((e) => e.type === 'StateEntered' && e.state === 'SolutionDeployed');
   expect(deployed).toHaveLength(fx.config.solutions.length - 1);
   for (const solution of fx.config.solutions) {
     const campaignArn = `arn:aws:personalize:us-east-1:123456789012:campaign/${fx.config.projectName}-${solution.name}`;
-    const campaign = await fx.personalize.send(new DescribeCampaignCommand({ campaignArn })).catch(() => undefined);
+    const campaign = await fx.personalize
+      .send(new DescribeCampaignCommand({ campaignArn }))
+      .catch(() => undefined);
     if (cause.includes(`${solution.name}: FAILED`) || !campaign) continue;
     expect(campaign.campaign?.status).toBe('ACTIVE');
   }

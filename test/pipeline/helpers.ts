@@ -41,8 +41,13 @@ export async function startPipelineFixture(): Promise<PipelineFixture> {
 }
 
 /** The sample config as a run input: inline, with its schemas, optionally changed. */
-export function inlineConfig(config: PipelineConfig, change: (c: Record<string, unknown>) => void = () => undefined) {
-  const resolved = JSON.parse(JSON.stringify(resolveConfig(config, (f) => readFileSync(f, 'utf8')))) as Record<string, unknown>;
+export function inlineConfig(
+  config: PipelineConfig,
+  change: (c: Record<string, unknown>) => void = () => undefined,
+) {
+  const resolved = JSON.parse(
+    JSON.stringify(resolveConfig(config, (f) => readFileSync(f, 'utf8'))),
+  ) as Record<string, unknown>;
   change(resolved);
   return resolved;
 }
@@ -72,20 +77,30 @@ export async function resourceCounts(personalize: PersonalizeClient): Promise<Re
     const datasets = (await personalize.send(new ListDatasetsCommand({ datasetGroupArn }))).datasets ?? [];
     counts.datasets = (counts.datasets ?? 0) + datasets.length;
     for (const dataset of datasets) {
-      const jobs = await personalize.send(new ListDatasetImportJobsCommand({ datasetArn: dataset.datasetArn }));
+      const jobs = await personalize.send(
+        new ListDatasetImportJobsCommand({ datasetArn: dataset.datasetArn }),
+      );
       counts.importJobs = (counts.importJobs ?? 0) + (jobs.datasetImportJobs ?? []).length;
     }
     const solutions = (await personalize.send(new ListSolutionsCommand({ datasetGroupArn }))).solutions ?? [];
     counts.solutions = (counts.solutions ?? 0) + solutions.length;
     for (const solution of solutions) {
-      const versions = await personalize.send(new ListSolutionVersionsCommand({ solutionArn: solution.solutionArn }));
+      const versions = await personalize.send(
+        new ListSolutionVersionsCommand({ solutionArn: solution.solutionArn }),
+      );
       counts.solutionVersions = (counts.solutionVersions ?? 0) + (versions.solutionVersions ?? []).length;
-      const campaigns = await personalize.send(new ListCampaignsCommand({ solutionArn: solution.solutionArn }));
+      const campaigns = await personalize.send(
+        new ListCampaignsCommand({ solutionArn: solution.solutionArn }),
+      );
       counts.campaigns = (counts.campaigns ?? 0) + (campaigns.campaigns ?? []).length;
     }
-    counts.filters = (counts.filters ?? 0) + ((await personalize.send(new ListFiltersCommand({ datasetGroupArn }))).Filters ?? []).length;
+    counts.filters =
+      (counts.filters ?? 0) +
+      ((await personalize.send(new ListFiltersCommand({ datasetGroupArn }))).Filters ?? []).length;
     counts.eventTrackers =
-      (counts.eventTrackers ?? 0) + ((await personalize.send(new ListEventTrackersCommand({ datasetGroupArn }))).eventTrackers ?? []).length;
+      (counts.eventTrackers ?? 0) +
+      ((await personalize.send(new ListEventTrackersCommand({ datasetGroupArn }))).eventTrackers ?? [])
+        .length;
   }
   return counts;
 }

@@ -5,11 +5,21 @@
  * and the teardown workflow removes everything.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { DescribeCampaignCommand, ListDatasetGroupsCommand, ListSchemasCommand } from '@aws-sdk/client-personalize';
+import {
+  DescribeCampaignCommand,
+  ListDatasetGroupsCommand,
+  ListSchemasCommand,
+} from '@aws-sdk/client-personalize';
 import { GetRecommendationsCommand, PersonalizeRuntimeClient } from '@aws-sdk/client-personalize-runtime';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { createS3Client } from '../../lambda/shared/clients';
-import { inlineConfig, resourceCounts, startPipelineFixture, succeeded, type PipelineFixture } from './helpers';
+import {
+  inlineConfig,
+  resourceCounts,
+  startPipelineFixture,
+  succeeded,
+  type PipelineFixture,
+} from './helpers';
 
 let fx: PipelineFixture;
 
@@ -28,22 +38,29 @@ async function datasetGroupCount(): Promise<number> {
 describe('the pipeline, run locally', () => {
   test('a bad config stops the run before any Personalize resource exists, naming the field', async () => {
     const config = inlineConfig(fx.config, (c) => {
-      (c.solutions as Array<Record<string, unknown>>)[1]!.recipe = 'aws-simz';
+      const [, second] = c.solutions as Array<Record<string, unknown>>;
+      if (second) second.recipe = 'aws-simz';
     });
 
     const outcome = await fx.pipeline.run({ config });
 
     expect(outcome).toMatchObject({ status: 'FAILED', error: 'ValidationFailed' });
-    expect(outcome.status === 'FAILED' && outcome.cause).toContain('solutions[1].recipe: unknown recipe "aws-simz"');
+    expect(outcome.status === 'FAILED' && outcome.cause).toContain(
+      'solutions[1].recipe: unknown recipe "aws-simz"',
+    );
     expect(await datasetGroupCount()).toBe(0);
   });
 
   test('bad data stops the run before any Personalize resource exists, naming file, line and column', async () => {
     const s3 = createS3Client();
-    const Body = 'USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE,EVENT_VALUE,IMPRESSION,RECOMMENDATION_ID\nuser-0001,item-0001,1727654400000,view,,,\n';
-    await s3.send(new PutObjectCommand({ Bucket: fx.project.bucketName, Key: 'bad/interactions/part-1.csv', Body }));
+    const Body =
+      'USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE,EVENT_VALUE,IMPRESSION,RECOMMENDATION_ID\nuser-0001,item-0001,1727654400000,view,,,\n';
+    await s3.send(
+      new PutObjectCommand({ Bucket: fx.project.bucketName, Key: 'bad/interactions/part-1.csv', Body }),
+    );
     const config = inlineConfig(fx.config, (c) => {
-      (c.datasets as Record<string, Record<string, unknown>>).interactions!.dataLocation = 'bad/interactions/';
+      const { interactions } = c.datasets as Record<string, Record<string, unknown>>;
+      if (interactions) interactions.dataLocation = 'bad/interactions/';
     });
 
     const outcome = await fx.pipeline.run({ config });
@@ -63,12 +80,22 @@ describe('the pipeline, run locally', () => {
     expect(summary.status).toBe('SUCCEEDED');
     const ssm = new SSMClient({});
     const serving = JSON.parse(
-      (await ssm.send(new GetParameterCommand({ Name: `/${fx.config.projectName}/serving` }))).Parameter?.Value ?? '{}',
+      (await ssm.send(new GetParameterCommand({ Name: `/${fx.config.projectName}/serving` }))).Parameter
+        ?.Value ?? '{}',
     ) as { campaigns: Record<string, string> };
-    expect(Object.keys(serving.campaigns).sort()).toEqual(['popular', 'ranking', 'similar-items', 'user-personalization']);
+    expect(Object.keys(serving.campaigns).sort()).toEqual([
+      'popular',
+      'ranking',
+      'similar-items',
+      'user-personalization',
+    ]);
     const runtime = new PersonalizeRuntimeClient({});
     const recommendations = await runtime.send(
-      new GetRecommendationsCommand({ campaignArn: serving.campaigns['user-personalization'], userId: 'user-0001', numResults: 10 }),
+      new GetRecommendationsCommand({
+        campaignArn: serving.campaigns['user-personalization'],
+        userId: 'user-0001',
+        numResults: 10,
+      }),
     );
     expect(recommendations.itemList).toHaveLength(10);
     expect(await resourceCounts(fx.personalize)).toMatchObject({
@@ -107,8 +134,8 @@ describe('the pipeline, run locally', () => {
       (await fx.personalize.send(new DescribeCampaignCommand({ campaignArn }))).campaign?.solutionVersionArn;
     const before = await served();
     const config = inlineConfig(fx.config, (c) => {
-      const popular = (c.solutions as Array<Record<string, unknown>>).find((s) => s.name === 'popular')!;
-      popular.qualityGate = { minimum: 0.99 };
+      const popular = (c.solutions as Array<Record<string, unknown>>).find((s) => s.name === 'popular');
+      if (popular) popular.qualityGate = { minimum: 0.99 };
     });
 
     const outcome = await fx.pipeline.run({ config, force: true, solutions: ['popular'] });
@@ -125,7 +152,12 @@ describe('the pipeline, run locally', () => {
     const outcome = await fx.pipeline.teardown({ dryRun: true });
 
     const result = succeeded(outcome) as unknown as { wouldDelete: string[] };
-    expect(result.wouldDelete).toEqual(expect.arrayContaining([expect.stringContaining(':campaign/'), expect.stringContaining(':dataset-group/')]));
+    expect(result.wouldDelete).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(':campaign/'),
+        expect.stringContaining(':dataset-group/'),
+      ]),
+    );
     expect(await resourceCounts(fx.personalize)).toEqual(before);
   });
 

@@ -19,7 +19,9 @@ function synth(overrides: Partial<DataStackProps> = {}): Template {
 
 function dataBucket(template: Template): { id: string; props: Record<string, unknown> } {
   const buckets = template.findResources('AWS::S3::Bucket', {
-    Properties: { BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ BucketKeyEnabled: true })] } },
+    Properties: {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ BucketKeyEnabled: true })] },
+    },
   });
   const [id, resource] = Object.entries(buckets)[0] ?? [];
   if (!id) throw new Error('no KMS-encrypted data bucket in the template');
@@ -119,13 +121,17 @@ describe('DataStack', () => {
       LogFilePrefix: 'data-bucket/',
     });
     expect(props.LifecycleConfiguration).toEqual({
-      Rules: [expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled' })],
+      Rules: [
+        expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled' }),
+      ],
     });
   });
 
   test('the data bucket sends events to EventBridge so config uploads can start the pipeline', () => {
     const { props } = dataBucket(template);
-    expect(props.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
+    expect(props.NotificationConfiguration).toEqual({
+      EventBridgeConfiguration: { EventBridgeEnabled: true },
+    });
   });
 
   test('the key and the buckets are retained when the stack is deleted', () => {
@@ -163,13 +169,17 @@ describe('DataStack', () => {
             Action: 's3:ListBucket',
             Condition: {
               StringEquals: { 'aws:SourceAccount': ACCOUNT },
-              StringLike: { 's3:prefix': ['datasets/interactions/*', 'datasets/items/*', 'batch/nightly/input/*'] },
+              StringLike: {
+                's3:prefix': ['datasets/interactions/*', 'datasets/items/*', 'batch/nightly/input/*'],
+              },
             },
           }),
           Match.objectLike({
             Sid: 'PersonalizeWriteBatchOutput',
             Action: 's3:PutObject',
-            Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.anyValue(), 'Arn'] }, '/batch/nightly/output/*']] },
+            Resource: {
+              'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.anyValue(), 'Arn'] }, '/batch/nightly/output/*']],
+            },
             Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
           }),
         ]),
@@ -194,7 +204,13 @@ describe('DataStack', () => {
             Sid: 'AllowPersonalizeForThisAccount',
             Effect: 'Allow',
             Principal: { Service: 'personalize.amazonaws.com' },
-            Action: ['kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey', 'kms:ListGrants'],
+            Action: [
+              'kms:CreateGrant',
+              'kms:Decrypt',
+              'kms:DescribeKey',
+              'kms:GenerateDataKey',
+              'kms:ListGrants',
+            ],
             Resource: '*',
             Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
           },
@@ -234,7 +250,9 @@ describe('DataStack', () => {
     });
     const policies = Object.values(template.findResources('AWS::IAM::Policy'));
     const actions = policies.flatMap((p) =>
-      (p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[] }>).flatMap((s) => [s.Action].flat()),
+      (p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[] }>).flatMap((s) =>
+        [s.Action].flat(),
+      ),
     );
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import { RECIPES, findRecipe, type Recipe } from '../../../lib/config/recipes';
+import { DOMAIN_RECIPES, RECIPES, findRecipe, type Recipe } from '../../../lib/config/recipes';
 import type { HandlerTable } from '../context';
 import { InvalidInputException, ResourceNotFoundException } from '../errors';
 import { paginate } from '../validation';
@@ -24,10 +24,21 @@ function describe(recipe: Recipe): Record<string, unknown> {
 export const recipeOperations: HandlerTable = {
   DescribeRecipe(_ctx, input) {
     const arn = input.arn('recipeArn');
+    const canonical = arn.replace(/^arn:[a-z\d-]+:/, 'arn:aws:');
     const recipe = findRecipe(arn);
-    if (!recipe || recipe.arn !== arn.replace(/^arn:[a-z\d-]+:/, 'arn:aws:'))
-      throw new ResourceNotFoundException(`Recipe ${arn} does not exist.`);
-    return { recipe: describe(recipe) };
+    if (recipe && recipe.arn === canonical) return { recipe: describe(recipe) };
+    const useCase = DOMAIN_RECIPES.find((r) => r.arn === canonical);
+    if (!useCase) throw new ResourceNotFoundException(`Recipe ${arn} does not exist.`);
+    return {
+      recipe: {
+        name: useCase.name,
+        recipeArn: useCase.arn,
+        status: 'ACTIVE',
+        description: useCase.description,
+        creationDateTime: CATALOGUE_TIME,
+        lastUpdatedDateTime: CATALOGUE_TIME,
+      },
+    };
   },
 
   ListRecipes(_ctx, input) {
@@ -43,13 +54,17 @@ export const recipeOperations: HandlerTable = {
         `1 validation error detected: Value '${domain}' at 'domain' failed to satisfy constraint: Member must satisfy enum value set: [ECOMMERCE, VIDEO_ON_DEMAND]`,
       );
     }
-    // Domain use cases are served by recommenders, which the emulator does not support.
-    const recipes = domain ? [] : RECIPES;
-    const { page, nextToken } = paginate(recipes, input.offset(), input.maxResults());
+    const summaries: Record<string, unknown>[] = domain
+      ? DOMAIN_RECIPES.filter((r) => r.domain === domain).map((r) => ({
+          name: r.name,
+          recipeArn: r.arn,
+          domain: r.domain,
+        }))
+      : RECIPES.map((r) => ({ name: r.name, recipeArn: r.arn }));
+    const { page, nextToken } = paginate(summaries, input.offset(), input.maxResults());
     return {
       recipes: page.map((r) => ({
-        name: r.name,
-        recipeArn: r.arn,
+        ...r,
         status: 'ACTIVE',
         creationDateTime: CATALOGUE_TIME,
         lastUpdatedDateTime: CATALOGUE_TIME,
