@@ -1,0 +1,139 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { buildApp } from '../../lib/app';
+import { loadConfig, type PipelineConfig } from '../../lib/config';
+import { stateMachinesOf, type CfnTemplate } from '../../local/harness/definitions';
+import { validateDefinition } from '../../local/harness/runner';
+import { testApp } from '../util/app';
+
+const sample = loadConfig('personalize.config.json');
+
+function synth(config: PipelineConfig = sample): { pipeline: Template; data: Template } {
+  const app = testApp();
+  const stacks = buildApp(app, config, { env: { account: '111122223333', region: 'eu-west-1' } });
+  return { pipeline: Template.fromStack(stacks.pipeline), data: Template.fromStack(stacks.data) };
+}
+
+const { pipeline, data } = synth();
+
+describe('PipelineStack', () => {
+  test('both workflows are Standard state machines with tracing and logging of every event but no execution data', () => {
+    const machines = pipeline.findResources('AWS::StepFunctions::StateMachine');
+    expect(Object.keys(machines)).toHaveLength(2);
+    for (const machine of Object.values(machines)) {
+      expect(machine.Properties.StateMachineType).toBe('STANDARD');
+      expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
+      expect(machine.Properties.LoggingConfiguration).toMatchObject({
+        Level: 'ALL',
+        IncludeExecutionData: false,
+      });
+    }
+  });
+
+  test('asl-validator accepts every state machine definition', () => {
+    const machines = stateMachinesOf(pipeline.toJSON() as CfnTemplate);
+    expect(machines.map((m) => m.logicalId).sort()).toEqual([
+      expect.stringMatching(/^Pipeline/),
+      expect.stringMatching(/^Teardown/),
+    ]);
+    for (const machine of machines) expect(() => validateDefinition(machine.definition)).not.toThrow();
+  });
+
+  test('the definitions use JSONPath only: no JSONata and no variables', () => {
+    const json = JSON.stringify(pipeline.findResources('AWS::StepFunctions::StateMachine'));
+    expect(json).not.toContain('JSONata');
+    expect(json).not.toContain('\\"Assign\\"');
+  });
+
+  test('every function runs Node.js 22 on ARM64 with tracing and its own encrypted log group', () => {
+    const functions = Object.values(pipeline.findResources('AWS::Lambda::Function'));
+    expect(functions.length).toBeGreaterThanOrEqual(15);
+    for (const fn of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: { Ref: expect.stringMatching(/Logs/) } },
+      });
+    }
+    for (const group of Object.values(pipeline.findResources('AWS::Logs::LogGroup'))) {
+      expect(group.Properties.KmsKeyId).toBeDefined();
+      expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
+    }
+  });
+
+  test('the notification topic is encrypted with the project key and accepts TLS only', () => {
+    pipeline.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    pipeline.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  test('a config uploaded under config/ in the data bucket starts a run with that config', () => {
+    pipeline.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.s3'],
+        'detail-type': ['Object Created'],
+        detail: { object: { key: [{ wildcard: 'config/*.json' }] } },
+      },
+      Targets: [
+        Match.objectLike({ InputTransformer: Match.objectLike({ InputPathsMap: Match.anyValue() }) }),
+      ],
+    });
+  });
+
+  test('each configured schedule becomes one EventBridge Scheduler schedule with the matching input', () => {
+    const schedules = Object.values(pipeline.findResources('AWS::Scheduler::Schedule')).map((s) => ({
+      expression: s.Properties.ScheduleExpression,
+      input: JSON.parse(s.Properties.Target.Input as string) as unknown,
+    }));
+    expect(schedules).toEqual(
+      expect.arrayContaining([
+        {
+          expression: 'cron(0 3 ? * SUN *)',
+          input: { solutions: ['user-personalization'], trainingMode: 'FULL' },
+        },
+        {
+          expression: 'cron(0 3 ? * MON-SAT *)',
+          input: { solutions: ['user-personalization'], trainingMode: 'UPDATE' },
+        },
+        { expression: 'cron(0 2 * * ? *)', input: { solutions: [], batchJobs: ['nightly-recs'] } },
+      ]),
+    );
+    expect(schedules).toHaveLength(3);
+  });
+
+  test('removing a schedule from the config removes it from the deployment', () => {
+    const withoutUpdate: PipelineConfig = {
+      ...sample,
+      solutions: sample.solutions.map((s) =>
+        s.schedule ? { ...s, schedule: { full: s.schedule.full } } : s,
+      ),
+    };
+    const expressions = Object.values(
+      synth(withoutUpdate).pipeline.findResources('AWS::Scheduler::Schedule'),
+    ).map((s) => s.Properties.ScheduleExpression as string);
+    expect(expressions).not.toContain('cron(0 3 ? * MON-SAT *)');
+    expect(expressions).toHaveLength(2);
+  });
+
+  test('no IAM statement in the app grants Action "*" or "personalize:*"', () => {
+    for (const template of [pipeline, data]) {
+      const documents = [
+        ...Object.values(template.findResources('AWS::IAM::Policy')).map((p) => p.Properties.PolicyDocument),
+        ...Object.values(template.findResources('AWS::IAM::Role')).map(
+          (r) => r.Properties.AssumeRolePolicyDocument,
+        ),
+      ];
+      for (const document of documents) {
+        for (const statement of document.Statement as Array<{ Action: string | string[] }>) {
+          for (const action of [statement.Action].flat())
+            expect(['*', 'personalize:*']).not.toContain(action);
+        }
+      }
+    }
+  });
+});
