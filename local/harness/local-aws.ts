@@ -24,6 +24,8 @@ export interface StartLocalAwsOptions {
 
 /** Starts (or reuses) moto, starts the emulator, and sets `process.env` so SDK clients created next use them. */
 export async function startLocalAws(options: StartLocalAwsOptions = {}): Promise<LocalAws> {
+  // Before the first SDK client (the emulator's S3 client) is created; see localAwsEnv.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let moto: MotoServer | undefined;
   const motoEndpoint = options.motoEndpoint ?? (moto = await startMoto()).endpoint;
   const emulator = await startEmulator({ s3Endpoint: motoEndpoint, ...options.emulator });
