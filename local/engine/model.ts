@@ -43,6 +43,24 @@ export interface ScoringSettings {
   reasons: boolean;
 }
 
+/**
+ * Learnt repeat behaviour (see `repeats.ts`): with it, User-Personalization scores items the user
+ * already interacted with instead of excluding them.
+ */
+export interface RepeatState {
+  /** Lower-cased event types (`''` for none) indexing the propensity rows. */
+  eventTypes: string[];
+  /**
+   * Probability that the next interaction is a given seen item, per (latest event type, recency
+   * bucket): row-major, one row per event type plus a last row for any type.
+   */
+  propensity: number[];
+  /** Probability mapped to the score of the best unseen item. */
+  unseenReference: number;
+  /** Per user: event type index of the latest interaction per entry of `histories`. */
+  historyEvents: number[][];
+}
+
 /** A neighbourhood model: top-K neighbour lists, user histories, popularity and metadata. */
 export interface NeighbourhoodState {
   itemIds: string[];
@@ -74,6 +92,8 @@ export interface NeighbourhoodState {
   referenceTime: number;
   seed: number;
   settings: ScoringSettings;
+  /** Repeat behaviour; absent when the training data shows none (seen items are then excluded). */
+  repeat?: RepeatState;
 }
 
 /** JSON-safe form of a trained model, as stored by the emulator. */

@@ -245,7 +245,7 @@ describe('aws-similar-items', () => {
 });
 
 describe('aws-user-personalization', () => {
-  it('recommends items like the user history and never items already seen', () => {
+  it('recommends items like the user history and no seen items when the training data has no repeats', () => {
     // Prepare
     const data = twoClusters();
     data.interactions.push(...histories({ newcomer: ['pop', 'b1'] }, 1_800_000_000));
@@ -427,6 +427,118 @@ describe('aws-user-personalization signals', () => {
 
     // Assess
     expect(results).toEqual([]);
+  });
+});
+
+describe('aws-user-personalization repeat behaviour', () => {
+  /**
+   * A shop funnel: each user views a, then b, then puts a in the cart, buys it and views c; a, b
+   * and c rotate through p0..p29.
+   */
+  function funnel(): Interaction[] {
+    const steps: [number, string][] = [
+      [0, 'view'],
+      [1, 'view'],
+      [0, 'cart'],
+      [0, 'purchase'],
+      [2, 'view'],
+    ];
+    return Array.from({ length: 90 }, (_, u) =>
+      steps.map(([offset, eventType], k) => ({
+        userId: `shopper${u}`,
+        itemId: `p${(u + offset) % 30}`,
+        timestamp: 1_700_000_000 + u * 3600 + k * 60,
+        eventType,
+      })),
+    ).flat();
+  }
+
+  it('recommends a recently viewed item that was not bought yet, but not the item just bought', () => {
+    // Prepare: the newcomer bought p3, then viewed p1 and p2.
+    const model = train(
+      { interactions: funnel(), items: [], users: [] },
+      { recipe: 'aws-user-personalization' },
+    );
+    const t = 1_800_000_000;
+    const recentInteractions: Interaction[] = [
+      { userId: 'newcomer', itemId: 'p3', timestamp: t, eventType: 'purchase' },
+      { userId: 'newcomer', itemId: 'p1', timestamp: t + 60, eventType: 'view' },
+      { userId: 'newcomer', itemId: 'p2', timestamp: t + 120, eventType: 'view' },
+    ];
+
+    // Act
+    const results = model.recommend({ userId: 'newcomer', numResults: 3, recentInteractions });
+    const ranked = model.rank({ userId: 'newcomer', inputList: ['p3', 'p2', 'p1'], recentInteractions });
+
+    // Assess
+    expect(ids(results)[0]).toBe('p1');
+    expect(ids(results)).not.toContain('p3');
+    expect(ids(ranked)[0]).toBe('p1');
+  });
+
+  it('uses the event types of stored histories and survives serialization', () => {
+    // Prepare: "browser" viewed p10 and p11; "buyer" also put p10 in the cart and bought it.
+    const t = 1_800_000_000;
+    const event = (userId: string, itemId: string, k: number, eventType: string): Interaction => ({
+      userId,
+      itemId,
+      timestamp: t + k * 60,
+      eventType,
+    });
+    const interactions = [
+      ...funnel(),
+      event('browser', 'p10', 0, 'view'),
+      event('browser', 'p11', 1, 'view'),
+      event('buyer', 'p10', 0, 'view'),
+      event('buyer', 'p11', 1, 'view'),
+      event('buyer', 'p10', 2, 'cart'),
+      event('buyer', 'p10', 3, 'purchase'),
+    ];
+    const model = train({ interactions, items: [], users: [] }, { recipe: 'aws-user-personalization' });
+    const restored = deserializeModel(JSON.parse(JSON.stringify(serializeModel(model))) as SerializedModel);
+
+    // Act
+    const browser = model.recommend({ userId: 'browser', numResults: 3 });
+    const buyer = model.recommend({ userId: 'buyer', numResults: 3 });
+
+    // Assess
+    expect(ids(browser)[0]).toBe('p10');
+    expect(ids(buyer)).not.toContain('p10');
+    expect(restored.recommend({ userId: 'browser', numResults: 3 })).toEqual(browser);
+    expect(restored.recommend({ userId: 'buyer', numResults: 3 })).toEqual(buyer);
+  });
+
+  it('does not count events with the same timestamp as repeats', () => {
+    // Prepare: every item has a click and a watch row at the same time, as in MovieLens.
+    const clicks = histories(crowd('viewer', 8, ['x', 'y', 'z']), 1_700_000_000, 'click');
+    const watches = clicks.map((event) => ({ ...event, eventType: 'watch' }));
+    const model = train(
+      { interactions: [...clicks, ...watches], items: [], users: [] },
+      { recipe: 'aws-user-personalization' },
+    );
+
+    // Act
+    const results = model.recommend({
+      userId: 'new',
+      numResults: 3,
+      recentInteractions: histories({ new: ['x', 'y'] }),
+    });
+
+    // Assess
+    expect(ids(results)).toEqual(['z']);
+  });
+
+  it('keeps excluding seen items from SIMS user queries', () => {
+    // Prepare
+    const model = train({ interactions: funnel(), items: [], users: [] }, { recipe: 'aws-sims' });
+
+    // Act
+    const results = model.recommend({ userId: 'shopper0', numResults: 6 });
+
+    // Assess
+    expect(ids(results)).not.toContain('p0');
+    expect(ids(results)).not.toContain('p1');
+    expect(ids(results)).not.toContain('p2');
   });
 });
 

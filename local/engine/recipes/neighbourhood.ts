@@ -18,14 +18,16 @@
  * Real-time events (`recentInteractions`) are appended to the stored history, so they change
  * results immediately.
  *
- * Seen items: with `excludeSeen` (the default of every recipe here) items the user already
- * interacted with are not recommended. Personalize's User-Personalization can recommend repeats;
- * excluding them is what a catalogue storefront usually wants and scores markedly better on the
- * offline metrics, whose relevant items are the user's *next* interactions.
+ * Seen items: User-Personalization and Personalized-Ranking score items the user already
+ * interacted with by the repeat behaviour learnt at training (`repeats.ts`: propensity per event
+ * type of the latest interaction and recency), blended with their neighbour scores. When the
+ * training data shows no repeats (no `repeat` state), and always for SIMS user queries, seen items
+ * are excluded (`excludeSeen`): on such data the relevant items are the user's *next*, new ones.
  * GetPersonalizedRanking never drops items: it orders exactly the input list.
  */
 import { EngineModel, MODEL_FORMAT, compact, rankInputList } from '../model';
-import type { NeighbourhoodState, SerializedModel } from '../model';
+import type { NeighbourhoodState, RepeatState, SerializedModel } from '../model';
+import { AGE_BUCKETS, ageBucket, eventTypeKey } from '../repeats';
 import { createRandom, hashString } from '../random';
 import type { Random } from '../random';
 import { range, selectTop } from '../top-k';
@@ -49,6 +51,8 @@ export class NeighbourhoodModel extends EngineModel {
   private scratch: Float64Array | undefined;
   private decayed: { values: Float64Array; top: Float64Array } | undefined;
   private tokenCount: number | undefined;
+  private eventTypeIndex: Map<string, number> | undefined;
+  private topPropensity: number | undefined;
   private readonly itemBuffers: (Float64Array | undefined)[] = [undefined, undefined];
 
   constructor(
@@ -73,10 +77,12 @@ export class NeighbourhoodModel extends EngineModel {
 
     const history = this.historyOf(q.userId, q.recentInteractions);
     const seen = new Set(history);
-    const accepted = settings.excludeSeen ? (i: number) => !seen.has(i) && accept(i) : accept;
+    const repeats = settings.mode === 'personalized' && this.state.repeat !== undefined;
+    const accepted = settings.excludeSeen && !repeats ? (i: number) => !seen.has(i) && accept(i) : accept;
     if (history.length === 0) return this.popular(numResults, accepted, settings.mode === 'personalized');
 
     const scores = this.scoreHistory(history, this.timeOf(q.userId, q.recentInteractions));
+    if (repeats) this.scoreSeen(scores, history, seen, q.userId, q.recentInteractions);
     const best = selectTop(this.all, (i) => scores[i] as number, numResults, accepted);
     const personalised = this.toScored(best, scores);
     if (settings.mode !== 'personalized' || q.exploration === undefined || q.exploration.weight <= 0) {
@@ -94,10 +100,15 @@ export class NeighbourhoodModel extends EngineModel {
 
   rank(q: RankQuery): ScoredItem[] {
     const history = this.historyOf(q.userId, q.recentInteractions);
-    const scores =
-      history.length > 0
-        ? this.scoreHistory(history, this.timeOf(q.userId, q.recentInteractions))
-        : this.popularityScores();
+    let scores: Float64Array;
+    if (history.length > 0) {
+      scores = this.scoreHistory(history, this.timeOf(q.userId, q.recentInteractions));
+      if (this.state.settings.mode === 'personalized' && this.state.repeat !== undefined) {
+        this.scoreSeen(scores, history, new Set(history), q.userId, q.recentInteractions);
+      }
+    } else {
+      scores = this.popularityScores();
+    }
     return rankInputList(q.inputList, (itemId) => {
       const index = this.itemIndex.get(itemId);
       return index === undefined ? undefined : (scores[index] as number);
@@ -128,6 +139,62 @@ export class NeighbourhoodModel extends EngineModel {
       ordered.set(index, true);
     }
     return [...ordered.keys()];
+  }
+
+  /**
+   * Scores seen items by their learnt repeat propensity p (by the event type of the user's latest
+   * interaction with the item and its recency in history positions):
+   *
+   *   score(i) = neighbourScore(i) · p / max p  +  bestUnseenScore · p / unseenReference
+   *
+   * so a propensity equal to `unseenReference` ranks with the best unseen item, and the similarity
+   * of the item to the rest of the history counts only as far as items like it are repeated (a
+   * just-purchased item that its co-purchases point at stays down).
+   */
+  private scoreSeen(
+    scores: Float64Array,
+    history: readonly number[],
+    seen: ReadonlySet<number>,
+    userId: string | undefined,
+    recent: readonly Interaction[] | undefined,
+  ): void {
+    const repeat = this.state.repeat as RepeatState;
+    const types = this.latestEventTypes(userId, recent, repeat);
+    let topUnseen = 0;
+    for (let j = 0; j < scores.length; j++) {
+      if (!seen.has(j) && (scores[j] as number) > topUnseen) topUnseen = scores[j] as number;
+    }
+    const scale = (topUnseen || 1) / repeat.unseenReference;
+    this.topPropensity ??= repeat.propensity.reduce((max, p) => Math.max(max, p), 0) || 1;
+    const anyType = repeat.eventTypes.length;
+    for (let position = 0; position < history.length; position++) {
+      const item = history[position] as number;
+      const type = types.get(item) ?? anyType;
+      const p = repeat.propensity[type * AGE_BUCKETS + ageBucket(history.length - 1 - position)] as number;
+      scores[item] = ((scores[item] as number) * p) / this.topPropensity + scale * p;
+    }
+  }
+
+  /** Event type index of the user's latest interaction per item (stored, then real-time). */
+  private latestEventTypes(
+    userId: string | undefined,
+    recent: readonly Interaction[] | undefined,
+    repeat: RepeatState,
+  ): Map<number, number> {
+    this.eventTypeIndex ??= new Map(repeat.eventTypes.map((type, index) => [type, index]));
+    const types = new Map<number, number>();
+    const stored = userId === undefined ? undefined : this.userIndex.get(userId);
+    if (stored !== undefined) {
+      const items = this.state.histories[stored] as number[];
+      const events = repeat.historyEvents[stored] ?? [];
+      items.forEach((item, k) => types.set(item, events[k] ?? repeat.eventTypes.length));
+    }
+    for (const event of recent ?? []) {
+      const index = this.itemIndex.get(event.itemId);
+      if (index === undefined) continue;
+      types.set(index, this.eventTypeIndex.get(eventTypeKey(event.eventType)) ?? repeat.eventTypes.length);
+    }
+    return types;
   }
 
   /** The user's latest activity time: stored history or real-time events, whichever is newer. */

@@ -14,6 +14,7 @@ import {
   sequentialNeighbours,
 } from '../neighbours';
 import type { NeighbourLists, TokenVectors } from '../neighbours';
+import { learnRepeats } from '../repeats';
 import type { TrainOptions } from '../types';
 
 /** Which neighbourhood recipe family is trained. */
@@ -215,6 +216,7 @@ export function trainNeighbourhood(
     settings.maxHistoryLength = numberParameter(params, 'bptt', settings.maxHistoryLength, { min: 0 });
   }
 
+  const repeat = settings.mode === 'personalized' ? learnRepeats(data) : undefined;
   const maxCount = data.eventCounts.reduce((max, count) => Math.max(max, count), 0) || 1;
   return {
     itemIds: data.itemIds,
@@ -234,5 +236,6 @@ export function trainNeighbourhood(
     referenceTime: data.maxTimestamp,
     seed: options.seed ?? DEFAULT_SEED,
     settings,
+    ...(repeat === undefined ? {} : { repeat }),
   };
 }
