@@ -20,8 +20,6 @@ import { PIPELINE_PERMISSIONS, type PipelineStep } from '../../lambda/pipeline/p
 
 /** Prefix in the data bucket where an uploaded `*.json` config starts a run. */
 export const CONFIG_UPLOAD_PREFIX = 'config/';
-/** `source` of the EventBridge events the pipeline publishes. */
-export const EVENT_SOURCE = 'personalize-pipeline';
 
 export interface PipelineStackProps extends StackProps {
   /** The validated config with schemas attached: the default of every run. */

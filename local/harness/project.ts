@@ -2,7 +2,7 @@
  * Provisions, in moto, what the DataStack and PipelineStack would create in AWS for a local run: the KMS key,
  * the encrypted data bucket with the sample data at each dataset's location, and the notification topic.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
@@ -110,18 +110,4 @@ export function batchInput(type: 'inference' | 'segment', sampleDir = 'sample-da
   return (
     ids.map((id) => JSON.stringify(type === 'inference' ? { userId: id } : { itemId: id })).join('\n') + '\n'
   );
-}
-
-/** Uploads every file of a folder under a key prefix (for example a config and its schemas). */
-export async function uploadFolder(bucket: string, dir: string, prefix: string): Promise<string[]> {
-  const s3 = createS3Client();
-  const keys: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const file = path.join(dir, name);
-    if (!statSync(file).isFile()) continue;
-    const key = `${prefix}${name}`;
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: readFileSync(file) }));
-    keys.push(key);
-  }
-  return keys;
 }
