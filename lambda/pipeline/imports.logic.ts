@@ -28,21 +28,26 @@ export interface ImportJobInfo {
   readonly fingerprint?: string;
 }
 
-/** A data object as ListObjectsV2 lists it. */
+/** A data object as ListObjectsV2 lists it, with the content checksum S3 stored for it when there is one. */
 export interface DataObjectInfo {
   readonly key: string;
   readonly etag: string;
   readonly size: number;
+  /**
+   * `<ALGORITHM>:<value>` of the object's full-content checksum (HeadObject with ChecksumMode ENABLED).
+   * Preferred over the ETag, which is not a content hash for SSE-KMS or multipart objects.
+   */
+  readonly checksum?: string;
 }
 
 /**
- * The fingerprint of a dataset's data: hex SHA-256 over the sorted `key:ETag:size` lines of its data
- * objects (ETag without quotes). Same objects with the same content (ETag) give the same fingerprint,
- * whenever and however often they were uploaded.
+ * The fingerprint of a dataset's data: hex SHA-256 over the sorted `key:content:size` lines of its data
+ * objects, where content is the stored checksum or else the ETag (without quotes). Same objects with the
+ * same content give the same fingerprint, whenever and however often they were uploaded.
  */
 export function dataFingerprint(objects: readonly DataObjectInfo[]): string {
   const lines = objects
-    .map((o) => `${o.key}:${o.etag.replace(/"/g, '')}:${o.size}`)
+    .map((o) => `${o.key}:${o.checksum ?? o.etag.replace(/"/g, '')}:${o.size}`)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return createHash('sha256').update(lines.join('\n'), 'utf8').digest('hex');
 }

@@ -12,7 +12,7 @@ import {
   ListTagsForResourceCommand,
   type DatasetImportJobSummary,
 } from '@aws-sdk/client-personalize';
-import { ListObjectsV2Command, type _Object } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsV2Command, type _Object } from '@aws-sdk/client-s3';
 import { s3Client } from '../shared/clients';
 import { requireEnv } from '../shared/env';
 import { logger } from '../shared/logger';
@@ -33,6 +33,7 @@ import {
   decideImport,
   FINGERPRINT_TAG_KEY,
   latestActiveJob,
+  type DataObjectInfo,
   type ImportJobInfo,
 } from './imports.logic';
 import { dataFiles } from './data-files';
@@ -55,9 +56,7 @@ export const handler = async (event: ImportsEvent): Promise<ImportsResult> => {
       ),
     );
     const data = objects.filter((o) => files.has(o.Key ?? ''));
-    const fingerprint = dataFingerprint(
-      data.map((o) => ({ key: o.Key ?? '', etag: o.ETag ?? '', size: o.Size ?? 0 })),
-    );
+    const fingerprint = dataFingerprint(await Promise.all(data.map(describeObject)));
     const decision = decideImport({
       force: event.options.force,
       importMode: dataset.importMode,
@@ -147,6 +146,31 @@ async function listJobs(datasetArn: string): Promise<DatasetImportJobSummary[]> 
     const page = await personalizeClient().send(new ListDatasetImportJobsCommand({ datasetArn, nextToken }));
     return { items: page.datasetImportJobs, nextToken: page.nextToken };
   });
+}
+
+/**
+ * An object with the full-content checksum S3 stored for it. S3 keeps one for every upload made with a
+ * checksum (the SDK's default, and S3's own default since 2025); the ETag stands in when there is none.
+ */
+async function describeObject(object: _Object): Promise<DataObjectInfo> {
+  const key = object.Key ?? '';
+  const head = await s3Client().send(
+    new HeadObjectCommand({ Bucket: BUCKET_NAME, Key: key, ChecksumMode: 'ENABLED' }),
+  );
+  const checksums: Array<[string, string | undefined]> = [
+    ['CRC64NVME', head.ChecksumCRC64NVME],
+    ['CRC32', head.ChecksumCRC32],
+    ['CRC32C', head.ChecksumCRC32C],
+    ['SHA256', head.ChecksumSHA256],
+    ['SHA1', head.ChecksumSHA1],
+  ];
+  const stored = checksums.find(([, value]) => value !== undefined);
+  return {
+    key,
+    etag: object.ETag ?? '',
+    size: object.Size ?? 0,
+    ...(stored && head.ChecksumType !== 'COMPOSITE' ? { checksum: `${stored[0]}:${stored[1]}` } : {}),
+  };
 }
 
 async function listObjects(prefix: string): Promise<_Object[]> {

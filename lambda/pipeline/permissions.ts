@@ -48,10 +48,12 @@ export const PIPELINE_PERMISSIONS: Readonly<Record<PipelineStep, readonly string
   ],
   imports: [
     'iam:PassRole',
+    'kms:Decrypt',
     'personalize:CreateDatasetImportJob',
     'personalize:ListDatasetImportJobs',
     'personalize:ListTagsForResource',
     'personalize:TagResource',
+    's3:GetObject',
     's3:ListBucket',
   ],
   filters: [

@@ -14,7 +14,7 @@ import {
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { batchJobPrefixes, type PipelineConfig } from '../../lib/config';
 import { createS3Client } from '../../lambda/shared/clients';
-import { LOCAL_ACCOUNT } from './env';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './env';
 
 /** The local stand-ins for the deployed resources, as the functions' environment names them. */
 export interface LocalProject {
@@ -47,7 +47,8 @@ export async function provisionLocalProject(
   const s3 = createS3Client();
   const sns = new SNSClient({});
   const alias = `alias/${config.projectName}-data`;
-  const bucketName = `${config.projectName}-data-${LOCAL_ACCOUNT}`;
+  // The name the DataStack gives the bucket (dataBucketName), for the local account and region.
+  const bucketName = `${config.projectName}-${LOCAL_ACCOUNT}-${LOCAL_REGION}`;
 
   const keyArn = await kms
     .send(new DescribeKeyCommand({ KeyId: alias }))

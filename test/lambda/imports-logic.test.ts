@@ -94,6 +94,16 @@ describe('the data fingerprint', () => {
       dataFingerprint([...objects, { key: 'datasets/interactions/d.csv', etag: '"d"', size: 1 }]),
     ).not.toBe(fingerprint);
   });
+
+  test('uses the stored content checksum instead of the ETag, which SSE-KMS uploads change on every upload', () => {
+    // Prepare: the same content uploaded twice to a KMS-encrypted bucket: new ETags, same checksum.
+    const first = objects.map((o) => ({ ...o, checksum: `CRC64NVME:${o.key.length}` }));
+    const second = first.map((o) => ({ ...o, etag: `"${o.etag.replace(/"/g, '')}-reuploaded"` }));
+    // Act + Assess
+    expect(dataFingerprint(second)).toBe(dataFingerprint(first));
+    const [a, b] = first as [(typeof first)[0], (typeof first)[0]];
+    expect(dataFingerprint([{ ...a, checksum: 'CRC64NVME:other' }, b])).not.toBe(dataFingerprint(first));
+  });
 });
 
 describe('the skip-import decision with fingerprints', () => {
