@@ -25,10 +25,14 @@ export function localAwsEnv(endpoints: LocalEndpoints): Record<string, string> {
     // The pinned SDK runs on Node 20; its notice that later releases need Node 22 is noise in local runs.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
-  if (endpoints.personalize) {
-    env.AWS_ENDPOINT_URL_PERSONALIZE = endpoints.personalize;
-    env.AWS_ENDPOINT_URL_PERSONALIZE_RUNTIME = endpoints.personalize;
-    env.AWS_ENDPOINT_URL_PERSONALIZE_EVENTS = endpoints.personalize;
-  }
-  return env;
+  return endpoints.personalize ? { ...env, ...personalizeEndpointEnv(endpoints.personalize) } : env;
+}
+
+/** Points the three Personalize clients (control plane, runtime, events) at one emulator endpoint. */
+export function personalizeEndpointEnv(endpoint: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL_PERSONALIZE: endpoint,
+    AWS_ENDPOINT_URL_PERSONALIZE_RUNTIME: endpoint,
+    AWS_ENDPOINT_URL_PERSONALIZE_EVENTS: endpoint,
+  };
 }

@@ -2,11 +2,11 @@
  * The deployed pipeline, locally: synthesizes the CDK app, takes the pipeline and teardown state machines out
  * of the template, and runs them against moto and the emulator with the real handler code.
  */
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { buildApp } from '../../lib/app';
 import type { PipelineConfig } from '../../lib/config';
+import { projectApp } from './cdk-app';
 import { type CfnTemplate, stateMachinesOf } from './definitions';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './env';
 import type { LocalProject } from './project';
@@ -16,10 +16,7 @@ const PROJECT_ROOT = path.join(__dirname, '..', '..');
 
 /** Synthesizes the app for a config (bundling skipped: the handlers run from source) and returns the pipeline template. */
 export function synthesizePipelineTemplate(config: PipelineConfig, configDir = PROJECT_ROOT): CfnTemplate {
-  const cdkJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as {
-    context: Record<string, unknown>;
-  };
-  const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
+  const app = projectApp();
   const { pipeline } = buildApp(app, config, {
     env: { account: LOCAL_ACCOUNT, region: LOCAL_REGION },
     configDir,

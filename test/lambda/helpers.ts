@@ -15,7 +15,7 @@ import {
   PutTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
 import { startEmulator, type RunningEmulator } from '../../local/emulator';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../local/harness/env';
+import { LOCAL_ACCOUNT, LOCAL_REGION, personalizeEndpointEnv } from '../../local/harness/env';
 import type { PollResult, PollTarget } from '../../lambda/pipeline/contract';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -163,11 +163,7 @@ export interface LocalPersonalize {
 export async function startLocalPersonalize(): Promise<LocalPersonalize> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pipeline-handlers-'));
   const emulator = await startEmulator({ port: 0, dataDir, delays: 'zero', synchronous: 'NORMAL' });
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_PERSONALIZE: emulator.endpoint,
-    AWS_ENDPOINT_URL_PERSONALIZE_RUNTIME: emulator.endpoint,
-    AWS_ENDPOINT_URL_PERSONALIZE_EVENTS: emulator.endpoint,
-  });
+  Object.assign(process.env, personalizeEndpointEnv(emulator.endpoint));
   return {
     emulator,
     async close() {
