@@ -23,7 +23,7 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
 import { bundleLimitBytes, bundleUsesS3, esbuildOptions, PROJECT_ROOT } from '../lib/constructs/bundling';
-import { PIPELINE_PERMISSIONS, type PipelineStep } from '../lambda/pipeline/permissions';
+import { PIPELINE_PERMISSIONS, type PipelineStep } from '../core/permissions';
 
 const KB = 1024;
 const DUMMY_ACCOUNT = '123456789012';
@@ -46,7 +46,7 @@ function runsFromArgs(argv: readonly string[]): number {
   return runs;
 }
 
-/** The package (`@smithy/core`) or project folder (`lib/config`) an esbuild input belongs to. */
+/** The package (`@smithy/core`) or project folder (`core/config`) an esbuild input belongs to. */
 function ownerOf(input: string): string {
   const inPackage = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
   if (inPackage?.[1]) return inPackage[1];

@@ -21,7 +21,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../lib/config';
+import { loadConfig } from '../core/config';
 import { stateMachinesOf } from '../local/harness/definitions';
 import type { RunOutcome } from '../local/harness/runner';
 import { countRun, type RunCounts } from './lib/run-events';

@@ -14,7 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DEFAULT_TIMEOUTS } from '../lib/config/schema';
+import { DEFAULT_TIMEOUTS } from '../core/config/schema';
 import { MAX_WAIT_SECONDS, MIN_WAIT_SECONDS, WAIT_FRACTION } from '../lambda/shared/polling';
 import {
   adaptivePolling,

@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { attachNag, buildApp } from '../lib/app';
-import { loadConfig } from '../lib/config';
+import { loadConfig } from '../core/config';
 
 const app = new App();
 const configPath = (app.node.tryGetContext('config') as string | undefined) ?? 'personalize.config.json';

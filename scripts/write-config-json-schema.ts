@@ -1,6 +1,6 @@
 /**
  * Writes `personalize.config.schema.json`, the JSON Schema editors use to autocomplete and check
- * `personalize.config.json`. Run after changing `lib/config/schema.ts`:
+ * `personalize.config.json`. Run after changing `core/config/schema.ts`:
  *
  *   npx tsx scripts/write-config-json-schema.ts          # write the file
  *   npx tsx scripts/write-config-json-schema.ts --check  # fail if the file is out of date
@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
-import { CONFIG_JSON_SCHEMA_FILE, configJsonSchema } from '../lib/config/json-schema';
+import { CONFIG_JSON_SCHEMA_FILE, configJsonSchema } from '../core/config/json-schema';
 
 async function render(path: string): Promise<string> {
   const options = (await resolveConfig(path)) ?? {};

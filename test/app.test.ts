@@ -6,7 +6,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { attachNag, buildApp } from '../lib/app';
-import { loadConfig } from '../lib/config';
+import { loadConfig } from '../core/config';
 import { testApp } from './util/app';
 
 const config = loadConfig('personalize.config.json');

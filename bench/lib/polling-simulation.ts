@@ -352,7 +352,7 @@ export function runCost(
 const MINUTE = 60;
 const HOUR = 3600;
 
-/** Stage timeouts of the adaptive scheme: the config defaults (lib/config/schema.ts DEFAULT_TIMEOUTS), in s. */
+/** Stage timeouts of the adaptive scheme: the config defaults (core/config/schema.ts DEFAULT_TIMEOUTS), in s. */
 export interface StageTimeouts {
   readonly import: number;
   readonly training: number;

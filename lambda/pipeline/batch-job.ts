@@ -16,7 +16,7 @@ import {
   ListBatchSegmentJobsCommand,
   ListSolutionVersionsCommand,
 } from '@aws-sdk/client-personalize';
-import { batchJobPrefixes } from '../../lib/config/names';
+import { batchJobPrefixes } from '../../core/names';
 import { requireEnv } from '../shared/env';
 import { ResourceBusy, ResourceConflict, ValidationFailed } from '../shared/errors';
 import { logger } from '../shared/logger';

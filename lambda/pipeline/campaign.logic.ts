@@ -2,7 +2,7 @@
  * Pure logic of the `campaign` step: the campaign settings the config asks for, and whether an
  * existing campaign needs an update.
  */
-import type { CampaignSettings } from '../../lib/config/schema';
+import type { CampaignSettings } from '../../core/config/schema';
 
 /** The settings of a campaign as CreateCampaign / UpdateCampaign take them. */
 export interface CampaignSpec {

@@ -2,8 +2,8 @@
  * The events and results of every pipeline handler: the contract between the Step Functions state
  * machine (JSONPath; it passes exactly these events and stores exactly these results) and the code.
  */
-import type { ResolvedConfig, ResolvedDataset } from '../../lib/config/resolved';
-import type { BatchJobDefinition, SolutionDefinition } from '../../lib/config/schema';
+import type { ResolvedConfig, ResolvedDataset } from '../../core/config/resolved';
+import type { BatchJobDefinition, SolutionDefinition } from '../../core/config/schema';
 import type { DatasetKey } from '../shared/names';
 
 export type { DatasetKey, ResolvedConfig, ResolvedDataset };

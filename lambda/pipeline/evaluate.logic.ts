@@ -8,7 +8,7 @@
  * - otherwise → passed.
  */
 
-export { effectiveQualityGate } from '../../lib/config/quality-gate';
+export { effectiveQualityGate } from '../../core/config/quality-gate';
 
 export interface GateSettings {
   readonly metric: string;

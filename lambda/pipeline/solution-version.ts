@@ -11,7 +11,7 @@ import {
   ListDatasetsCommand,
   ListSolutionVersionsCommand,
 } from '@aws-sdk/client-personalize';
-import { findRecipe } from '../../lib/config/recipes';
+import { findRecipe } from '../../core/recipes';
 import { requireEnv } from '../shared/env';
 import { ResourceBusy } from '../shared/errors';
 import { logger } from '../shared/logger';

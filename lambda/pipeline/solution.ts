@@ -9,7 +9,7 @@ import {
   DescribeSolutionCommand,
   type SolutionConfig,
 } from '@aws-sdk/client-personalize';
-import { findRecipe } from '../../lib/config/recipes';
+import { findRecipe } from '../../core/recipes';
 import { requireEnv } from '../shared/env';
 import { ResourceBusy, ResourceConflict, ValidationFailed } from '../shared/errors';
 import { logger } from '../shared/logger';

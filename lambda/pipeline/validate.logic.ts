@@ -4,16 +4,11 @@
  * counts). No I/O: the handler feeds it objects and rows read from S3.
  */
 import { posix } from 'node:path';
-import {
-  checkHeader,
-  checkMinimumData,
-  createRowChecker,
-  type RowChecker,
-} from '../../lib/config/dataset-rules';
-import { ConfigValidationError } from '../../lib/config/errors';
-import { parseConfig } from '../../lib/config/load';
-import { findRecipe } from '../../lib/config/recipes';
-import { checkSchema, parseSchema, type SchemaField } from '../../lib/config/schema-rules';
+import { checkHeader, checkMinimumData, createRowChecker, type RowChecker } from '../../core/dataset-rules';
+import { ConfigValidationError } from '../../core/config/errors';
+import { parseConfig } from '../../core/config/load';
+import { findRecipe } from '../../core/recipes';
+import { checkSchema, parseSchema, type SchemaField } from '../../core/schema-rules';
 import { apiDatasetType, compactTimestamp, DATASET_KEYS, type DatasetKey } from '../shared/names';
 import type { ResolvedConfig, ResolvedDataset, RunInput, RunOptions, RunState } from './contract';
 

@@ -11,7 +11,7 @@
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse';
-import type { SchemaField } from '../../lib/config/schema-rules';
+import type { SchemaField } from '../../core/schema-rules';
 import { s3Client } from '../shared/clients';
 import { requireEnv } from '../shared/env';
 import { ValidationFailed } from '../shared/errors';

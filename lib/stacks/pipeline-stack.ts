@@ -12,11 +12,11 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import type { ResolvedConfig } from '../config/resolved';
+import type { ResolvedConfig } from '../../core/config/resolved';
 import { projectPersonalizeArn } from '../constructs/names';
 import { acknowledgeWildcardResources } from '../constructs/nag';
 import { PipelineFunction } from '../constructs/pipeline-function';
-import { PIPELINE_PERMISSIONS, type PipelineStep } from '../../lambda/pipeline/permissions';
+import { PIPELINE_PERMISSIONS, type PipelineStep } from '../../core/permissions';
 
 /** Prefix in the data bucket where an uploaded `*.json` config starts a run. */
 export const CONFIG_UPLOAD_PREFIX = 'config/';

@@ -14,7 +14,7 @@ import { PersonalizeEventsClient, PutEventsCommand } from '@aws-sdk/client-perso
 import { GetRecommendationsCommand, PersonalizeRuntimeClient } from '@aws-sdk/client-personalize-runtime';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { parse } from 'csv-parse/sync';
-import { loadConfig, type PipelineConfig } from '../../lib/config';
+import { loadConfig, type PipelineConfig } from '../../core/config';
 import { startLocalAws } from '../harness/local-aws';
 import { LocalPipeline } from '../harness/pipeline';
 import { provisionLocalProject } from '../harness/project';

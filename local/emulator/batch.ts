@@ -1,7 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { findRecipe } from '../../lib/config/recipes';
+import { findRecipe } from '../../core/recipes';
 import type { Interaction } from '../engine';
-import { compileFilter, parseFilterExpression } from '../engine/filters';
+import { compileFilter, parseFilterExpression } from '../engine';
 import type { EmulatorContext } from './context';
 import type { WorkOutcome } from './lifecycle';
 import { DataLocationError, parseS3Url, readObjectText, resolveObjects } from './s3-location';

@@ -1,4 +1,4 @@
-import { parseSchema, type SchemaField } from '../../lib/config/schema-rules';
+import { parseSchema, type SchemaField } from '../../core/schema-rules';
 import type { EmulatorContext } from './context';
 import { InvalidInputException, ResourceInUseException, ResourceNotFoundException } from './errors';
 import { Status } from './lifecycle';

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse';
-import { checkHeader, createRowChecker, toRecord, type RecordValue } from '../../lib/config/dataset-rules';
-import { parseSchema, type SchemaField } from '../../lib/config/schema-rules';
+import { checkHeader, createRowChecker, toRecord, type RecordValue } from '../../core/dataset-rules';
+import { parseSchema, type SchemaField } from '../../core/schema-rules';
 import type { EmulatorContext } from './context';
 import type { WorkOutcome } from './lifecycle';
 import { DataLocationError, openObject, resolveObjects, s3Url, type S3Location } from './s3-location';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { findRecipe, type RecipeType } from '../../lib/config/recipes';
+import { findRecipe, type RecipeType } from '../../core/recipes';
 import {
   EngineError,
   FilterParameterError,
@@ -9,7 +9,7 @@ import {
   type Model,
   type ScoredItem,
 } from '../engine';
-import { compileFilter, parseFilterExpression, type FilterAst } from '../engine/filters';
+import { compileFilter, parseFilterExpression, type FilterAst } from '../engine';
 import type { EmulatorContext } from './context';
 import { resolveServingVersion } from './control/campaigns';
 import { InvalidInputException, ResourceNotFoundException, UnsupportedOperationException } from './errors';

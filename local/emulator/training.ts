@@ -1,5 +1,5 @@
-import { checkMinimumData } from '../../lib/config/dataset-rules';
-import { findRecipe } from '../../lib/config/recipes';
+import { checkMinimumData } from '../../core/dataset-rules';
+import { findRecipe } from '../../core/recipes';
 import {
   EngineError,
   evaluate,

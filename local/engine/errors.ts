@@ -7,25 +7,3 @@ export class EngineError extends Error {
     this.name = 'EngineError';
   }
 }
-
-/** A filter expression does not parse. `position` is the 0-based character offset of the problem. */
-export class FilterSyntaxError extends Error {
-  constructor(
-    message: string,
-    public readonly position: number,
-  ) {
-    super(`${message} (at position ${position})`);
-    this.name = 'FilterSyntaxError';
-  }
-}
-
-/** An INCLUDE filter expression needs a `$PARAMETER` that the request did not supply in filterValues. */
-export class FilterParameterError extends Error {
-  constructor(
-    message: string,
-    public readonly parameter: string,
-  ) {
-    super(message);
-    this.name = 'FilterParameterError';
-  }
-}

@@ -23,25 +23,25 @@ export type {
   UserRecord,
 } from './types';
 export type { SerializedModel } from './model';
-export { EngineError, FilterParameterError, FilterSyntaxError } from './errors';
+export { EngineError } from './errors';
+export { FilterParameterError, FilterSyntaxError } from '../../core/filter-expression';
 export { SUPPORTED_RECIPES, deserializeModel, serializeModel, train } from './recipes';
 export { evaluate, evaluateRankings, splitForEvaluation, splitUserHistory, summarise } from './evaluation';
 export type { EvaluationRankings, EvaluationSplit, TestUser } from './evaluation';
 export { coverage, ndcgAtK, precisionAtK, reciprocalRankAtK } from './metrics';
+export { compileFilter, type FilterContext } from './filters';
 export {
   MAX_FILTER_FIELDS,
-  compileFilter,
   filterParameterNames,
   parseFilterExpression,
   parseFilterValues,
-} from './filters';
+} from '../../core/filter-expression';
 export type {
   FilterAst,
   FilterCondition,
   FilterConditionTree,
-  FilterContext,
   FilterDataset,
   FilterExpression,
   FilterOperator,
   FilterValue,
-} from './filters';
+} from '../../core/filter-expression';

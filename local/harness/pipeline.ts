@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { buildApp } from '../../lib/app';
-import type { PipelineConfig } from '../../lib/config';
+import type { PipelineConfig } from '../../core/config';
 import { projectApp } from './cdk-app';
 import { type CfnTemplate, stateMachinesOf } from './definitions';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './env';

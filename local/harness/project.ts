@@ -12,7 +12,7 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { batchJobPrefixes, type PipelineConfig } from '../../lib/config';
+import { batchJobPrefixes, type PipelineConfig } from '../../core/config';
 import { createS3Client } from '../../lambda/shared/clients';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './env';
 

@@ -1,6 +1,6 @@
-import { filterExpressionProblem, filterTarget } from '../../lib/config';
+import { filterExpressionProblem, filterTarget } from '../../core/filter-expression';
 
-describe('filterExpressionProblem', () => {
+describe('filterExpressionProblem (the parser the engine uses, as the config check sees it)', () => {
   test.each([
     'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("purchase")',
     'INCLUDE ItemID WHERE Items.CATEGORY_L1 IN ($CATEGORY)',
@@ -15,35 +15,36 @@ describe('filterExpressionProblem', () => {
   });
 
   test.each([
-    [
-      'an empty expression',
-      '  ',
-      'must not be empty; expected "INCLUDE|EXCLUDE ItemID|UserID|ActionID WHERE <condition>"',
-    ],
+    ['an empty expression', '  ', 'The filter expression is empty (at position 0)'],
     [
       'a missing keyword',
       'ItemID WHERE Items.X IN ("a")',
-      '"ItemID WHERE Items.X IN ("a")" does not start like a filter; expected "INCLUDE|EXCLUDE ItemID|UserID|ActionID WHERE <condition>"',
+      'Expected INCLUDE or EXCLUDE at the start of an expression, found "ItemID" (at position 0)',
     ],
     [
       'an unknown record kind',
       'EXCLUDE ProductID WHERE Items.X IN ("a")',
-      '"EXCLUDE ProductID WHERE Items.X IN ("a")" filters an unknown kind of record; expected "INCLUDE|EXCLUDE ItemID|UserID|ActionID WHERE <condition>"',
+      'Expected ItemID, UserID or ActionID after EXCLUDE, found "ProductID" (at position 8)',
     ],
     [
       'a broken second part',
       'EXCLUDE ItemID WHERE Items.X IN ("a") | Items.Y IN ("b")',
-      'part 2 ("Items.Y IN ("b")") does not start like a filter; expected "INCLUDE|EXCLUDE ItemID|UserID|ActionID WHERE <condition>"',
+      'Expected INCLUDE or EXCLUDE at the start of an expression, found "Items" (at position 40)',
     ],
     [
       'an unterminated string',
       'EXCLUDE ItemID WHERE Items.X IN ("a)',
-      'has an unterminated double-quoted string',
+      'Unterminated string literal (at position 33)',
     ],
     [
       'parts that filter different kinds',
       'EXCLUDE ItemID WHERE Items.X IN ("a") | INCLUDE UserID WHERE Users.Y IN ("b")',
-      'mixes ItemID and UserID parts; every part must filter the same kind',
+      'Every expression of a filter must filter the same kind of record: this one filters UserID, the first ItemID (at position 40)',
+    ],
+    [
+      'an operator Personalize does not have',
+      'INCLUDE ItemID WHERE Items.CATEGORY CONTAINS "x"',
+      'Expected IN, NOT IN, =, <, <=, > or >= after Items.CATEGORY, found "CONTAINS" (there is no CONTAINS operator; use IN) (at position 36)',
     ],
   ])('rejects %s', (_name, expression, problem) => {
     // Act & Assess

@@ -1,4 +1,4 @@
-import { ConfigValidationError, parseConfig, type PipelineConfigInput } from '../../lib/config';
+import { ConfigValidationError, parseConfig, type PipelineConfigInput } from '../../core/config';
 
 /** The smallest valid config: one interactions dataset and one solution. */
 export function minimalConfig(): PipelineConfigInput {

@@ -3,7 +3,7 @@ import {
   CURRENT_RECIPE_NAMES,
   parseConfig,
   type PipelineConfigInput,
-} from '../../lib/config';
+} from '../../core/config';
 import { issuesOf, minimalConfig } from './helpers';
 
 /** A minimal valid config with `changes` applied on top. */
@@ -219,7 +219,16 @@ const cases: readonly Case[] = [
     name: 'rejects a filter expression that does not start with INCLUDE or EXCLUDE',
     input: configWith({ filters: [{ name: 'cheap', expression: 'ItemID WHERE Items.PRICE < 10' }] }),
     issues: [
-      'filters[0].expression: "ItemID WHERE Items.PRICE < 10" does not start like a filter; expected "INCLUDE|EXCLUDE ItemID|UserID|ActionID WHERE <condition>"',
+      'filters[0].expression: Expected INCLUDE or EXCLUDE at the start of an expression, found "ItemID" (at position 0)',
+    ],
+  },
+  {
+    name: 'rejects a filter expression the filter parser refuses, with its message and position',
+    input: configWith({
+      filters: [{ name: 'shoes', expression: 'INCLUDE ItemID WHERE Items.CATEGORY CONTAINS "x"' }],
+    }),
+    issues: [
+      'filters[0].expression: Expected IN, NOT IN, =, <, <=, > or >= after Items.CATEGORY, found "CONTAINS" (there is no CONTAINS operator; use IN) (at position 36)',
     ],
   },
   {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONFIG_JSON_SCHEMA_FILE, configJsonSchema, CURRENT_RECIPE_NAMES } from '../../lib/config';
+import { CONFIG_JSON_SCHEMA_FILE, configJsonSchema, CURRENT_RECIPE_NAMES } from '../../core/config';
 
 const root = join(__dirname, '..', '..');
 

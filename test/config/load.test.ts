@@ -7,7 +7,7 @@ import {
   findJsonSyntaxProblem,
   loadConfig,
   parseConfigText,
-} from '../../lib/config';
+} from '../../core/config';
 import { minimalConfig } from './helpers';
 
 function validationIssues(run: () => unknown): readonly string[] {

@@ -1,4 +1,4 @@
-import { batchJobPrefixes, datasetGroupName, resourceName, ResourceNameError } from '../../lib/config';
+import { batchJobPrefixes, datasetGroupName, resourceName, ResourceNameError } from '../../core/config';
 
 describe('resource names', () => {
   test('prefix every resource with the project name', () => {

@@ -5,7 +5,7 @@ import {
   isRecipeName,
   RECIPE_NAMES,
   RECIPES,
-} from '../../lib/config';
+} from '../../core/config';
 
 describe('the recipe catalogue', () => {
   test('has one entry per recipe name, in the same order', () => {

@@ -6,7 +6,7 @@ import {
   QUALITY_METRICS,
   type PipelineConfigInput,
   type Recipe,
-} from '../../lib/config';
+} from '../../core/config';
 
 /** Recipes a config can use: every current recipe whose datasets the pipeline manages. */
 const USABLE_RECIPES: readonly Recipe[] = CURRENT_RECIPE_NAMES.flatMap(

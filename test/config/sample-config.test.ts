@@ -7,7 +7,7 @@ import {
   loadConfig,
   parseConfig,
   resourceName,
-} from '../../lib/config';
+} from '../../core/config';
 import { minimalConfig } from './helpers';
 
 const root = join(__dirname, '..', '..');

@@ -1,4 +1,4 @@
-import { isScheduleExpression, scheduleExpressionProblem } from '../../lib/config';
+import { isScheduleExpression, scheduleExpressionProblem } from '../../core/config';
 
 describe('schedule expressions', () => {
   test.each([

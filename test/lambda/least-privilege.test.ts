@@ -9,12 +9,8 @@ import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
-import { loadConfig } from '../../lib/config';
-import {
-  PIPELINE_PERMISSIONS,
-  TAGGED_CREATE_COMMANDS,
-  type PipelineStep,
-} from '../../lambda/pipeline/permissions';
+import { loadConfig } from '../../core/config';
+import { PIPELINE_PERMISSIONS, TAGGED_CREATE_COMMANDS, type PipelineStep } from '../../core/permissions';
 import { testApp } from '../util/app';
 
 const ROOT = path.join(__dirname, '..', '..');

@@ -8,7 +8,7 @@ import {
   schemaKeyFor,
   splitInlineSchemas,
 } from '../../lambda/pipeline/validate.logic';
-import { parseSchema } from '../../lib/config/schema-rules';
+import { parseSchema } from '../../core/schema-rules';
 
 const ROOT = join(__dirname, '..', '..');
 const schema = (name: string): string => readFileSync(join(ROOT, 'schemas', `${name}.json`), 'utf8');

@@ -13,8 +13,8 @@ import {
   ListSolutionVersionsCommand,
   PersonalizeClient,
 } from '@aws-sdk/client-personalize';
-import { loadConfig, type PipelineConfig } from '../../lib/config';
-import { resolveConfig } from '../../lib/config/resolved';
+import { loadConfig, type PipelineConfig } from '../../core/config';
+import { resolveConfig } from '../../core/config/resolved';
 import { startLocalAws, type LocalAws } from '../../local/harness/local-aws';
 import { LocalPipeline } from '../../local/harness/pipeline';
 import { provisionLocalProject, type LocalProject } from '../../local/harness/project';

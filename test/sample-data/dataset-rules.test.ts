@@ -7,8 +7,8 @@ import {
   MIN_INTERACTIONS,
   MIN_USERS_WITH_TWO,
   toRecord,
-} from '../../lib/config/dataset-rules';
-import { parseSchema, type SchemaField } from '../../lib/config/schema-rules';
+} from '../../core/dataset-rules';
+import { parseSchema, type SchemaField } from '../../core/schema-rules';
 
 function shippedFields(name: string): SchemaField[] {
   return parseSchema(readFileSync(join(__dirname, '..', '..', 'schemas', name), 'utf8')).fields;

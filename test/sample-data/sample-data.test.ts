@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { checkHeader, checkMinimumData, createRowChecker, type RowProblem } from '../../lib/config/dataset-rules';
-import { parseSchema } from '../../lib/config/schema-rules';
+import { checkHeader, checkMinimumData, createRowChecker, type RowProblem } from '../../core/dataset-rules';
+import { parseSchema } from '../../core/schema-rules';
 import {
   generateSampleData,
   SAMPLE_DATA_FILES,

@@ -8,7 +8,7 @@ import {
   parseSchema,
   SchemaError,
   type DatasetType,
-} from '../../lib/config/schema-rules';
+} from '../../core/schema-rules';
 
 const SCHEMAS_DIR = join(__dirname, '..', '..', 'schemas');
 

@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
-import { loadConfig, type PipelineConfig } from '../../lib/config';
+import { loadConfig, type PipelineConfig } from '../../core/config';
 import { stateMachinesOf, type CfnTemplate } from '../../local/harness/definitions';
 import { validateDefinition } from '../../local/harness/runner';
 import { testApp } from '../util/app';

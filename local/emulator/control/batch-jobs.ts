@@ -1,4 +1,4 @@
-import { findRecipe } from '../../../lib/config/recipes';
+import { findRecipe } from '../../../core/recipes';
 import { namedArn, type ResourceKind } from '../arn';
 import type { EmulatorContext, HandlerTable, RequestInfo } from '../context';
 import { InvalidInputException, LimitExceededException } from '../errors';

@@ -1,4 +1,4 @@
-import { findRecipe } from '../../../lib/config/recipes';
+import { findRecipe } from '../../../core/recipes';
 import { LATEST_SUFFIX, namedArn } from '../arn';
 import type { EmulatorContext, HandlerTable } from '../context';
 import { InvalidInputException, LimitExceededException, ResourceInUseException } from '../errors';

@@ -5,7 +5,7 @@ import {
   parseSchema,
   type DatasetType,
   type Domain,
-} from '../../../lib/config/schema-rules';
+} from '../../../core/schema-rules';
 import { datasetArn } from '../arn';
 import type { EmulatorContext, HandlerTable } from '../context';
 import { InvalidInputException, ResourceAlreadyExistsException, ResourceInUseException } from '../errors';

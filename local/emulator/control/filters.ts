@@ -1,4 +1,4 @@
-import { parseFilterExpression } from '../../engine/filters';
+import { parseFilterExpression } from '../../engine';
 import { namedArn } from '../arn';
 import type { HandlerTable } from '../context';
 import { InvalidInputException, LimitExceededException, ResourceInUseException } from '../errors';

@@ -1,4 +1,4 @@
-import { DOMAIN_RECIPES, RECIPES, findRecipe, type Recipe } from '../../../lib/config/recipes';
+import { DOMAIN_RECIPES, RECIPES, findRecipe, type Recipe } from '../../../core/recipes';
 import type { HandlerTable } from '../context';
 import { InvalidInputException, ResourceNotFoundException } from '../errors';
 import { paginate } from '../validation';

@@ -1,4 +1,4 @@
-import { parseSchema, SchemaError } from '../../../lib/config/schema-rules';
+import { parseSchema, SchemaError } from '../../../core/schema-rules';
 import { namedArn } from '../arn';
 import type { HandlerTable } from '../context';
 import { InvalidInputException, LimitExceededException, ResourceInUseException } from '../errors';

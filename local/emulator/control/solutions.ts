@@ -1,4 +1,4 @@
-import { findRecipe } from '../../../lib/config/recipes';
+import { findRecipe } from '../../../core/recipes';
 import { SUPPORTED_RECIPES } from '../../engine';
 import { namedArn, shortId, solutionVersionArn } from '../arn';
 import type { EmulatorContext, HandlerTable } from '../context';

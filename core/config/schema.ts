@@ -5,18 +5,18 @@
 // The namespace import lets esbuild tree-shake zod (a named `{ z }` import bundles all of its locales).
 import * as z from 'zod';
 import { consistencyIssues } from './consistency';
-import { filterExpressionProblem, MAX_FILTER_EXPRESSION_LENGTH } from './filter-expression';
+import { filterExpressionProblem, MAX_FILTER_EXPRESSION_LENGTH } from '../filter-expression';
 import { unknownKeysMessage } from './messages';
 import {
   MAX_PROJECT_NAME_LENGTH,
   MAX_RESOURCE_NAME_LENGTH,
   PROJECT_NAME_PATTERN,
   RESOURCE_NAME_PATTERN,
-} from './names';
-import { CURRENT_RECIPE_NAMES, findRecipe, type RecipeName } from './recipes';
+} from '../names';
+import { CURRENT_RECIPE_NAMES, findRecipe, type RecipeName } from '../recipes';
 import { scheduleExpressionProblem } from './schedule';
 
-export { batchJobPrefixes, type BatchJobPrefixes } from './names';
+export { batchJobPrefixes, type BatchJobPrefixes } from '../names';
 
 /** Offline metrics a quality gate can compare (`GetSolutionMetrics` keys). */
 export const QUALITY_METRICS = [
@@ -478,5 +478,3 @@ export type BatchJobDefinition = z.output<typeof batchJobSchema>;
 export type QualityGate = z.output<typeof qualityGateSchema>;
 /** Per-stage timeouts, in minutes. */
 export type StageTimeouts = z.output<typeof timeoutsSchema>;
-
-export { effectiveQualityGate } from './quality-gate';

@@ -3,15 +3,15 @@
  * what each recipe allows. They read the config defensively, so they also run (and report) when
  * other parts of the document are malformed: a user sees every problem at once.
  */
-import { filterTarget, type FilterTarget } from './filter-expression';
+import { filterTarget, type FilterTarget } from '../filter-expression';
 import {
   MAX_PROJECT_NAME_LENGTH,
   MAX_RESOURCE_NAME_LENGTH,
   PROJECT_NAME_PATTERN,
   RESOURCE_NAME_PATTERN,
-} from './names';
-import { findRecipe, RECIPES, type Recipe } from './recipes';
-import type { DatasetType } from './schema-rules';
+} from '../names';
+import { findRecipe, RECIPES, type Recipe } from '../recipes';
+import type { DatasetType } from '../schema-rules';
 
 /** One cross-field problem: where it is and what is wrong. */
 export interface ConsistencyIssue {

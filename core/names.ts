@@ -3,7 +3,7 @@
  * is named `<projectName>-<name>` (the dataset group is named `<projectName>`), so IAM policies
  * can be scoped to `<projectName>*`.
  */
-import { ResourceNameError } from './errors';
+import { ResourceNameError } from './config/errors';
 
 /** Personalize resource names: 1–63 characters, letters, digits, `-` and `_`, not starting with `-`/`_`. */
 export const RESOURCE_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9\-_]*$/;
