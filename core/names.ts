@@ -1,11 +1,20 @@
 /**
- * Naming rules and the names and S3 prefixes derived from the config. Every Personalize resource
- * is named `<projectName>-<name>` (the dataset group is named `<projectName>`), so IAM policies
- * can be scoped to `<projectName>*`.
+ * The naming authority: every name the pipeline gives a Personalize resource, the S3 prefixes derived from
+ * the config, the length and character rules those names must meet, and the IAM resource patterns that
+ * match exactly the project's own resources.
+ *
+ * - dataset group `<project>`; schemas `<project>-<type>` (then `-v2`, `-v3` ... when changed);
+ * - datasets `<project>-<type>`; import jobs `<project>-<type>-<runId>`;
+ * - solutions and their campaigns `<project>-<solution>`; event tracker `<project>-tracker`;
+ * - filters `<project>-<filter>-<first 8 hex of sha256(expression)>`;
+ * - batch jobs `<project>-<job>-<runId>`, where a run id is 14 digits (`yyyymmddhhmmss`).
+ *
+ * The config check ({@link nameProblems}) builds each of these names at its longest, so a name Personalize
+ * would refuse at run time is refused at synth, naming the config field.
  */
-import { ResourceNameError } from './config/errors';
+import { createHash } from 'node:crypto';
 
-/** Personalize resource names: 1–63 characters, letters, digits, `-` and `_`, not starting with `-`/`_`. */
+/** Personalize resource names: letters, digits, `-` and `_`, not starting with `-`/`_`. */
 export const RESOURCE_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9\-_]*$/;
 
 /** Maximum length of a Personalize resource name. */
@@ -17,33 +26,73 @@ export const PROJECT_NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
 /** Maximum length of the project name, leaving room for the names prefixed with it. */
 export const MAX_PROJECT_NAME_LENGTH = 32;
 
-/** The part of a config that names are derived from. */
-export interface NamedProject {
-  readonly projectName: string;
+/** Length of a run id (`yyyymmddhhmmss`), the suffix of import and batch job names. */
+export const RUN_ID_LENGTH = 14;
+
+/** Length of the expression hash that ends a filter name. */
+export const EXPRESSION_HASH_LENGTH = 8;
+
+/** The highest schema generation (`-v999`) names and IAM patterns allow for. */
+export const MAX_SCHEMA_GENERATION = 999;
+
+/** The config's dataset keys, which are also the lower-cased Personalize dataset types. */
+export const DATASET_KEYS = ['interactions', 'items', 'users'] as const;
+export type DatasetKey = (typeof DATASET_KEYS)[number];
+
+/** The Personalize API spelling of a dataset key (`interactions` → `Interactions`). */
+export function apiDatasetType(key: DatasetKey): 'Interactions' | 'Items' | 'Users' {
+  return key === 'interactions' ? 'Interactions' : key === 'items' ? 'Items' : 'Users';
 }
 
-/**
- * The Personalize name of a resource: `<projectName>-<name>`.
- * @throws ResourceNameError when the result is longer than 63 characters or has invalid characters.
- */
-export function resourceName(config: NamedProject, name: string): string {
-  const full = `${config.projectName}-${name}`;
-  if (full.length > MAX_RESOURCE_NAME_LENGTH) {
-    throw new ResourceNameError(
-      `Resource name "${full}" is ${full.length} characters long; Personalize allows at most ${MAX_RESOURCE_NAME_LENGTH}.`,
-    );
-  }
-  if (!RESOURCE_NAME_PATTERN.test(full)) {
-    throw new ResourceNameError(
-      `Resource name "${full}" may only contain letters, digits, "-" and "_", and must start with a letter or digit.`,
-    );
-  }
-  return full;
+/** A generated name that Personalize would refuse. */
+export class ResourceNameError extends Error {
+  override readonly name = 'ResourceNameError';
 }
 
-/** The name of the project's dataset group: the project name itself. */
-export function datasetGroupName(config: NamedProject): string {
-  return config.projectName;
+/** Why Personalize would refuse `name`, or `undefined` when it is a valid resource name. */
+export function resourceNameProblem(name: string): string | undefined {
+  if (name.length > MAX_RESOURCE_NAME_LENGTH) {
+    return `"${name}" is ${name.length} characters long; Personalize allows at most ${MAX_RESOURCE_NAME_LENGTH}`;
+  }
+  if (!RESOURCE_NAME_PATTERN.test(name)) {
+    return `"${name}" may only contain letters, digits, "-" and "_", and must start with a letter or digit`;
+  }
+  return undefined;
+}
+
+function checked(name: string): string {
+  const problem = resourceNameProblem(name);
+  if (problem) throw new ResourceNameError(`Resource name ${problem}.`);
+  return name;
+}
+
+export const datasetGroupName = (project: string): string => checked(project);
+export const schemaName = (project: string, key: DatasetKey, version = 1): string =>
+  checked(version <= 1 ? `${project}-${key}` : `${project}-${key}-v${version}`);
+export const datasetName = (project: string, key: DatasetKey): string => checked(`${project}-${key}`);
+export const importJobName = (project: string, key: DatasetKey, runId: string): string =>
+  checked(`${project}-${key}-${runId}`);
+export const solutionName = (project: string, solution: string): string => checked(`${project}-${solution}`);
+export const campaignName = solutionName;
+export const eventTrackerName = (project: string): string => checked(`${project}-tracker`);
+export const batchJobName = (project: string, job: string, runId: string): string =>
+  checked(`${project}-${job}-${runId}`);
+
+/** First 8 hex characters of the SHA-256 of a filter expression. */
+export function expressionHash(expression: string): string {
+  return createHash('sha256').update(expression, 'utf8').digest('hex').slice(0, EXPRESSION_HASH_LENGTH);
+}
+
+/** The prefix every generation of a config filter shares: `<project>-<filter>-`. */
+export const filterPrefix = (project: string, filter: string): string => `${project}-${filter}-`;
+
+/** The name of a filter for its current expression. */
+export const filterName = (project: string, filter: string, expression: string): string =>
+  checked(`${filterPrefix(project, filter)}${expressionHash(expression)}`);
+
+/** A UTC timestamp `yyyymmddhhmmss`, used in job names and as the run id. */
+export function compactTimestamp(date: Date): string {
+  return date.toISOString().replace(/[-:T]/g, '').slice(0, RUN_ID_LENGTH);
 }
 
 /** Where a batch job reads its input and writes its output, as key prefixes in the data bucket. */
@@ -60,4 +109,169 @@ export interface BatchJobPrefixes {
  */
 export function batchJobPrefixes(name: string): BatchJobPrefixes {
   return { input: `batch/${name}/input/`, output: `batch/${name}/output/` };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The config check: every generated name at its longest
+
+/** The named parts of a config that resource names are built from. */
+export interface NamedConfig {
+  readonly projectName: string;
+  readonly solutions?: readonly { readonly name: string }[];
+  readonly filters?: readonly { readonly name: string }[];
+  readonly batchJobs?: readonly { readonly name: string }[];
+}
+
+/** A config field whose resource name Personalize would refuse. */
+export interface NameProblem {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+const LONGEST_RUN_ID = '9'.repeat(RUN_ID_LENGTH);
+const LONGEST_HASH = 'f'.repeat(EXPRESSION_HASH_LENGTH);
+const LONGEST_DATASET_KEY = 'interactions';
+
+interface NameRule {
+  /** What the resource is, for the message. */
+  readonly noun: string;
+  /** The name pattern, for the message. */
+  readonly shape: string;
+  /** The longest name this rule generates for `name`. */
+  readonly longest: (project: string, name: string) => string;
+}
+
+/** The resources named after the project alone, at their longest. */
+const PROJECT_RULES: readonly NameRule[] = [
+  { noun: 'dataset group', shape: '<projectName>', longest: (p) => p },
+  {
+    noun: 'schema',
+    shape: `<projectName>-<type>-v<n>`,
+    longest: (p) => `${p}-${LONGEST_DATASET_KEY}-v${MAX_SCHEMA_GENERATION}`,
+  },
+  { noun: 'dataset', shape: '<projectName>-<type>', longest: (p) => `${p}-${LONGEST_DATASET_KEY}` },
+  {
+    noun: 'dataset import job',
+    shape: `<projectName>-<type>-<${RUN_ID_LENGTH}-digit run id>`,
+    longest: (p) => `${p}-${LONGEST_DATASET_KEY}-${LONGEST_RUN_ID}`,
+  },
+  { noun: 'event tracker', shape: '<projectName>-tracker', longest: (p) => `${p}-tracker` },
+];
+
+const SECTION_RULES: Readonly<Record<'solutions' | 'filters' | 'batchJobs', NameRule>> = {
+  solutions: {
+    noun: 'solution (and its campaign)',
+    shape: '<projectName>-<name>',
+    longest: (p, n) => `${p}-${n}`,
+  },
+  filters: {
+    noun: 'filter',
+    shape: `<projectName>-<name>-<${EXPRESSION_HASH_LENGTH}-character expression hash>`,
+    longest: (p, n) => `${p}-${n}-${LONGEST_HASH}`,
+  },
+  batchJobs: {
+    noun: 'batch job',
+    shape: `<projectName>-<name>-<${RUN_ID_LENGTH}-digit run id>`,
+    longest: (p, n) => `${p}-${n}-${LONGEST_RUN_ID}`,
+  },
+};
+
+function tooLong(
+  rule: NameRule,
+  full: string,
+  room: number,
+  subject: string,
+  project: string,
+  name = '',
+): string {
+  const shown = rule.shape.replace('<projectName>', project).replace('<name>', name);
+  return (
+    `the ${rule.noun} name "${shown}" would be ${full.length} characters; Personalize allows at most ` +
+    `${MAX_RESOURCE_NAME_LENGTH}, so ${subject} can have at most ${Math.max(0, room)} characters`
+  );
+}
+
+/**
+ * Every config field whose generated resource name (at its longest: run-id and hash suffixes included)
+ * Personalize would refuse, with the limit. Only names that are otherwise well-formed are checked; the
+ * schema reports malformed ones.
+ */
+export function nameProblems(config: NamedConfig): NameProblem[] {
+  const project = config.projectName;
+  const problems: NameProblem[] = [];
+  for (const rule of PROJECT_RULES) {
+    const full = rule.longest(project, '');
+    if (full.length > MAX_RESOURCE_NAME_LENGTH) {
+      const room = MAX_RESOURCE_NAME_LENGTH - (full.length - project.length);
+      problems.push({
+        path: ['projectName'],
+        message: tooLong(rule, full, room, 'the project name', project),
+      });
+    }
+  }
+  for (const section of ['solutions', 'filters', 'batchJobs'] as const) {
+    const rule = SECTION_RULES[section];
+    for (const [index, entry] of (config[section] ?? []).entries()) {
+      const full = rule.longest(project, entry.name);
+      if (full.length <= MAX_RESOURCE_NAME_LENGTH) continue;
+      const room = MAX_RESOURCE_NAME_LENGTH - (full.length - entry.name.length);
+      problems.push({
+        path: [section, index, 'name'],
+        message: tooLong(
+          rule,
+          full,
+          room,
+          `in project "${project}" a ${rule.noun.split(' (')[0]} name`,
+          project,
+          entry.name,
+        ),
+      });
+    }
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// IAM: the project's resources, and nothing of another project
+
+/**
+ * The Personalize resources of the project as IAM resource patterns, each the part of the ARN after
+ * `arn:<partition>:personalize:<region>:<account>:`. Names the config knows are exact; generated suffixes
+ * are matched by `?` (exactly one character each), and the dataset group's children end at a `/`, so no
+ * pattern can match a resource of another project (say `shop-recs-eu` next to `shop-recs`).
+ */
+export function personalizeResourcePatterns(config: NamedConfig): string[] {
+  const project = config.projectName;
+  const runId = '?'.repeat(RUN_ID_LENGTH);
+  const hash = '?'.repeat(EXPRESSION_HASH_LENGTH);
+  const generations = String(MAX_SCHEMA_GENERATION).length;
+  const patterns = [`dataset-group/${project}`, `dataset/${project}/*`, `event-tracker/${project}-tracker`];
+  for (const key of DATASET_KEYS) {
+    patterns.push(`schema/${project}-${key}`);
+    for (let digits = 1; digits <= generations; digits++) {
+      patterns.push(`schema/${project}-${key}-v${'?'.repeat(digits)}`);
+    }
+    patterns.push(`dataset-import-job/${project}-${key}-${runId}`);
+  }
+  for (const { name } of config.solutions ?? []) {
+    const solution = `${project}-${name}`;
+    patterns.push(`solution/${solution}`, `solution/${solution}/*`, `campaign/${solution}`);
+  }
+  for (const { name } of config.filters ?? []) patterns.push(`filter/${project}-${name}-${hash}`);
+  for (const { name } of config.batchJobs ?? []) {
+    patterns.push(
+      `batch-inference-job/${project}-${name}-${runId}`,
+      `batch-segment-job/${project}-${name}-${runId}`,
+    );
+  }
+  return patterns;
+}
+
+/** Whether an IAM resource pattern (`*` any run of characters, `?` exactly one) matches `resource`. */
+export function iamPatternMatches(pattern: string, resource: string): boolean {
+  const source = pattern
+    .split('')
+    .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\/-]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`).test(resource);
 }

@@ -7,6 +7,7 @@ import { filterTarget, type FilterTarget } from '../filter-expression';
 import {
   MAX_PROJECT_NAME_LENGTH,
   MAX_RESOURCE_NAME_LENGTH,
+  nameProblems,
   PROJECT_NAME_PATTERN,
   RESOURCE_NAME_PATTERN,
 } from '../names';
@@ -89,26 +90,14 @@ function duplicateNames(section: Section, list: readonly Entry[]): ConsistencyIs
   return issues;
 }
 
-function prefixedNameLengths(
-  projectName: string,
-  section: Section,
-  list: readonly Entry[],
-): ConsistencyIssue[] {
-  const room = MAX_RESOURCE_NAME_LENGTH - projectName.length - 1;
-  return list.flatMap(({ index, fields }) => {
+/** Well-formed names of a section, for the naming authority's length check. */
+function wellFormedNames(list: readonly Entry[]): { name: string }[] {
+  return list.map(({ fields }) => {
     const name = text(fields, 'name');
-    if (name === undefined || !RESOURCE_NAME_PATTERN.test(name) || name.length > MAX_RESOURCE_NAME_LENGTH)
-      return [];
-    const full = `${projectName}-${name}`;
-    if (full.length <= MAX_RESOURCE_NAME_LENGTH) return [];
-    return [
-      {
-        path: [section, index, 'name'],
-        message:
-          `resource name "${full}" would be ${full.length} characters; Personalize allows at most ` +
-          `${MAX_RESOURCE_NAME_LENGTH}, so names in project "${projectName}" can have at most ${room} characters`,
-      },
-    ];
+    const wellFormed =
+      name !== undefined && RESOURCE_NAME_PATTERN.test(name) && name.length <= MAX_RESOURCE_NAME_LENGTH;
+    // A malformed name is the schema's to report; an empty one keeps the indexes aligned and is never too long.
+    return { name: wellFormed ? name : '' };
   });
 }
 
@@ -330,7 +319,12 @@ export function consistencyIssues(config: unknown): ConsistencyIssue[] {
     ...datasetLocationOverlaps(datasets),
     ...sections.flatMap(([section, list]) => duplicateNames(section, list)),
     ...(projectName
-      ? sections.flatMap(([section, list]) => prefixedNameLengths(projectName, section, list))
+      ? nameProblems({
+          projectName,
+          solutions: wellFormedNames(solutions),
+          filters: wellFormedNames(filters),
+          batchJobs: wellFormedNames(batchJobs),
+        })
       : []),
     ...solutions.flatMap((solution) => solutionRules(solution, datasets)),
     ...batchJobs.flatMap((job) => batchJobRules(job, solutions, filters)),

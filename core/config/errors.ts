@@ -21,8 +21,3 @@ export class ConfigValidationError extends Error {
 export class ConfigLoadError extends Error {
   override readonly name = 'ConfigLoadError';
 }
-
-/** A resource name built from the project name would break Personalize's naming rules. */
-export class ResourceNameError extends Error {
-  override readonly name = 'ResourceNameError';
-}

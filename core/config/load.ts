@@ -7,8 +7,6 @@ import { findJsonSyntaxProblem } from './json-syntax';
 import { configErrorMap, formatIssues } from './messages';
 import { pipelineConfigSchema, type PipelineConfig } from './schema';
 
-export { datasetGroupName, resourceName } from '../names';
-
 /** The config file name, relative to the repository root. */
 export const DEFAULT_CONFIG_FILE = 'personalize.config.json';
 

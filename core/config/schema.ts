@@ -16,8 +16,6 @@ import {
 import { CURRENT_RECIPE_NAMES, findRecipe, type RecipeName } from '../recipes';
 import { scheduleExpressionProblem } from './schedule';
 
-export { batchJobPrefixes, type BatchJobPrefixes } from '../names';
-
 /** Offline metrics a quality gate can compare (`GetSolutionMetrics` keys). */
 export const QUALITY_METRICS = [
   'normalized_discounted_cumulative_gain_at_5',

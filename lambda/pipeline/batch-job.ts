@@ -21,7 +21,7 @@ import { requireEnv } from '../shared/env';
 import { ResourceBusy, ResourceConflict, ValidationFailed } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { pollable } from '../shared/polling';
-import { batchJobName, filterName, solutionName } from '../shared/names';
+import { batchJobName, filterName, solutionName } from '../../core/names';
 import {
   CREATING_STATUSES,
   epochSeconds,

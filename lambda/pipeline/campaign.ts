@@ -14,7 +14,7 @@ import { requireEnv } from '../shared/env';
 import { ResourceBusy, ValidationFailed } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { pollable } from '../shared/polling';
-import { campaignName } from '../shared/names';
+import { campaignName } from '../../core/names';
 import {
   CREATING_STATUSES,
   describeOrUndefined,

@@ -4,7 +4,7 @@
  */
 import type { ResolvedConfig, ResolvedDataset } from '../../core/config/resolved';
 import type { BatchJobDefinition, SolutionDefinition } from '../../core/config/schema';
-import type { DatasetKey } from '../shared/names';
+import type { DatasetKey } from '../../core/names';
 
 export type { DatasetKey, ResolvedConfig, ResolvedDataset };
 export type TrainingMode = 'FULL' | 'UPDATE';

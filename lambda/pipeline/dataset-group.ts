@@ -17,7 +17,7 @@ import { requireEnv } from '../shared/env';
 import { ResourceConflict } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { pollable } from '../shared/polling';
-import { DATASET_KEYS, datasetGroupName, schemaName, type DatasetKey } from '../shared/names';
+import { DATASET_KEYS, datasetGroupName, schemaName, type DatasetKey } from '../../core/names';
 import {
   describeOrUndefined,
   isAlreadyExists,

@@ -13,7 +13,7 @@ import { requireEnv } from '../shared/env';
 import { ResourceBusy, ResourceConflict, ValidationFailed } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { pollable } from '../shared/polling';
-import { apiDatasetType, DATASET_KEYS, datasetName, type DatasetKey } from '../shared/names';
+import { apiDatasetType, DATASET_KEYS, datasetName, type DatasetKey } from '../../core/names';
 import {
   CREATING_STATUSES,
   datasetArnOf,

@@ -7,7 +7,7 @@
 import { DescribeCampaignCommand, GetSolutionMetricsCommand } from '@aws-sdk/client-personalize';
 import { requireEnv } from '../shared/env';
 import { logger } from '../shared/logger';
-import { campaignName } from '../shared/names';
+import { campaignName } from '../../core/names';
 import { describeOrUndefined, personalizeArn, personalizeClient, scopeOfArn } from '../shared/personalize';
 import type { EvaluateEvent, EvaluateResult } from './contract';
 import { effectiveQualityGate, evaluateGate } from './evaluate.logic';

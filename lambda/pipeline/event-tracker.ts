@@ -15,7 +15,7 @@ import { requireEnv } from '../shared/env';
 import { ResourceConflict } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { pollable } from '../shared/polling';
-import { eventTrackerName } from '../shared/names';
+import { eventTrackerName } from '../../core/names';
 import {
   describeOrUndefined,
   isAlreadyExists,

@@ -8,7 +8,7 @@
  * filters of the group that belong to no config filter are deleted right away.
  */
 import { DELETING_STATUSES } from '../shared/personalize';
-import { filterName, filterPrefix } from '../shared/names';
+import { filterName, filterPrefix } from '../../core/names';
 
 /** A filter that exists in the dataset group. */
 export interface ExistingFilter {

@@ -17,7 +17,7 @@ import { s3Client } from '../shared/clients';
 import { requireEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 import { pollable } from '../shared/polling';
-import { DATASET_KEYS, importJobName } from '../shared/names';
+import { DATASET_KEYS, importJobName } from '../../core/names';
 import {
   epochSeconds,
   isAlreadyExists,

@@ -14,7 +14,7 @@ import { requireEnv } from '../shared/env';
 import { ResourceBusy, ResourceConflict, ValidationFailed } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { pollable } from '../shared/polling';
-import { solutionName } from '../shared/names';
+import { solutionName } from '../../core/names';
 import {
   DELETING_STATUSES,
   describeOrUndefined,

@@ -2,7 +2,7 @@
  * Pure logic of the `summary` and `notify-failure` steps: the run's status, a readable summary, the
  * offline metrics to publish, and the serving parameter for the real-time API.
  */
-import { filterName } from '../shared/names';
+import { filterName } from '../../core/names';
 import { personalizeArn, type ArnScope } from '../shared/personalize';
 import type { BatchJobRunResult, SolutionRunResult, SummaryEvent } from './contract';
 

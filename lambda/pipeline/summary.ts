@@ -16,7 +16,7 @@ import { eventBridgeClient, snsClient } from '../shared/notifications';
 import { cloudWatchClient } from '../shared/metrics';
 import { requireEnv } from '../shared/env';
 import { logger } from '../shared/logger';
-import { campaignName } from '../shared/names';
+import { campaignName } from '../../core/names';
 import {
   type ArnScope,
   describeOrUndefined,

@@ -25,7 +25,7 @@ import { DeleteParametersCommand, GetParametersCommand } from '@aws-sdk/client-s
 import { ssmClient } from '../shared/ssm';
 import { requireEnv } from '../shared/env';
 import { logger } from '../shared/logger';
-import { datasetGroupName } from '../shared/names';
+import { datasetGroupName } from '../../core/names';
 import {
   describeOrUndefined,
   isInUse,

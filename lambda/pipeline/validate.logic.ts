@@ -9,7 +9,7 @@ import { ConfigValidationError } from '../../core/config/errors';
 import { parseConfig } from '../../core/config/load';
 import { findRecipe } from '../../core/recipes';
 import { checkSchema, parseSchema, type SchemaField } from '../../core/schema-rules';
-import { apiDatasetType, compactTimestamp, DATASET_KEYS, type DatasetKey } from '../shared/names';
+import { apiDatasetType, compactTimestamp, DATASET_KEYS, type DatasetKey } from '../../core/names';
 import type { ResolvedConfig, ResolvedDataset, RunInput, RunOptions, RunState } from './contract';
 
 export { dataFiles } from './data-files';

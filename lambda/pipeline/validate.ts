@@ -16,7 +16,7 @@ import { s3Client } from '../shared/clients';
 import { requireEnv } from '../shared/env';
 import { ValidationFailed } from '../shared/errors';
 import { logger } from '../shared/logger';
-import { DATASET_KEYS, type DatasetKey } from '../shared/names';
+import { DATASET_KEYS, type DatasetKey } from '../../core/names';
 import type { ResolvedConfig, RunState, ValidateEvent } from './contract';
 import {
   buildRunState,

@@ -123,7 +123,7 @@ const cases: readonly Case[] = [
       }),
     }),
     issues: [
-      'solutions[0].name: resource name "shop-recommendations-user-personalization-with-a-rather-long-name-x" would be 67 characters; Personalize allows at most 63, so names in project "shop-recommendations" can have at most 42 characters',
+      'solutions[0].name: the solution (and its campaign) name "shop-recommendations-user-personalization-with-a-rather-long-name-x" would be 67 characters; Personalize allows at most 63, so in project "shop-recommendations" a solution name can have at most 42 characters',
     ],
   },
   {

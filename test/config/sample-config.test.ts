@@ -6,7 +6,7 @@ import {
   effectiveQualityGate,
   loadConfig,
   parseConfig,
-  resourceName,
+  solutionName,
 } from '../../core/config';
 import { minimalConfig } from './helpers';
 
@@ -157,8 +157,8 @@ describe('derived names and gates', () => {
     const config = loadConfig(samplePath);
 
     // Act & Assess
-    expect(datasetGroupName(config)).toBe('shop-recs');
-    expect(resourceName(config, 'similar-items')).toBe('shop-recs-similar-items');
+    expect(datasetGroupName(config.projectName)).toBe('shop-recs');
+    expect(solutionName(config.projectName, 'similar-items')).toBe('shop-recs-similar-items');
   });
 
   test('merge a solution quality gate override over the top-level gate', () => {

@@ -17,7 +17,7 @@ import {
   solutionLine,
   subject,
 } from '../../lambda/pipeline/summary.logic';
-import { compactTimestamp } from '../../lambda/shared/names';
+import { compactTimestamp } from '../../core/names';
 
 const A = 'arn:aws:personalize:us-east-1:123456789012';
 
