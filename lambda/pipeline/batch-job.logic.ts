@@ -13,7 +13,7 @@
  * one, or for a gated-out solution the live version the gate compared with), else (undefined) the
  * newest ACTIVE version of the solution, which the handler looks up.
  */
-import type { SolutionRunResult } from './contract';
+import type { SolutionRunResult } from '../../core/pipeline-contract';
 
 /** An earlier job of this batch job, as ListBatchInferenceJobs / ListBatchSegmentJobs list it. */
 export interface PreviousJob {

@@ -33,7 +33,7 @@ import {
   scopeOfArn,
   tagged,
 } from '../shared/personalize';
-import type { BatchJobEvent, BatchJobResult } from './contract';
+import type { BatchJobEvent, BatchJobResult } from '../../core/pipeline-contract';
 import { decideBatchJob, isRunOf, type PreviousJob } from './batch-job.logic';
 
 const BUCKET_NAME = requireEnv('BUCKET_NAME');

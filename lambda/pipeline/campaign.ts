@@ -25,7 +25,7 @@ import {
   tagged,
 } from '../shared/personalize';
 import { campaignChanges, campaignSpec } from './campaign.logic';
-import type { CampaignEvent, CampaignResult, PollTarget } from './contract';
+import type { CampaignEvent, CampaignResult, PollTarget } from '../../core/pipeline-contract';
 
 requireEnv('BUCKET_NAME');
 

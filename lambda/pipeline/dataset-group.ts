@@ -26,7 +26,12 @@ import {
   scopeFromEnv,
   tagged,
 } from '../shared/personalize';
-import type { ArnsByDataset, DatasetGroupResult, ResolvedConfig, RunState } from './contract';
+import type {
+  ArnsByDataset,
+  DatasetGroupResult,
+  ResolvedConfig,
+  RunState,
+} from '../../core/pipeline-contract';
 import { decideSchema, MAX_SCHEMA_VERSIONS } from './dataset-group.logic';
 
 const KMS_KEY_ARN = requireEnv('KMS_KEY_ARN');

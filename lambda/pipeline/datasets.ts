@@ -22,7 +22,7 @@ import {
   personalizeClient,
   tagged,
 } from '../shared/personalize';
-import type { ArnsByDataset, DatasetsEvent, DatasetsResult } from './contract';
+import type { ArnsByDataset, DatasetsEvent, DatasetsResult } from '../../core/pipeline-contract';
 
 requireEnv('BUCKET_NAME');
 

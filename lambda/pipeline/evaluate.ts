@@ -9,7 +9,7 @@ import { requireEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 import { campaignName } from '../../core/names';
 import { describeOrUndefined, personalizeArn, personalizeClient, scopeOfArn } from '../shared/personalize';
-import type { EvaluateEvent, EvaluateResult } from './contract';
+import type { EvaluateEvent, EvaluateResult } from '../../core/pipeline-contract';
 import { effectiveQualityGate, evaluateGate } from './evaluate.logic';
 
 requireEnv('BUCKET_NAME');

@@ -25,7 +25,7 @@ import {
   scopeOfArn,
   tagged,
 } from '../shared/personalize';
-import type { EventTrackerEvent, EventTrackerResult } from './contract';
+import type { EventTrackerEvent, EventTrackerResult } from '../../core/pipeline-contract';
 
 requireEnv('BUCKET_NAME');
 const PARAMETER_PREFIX = requireEnv('PARAMETER_PREFIX');

@@ -17,7 +17,7 @@ import {
   scopeOfArn,
   tagged,
 } from '../shared/personalize';
-import type { FiltersEvent, FiltersResult } from './contract';
+import type { FiltersEvent, FiltersResult } from '../../core/pipeline-contract';
 import { planFilters, type ExistingFilter } from './filters.logic';
 
 requireEnv('BUCKET_NAME');

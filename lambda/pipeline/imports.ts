@@ -27,7 +27,7 @@ import {
   scopeOfArn,
   toTags,
 } from '../shared/personalize';
-import type { ImportEntry, ImportsEvent, ImportsResult } from './contract';
+import type { ImportEntry, ImportsEvent, ImportsResult } from '../../core/pipeline-contract';
 import {
   dataFingerprint,
   decideImport,

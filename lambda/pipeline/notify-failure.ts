@@ -8,7 +8,7 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { eventBridgeClient, snsClient } from '../shared/notifications';
 import { requireEnv } from '../shared/env';
 import { logger } from '../shared/logger';
-import type { NotifyFailureEvent, NotifyFailureResult } from './contract';
+import type { NotifyFailureEvent, NotifyFailureResult } from '../../core/pipeline-contract';
 import { causeMessage, subject } from './summary.logic';
 
 requireEnv('BUCKET_NAME');

@@ -7,7 +7,7 @@
 import { ResourceFailed, StageTimeout } from '../shared/errors';
 import { FAILED_STATUSES } from '../shared/personalize';
 import { nextWaitSeconds } from '../shared/polling';
-import type { PollEvent, PollKind, PollResult } from './contract';
+import type { PollEvent, PollKind, PollResult } from '../../core/pipeline-contract';
 
 /** Status reported for a `deleted` target whose Describe answers ResourceNotFoundException. */
 export const DELETED = 'DELETED';

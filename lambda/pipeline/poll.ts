@@ -31,7 +31,7 @@ import { ResourceFailed, THROTTLING_ERROR_NAMES } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { eventBridgeClient } from '../shared/notifications';
 import { CREATING_STATUSES, isNotFound, personalizeClient } from '../shared/personalize';
-import type { PollEvent, PollKind, PollResult } from './contract';
+import type { PollEvent, PollKind, PollResult } from '../../core/pipeline-contract';
 import {
   assessStage,
   DELETED,

@@ -13,7 +13,7 @@
  * reason says so.
  */
 import { CREATING_STATUSES } from '../shared/personalize';
-import type { TrainingMode } from './contract';
+import type { TrainingMode } from '../../core/pipeline-contract';
 
 export interface VersionInfo {
   readonly arn: string;

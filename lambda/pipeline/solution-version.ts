@@ -17,7 +17,7 @@ import { ResourceBusy } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { pollable } from '../shared/polling';
 import { epochSeconds, listAll, personalizeClient, tagged } from '../shared/personalize';
-import type { PollTarget, SolutionVersionEvent, SolutionVersionResult } from './contract';
+import type { PollTarget, SolutionVersionEvent, SolutionVersionResult } from '../../core/pipeline-contract';
 import { decideTraining } from './solution-version.logic';
 
 requireEnv('BUCKET_NAME');

@@ -24,7 +24,7 @@ import {
   scopeOfArn,
   tagged,
 } from '../shared/personalize';
-import type { SolutionEvent, SolutionResult } from './contract';
+import type { SolutionEvent, SolutionResult } from '../../core/pipeline-contract';
 import { recipeArnIn, solutionDifferences, type SolutionShape } from './solution.logic';
 
 requireEnv('BUCKET_NAME');

@@ -4,7 +4,7 @@
  */
 import { filterName } from '../../core/names';
 import { personalizeArn, type ArnScope } from '../shared/personalize';
-import type { BatchJobRunResult, SolutionRunResult, SummaryEvent } from './contract';
+import type { BatchJobRunResult, SolutionRunResult, SummaryEvent } from '../../core/pipeline-contract';
 
 export interface MetricPoint {
   readonly solution: string;

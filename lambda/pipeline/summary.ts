@@ -25,7 +25,7 @@ import {
   scopeFromEnv,
   scopeOfArn,
 } from '../shared/personalize';
-import type { SummaryEvent, SummaryResult } from './contract';
+import type { SummaryEvent, SummaryResult } from '../../core/pipeline-contract';
 import { filterArns, metricPoints, runStatus, servingParameter, subject, summaryText } from './summary.logic';
 
 requireEnv('BUCKET_NAME');

@@ -9,7 +9,7 @@
  * When every phase is empty the teardown is done; calling it again changes nothing.
  */
 import { DELETING_STATUSES } from '../shared/personalize';
-import type { TeardownPhase } from './contract';
+import type { TeardownPhase } from '../../core/pipeline-contract';
 
 export const TEARDOWN_PHASES: readonly TeardownPhase[] = [
   'campaigns',

@@ -35,7 +35,7 @@ import {
   personalizeClient,
   scopeFromEnv,
 } from '../shared/personalize';
-import type { TeardownEvent, TeardownPhase, TeardownResult } from './contract';
+import type { TeardownEvent, TeardownPhase, TeardownResult } from '../../core/pipeline-contract';
 import {
   isProjectSchema,
   orderedResources,

@@ -10,7 +10,13 @@ import { parseConfig } from '../../core/config/load';
 import { findRecipe } from '../../core/recipes';
 import { checkSchema, parseSchema, type SchemaField } from '../../core/schema-rules';
 import { apiDatasetType, compactTimestamp, DATASET_KEYS, type DatasetKey } from '../../core/names';
-import type { ResolvedConfig, ResolvedDataset, RunInput, RunOptions, RunState } from './contract';
+import type {
+  ResolvedConfig,
+  ResolvedDataset,
+  RunInput,
+  RunOptions,
+  RunState,
+} from '../../core/pipeline-contract';
 
 export { dataFiles } from './data-files';
 

@@ -17,7 +17,7 @@ import { requireEnv } from '../shared/env';
 import { ValidationFailed } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { DATASET_KEYS, type DatasetKey } from '../../core/names';
-import type { ResolvedConfig, RunState, ValidateEvent } from './contract';
+import type { ResolvedConfig, RunState, ValidateEvent } from '../../core/pipeline-contract';
 import {
   buildRunState,
   checkConfig,

@@ -15,7 +15,7 @@ import {
   trainSolution,
   type Clients,
 } from '../emulator/helpers';
-import type { CampaignEvent, CampaignResult, SolutionDefinition } from '../../lambda/pipeline/contract';
+import type { CampaignEvent, CampaignResult, SolutionDefinition } from '../../core/pipeline-contract';
 
 const PROJECT = 'busy-test';
 let emulator: RunningEmulator;

@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { startEmulator, type RunningEmulator } from '../../local/emulator';
 import { LOCAL_ACCOUNT, LOCAL_REGION, personalizeEndpointEnv } from '../../local/harness/env';
-import type { PollResult, PollTarget } from '../../lambda/pipeline/contract';
+import type { PollResult, PollTarget } from '../../core/pipeline-contract';
 
 export const ROOT = join(__dirname, '..', '..');
 export const BUCKET = 'pipeline-data';

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-personalize';
 import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import type * as Contract from '../../lambda/pipeline/contract';
+import type * as Contract from '../../core/pipeline-contract';
 import {
   captureEvents,
   createNotificationTargets,

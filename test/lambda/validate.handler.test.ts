@@ -2,7 +2,7 @@
  * The validate step against moto: real S3 objects, the sample data, and broken variants of it.
  */
 import { putObjects, readRepoFile, setPipelineEnv, uploadSampleData } from './helpers';
-import type { ResolvedConfig, RunState, ValidateEvent } from '../../lambda/pipeline/contract';
+import type { ResolvedConfig, RunState, ValidateEvent } from '../../core/pipeline-contract';
 
 type Handler = (event: ValidateEvent) => Promise<RunState>;
 let handler: Handler;

@@ -2,9 +2,9 @@
  * The events and results of every pipeline handler: the contract between the Step Functions state
  * machine (JSONPath; it passes exactly these events and stores exactly these results) and the code.
  */
-import type { ResolvedConfig, ResolvedDataset } from '../../core/config/resolved';
-import type { BatchJobDefinition, SolutionDefinition } from '../../core/config/schema';
-import type { DatasetKey } from '../../core/names';
+import type { ResolvedConfig, ResolvedDataset } from './config/resolved';
+import type { BatchJobDefinition, SolutionDefinition } from './config/schema';
+import type { DatasetKey } from './names';
 
 export type { DatasetKey, ResolvedConfig, ResolvedDataset };
 export type TrainingMode = 'FULL' | 'UPDATE';
