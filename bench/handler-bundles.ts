@@ -23,7 +23,7 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
 import { bundleLimitBytes, bundleUsesS3, esbuildOptions, PROJECT_ROOT } from '../lib/constructs/bundling';
-import { PIPELINE_PERMISSIONS, type PipelineStep } from '../core/permissions';
+import { PIPELINE_PERMISSIONS, type PipelineStep } from '../core/pipeline-steps';
 
 const KB = 1024;
 const DUMMY_ACCOUNT = '123456789012';

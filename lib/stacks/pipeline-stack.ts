@@ -16,7 +16,7 @@ import type { ResolvedConfig } from '../../core/config/resolved';
 import { projectPersonalizeArn } from '../constructs/names';
 import { acknowledgeWildcardResources } from '../constructs/nag';
 import { PipelineFunction } from '../constructs/pipeline-function';
-import { PIPELINE_PERMISSIONS, type PipelineStep } from '../../core/permissions';
+import { PIPELINE_PERMISSIONS, type PipelineStep } from '../../core/pipeline-steps';
 
 /** Prefix in the data bucket where an uploaded `*.json` config starts a run. */
 export const CONFIG_UPLOAD_PREFIX = 'config/';

@@ -19,7 +19,7 @@ import {
   HANDLER_BUNDLING,
 } from '../../lib/constructs/bundling';
 import { PipelineFunction } from '../../lib/constructs/pipeline-function';
-import { PIPELINE_PERMISSIONS, type PipelineStep } from '../../core/permissions';
+import { PIPELINE_PERMISSIONS, type PipelineStep } from '../../core/pipeline-steps';
 import { testApp } from '../util/app';
 
 const STEPS = Object.keys(PIPELINE_PERMISSIONS) as PipelineStep[];

@@ -10,7 +10,7 @@ import { buildSync } from 'esbuild';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
 import { loadConfig } from '../../core/config';
-import { PIPELINE_PERMISSIONS, TAGGED_CREATE_COMMANDS, type PipelineStep } from '../../core/permissions';
+import { PIPELINE_PERMISSIONS, TAGGED_CREATE_COMMANDS, type PipelineStep } from '../../core/pipeline-steps';
 import { testApp } from '../util/app';
 
 const ROOT = path.join(__dirname, '..', '..');

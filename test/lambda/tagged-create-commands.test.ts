@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
-import { TAGGED_CREATE_COMMANDS } from '../../core/permissions';
+import { TAGGED_CREATE_COMMANDS } from '../../core/pipeline-steps';
 
 const LAMBDA = path.join(__dirname, '..', '..', 'lambda');
 

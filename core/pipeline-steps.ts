@@ -1,5 +1,6 @@
 /**
- * The IAM actions each pipeline handler needs, for least-privilege roles (one role per function).
+ * What each pipeline step's handler needs from its function: the IAM actions it sends (for least-privilege
+ * roles, one role per function) and the environment variables it reads.
  *
  * `PIPELINE_PERMISSIONS` lists, per handler file, exactly the API calls in the source it bundles
  * (each SDK command as its IAM action; `ListObjectsV2` is `s3:ListBucket`), plus the actions those
@@ -154,3 +155,44 @@ export const TAGGED_CREATE_COMMANDS: readonly string[] = [
   'CreateSolution',
   'CreateSolutionVersion',
 ];
+
+/** An environment variable the project sets on a pipeline function (Lambda itself sets `AWS_REGION`). */
+export type StepVariable =
+  | 'ACCOUNT_ID'
+  | 'BUCKET_NAME'
+  | 'EVENT_BUS_NAME'
+  | 'KMS_KEY_ARN'
+  | 'METRICS_NAMESPACE'
+  | 'PARAMETER_PREFIX'
+  | 'PERSONALIZE_ROLE_ARN'
+  | 'PROJECT_NAME'
+  | 'TOPIC_ARN';
+
+/**
+ * The environment variables each pipeline handler reads, and so the only ones its function is given. A test
+ * derives the variables from the source each handler bundles and compares.
+ */
+export const PIPELINE_ENVIRONMENT: Readonly<Record<PipelineStep, readonly StepVariable[]>> = {
+  validate: ['BUCKET_NAME'],
+  'dataset-group': ['ACCOUNT_ID', 'KMS_KEY_ARN', 'PERSONALIZE_ROLE_ARN'],
+  datasets: [],
+  imports: ['BUCKET_NAME', 'PERSONALIZE_ROLE_ARN'],
+  filters: [],
+  solution: [],
+  'solution-version': [],
+  evaluate: [],
+  campaign: [],
+  poll: ['EVENT_BUS_NAME', 'PROJECT_NAME'],
+  'event-tracker': ['PARAMETER_PREFIX'],
+  'batch-job': ['ACCOUNT_ID', 'BUCKET_NAME', 'KMS_KEY_ARN', 'PERSONALIZE_ROLE_ARN'],
+  summary: [
+    'ACCOUNT_ID',
+    'EVENT_BUS_NAME',
+    'METRICS_NAMESPACE',
+    'PARAMETER_PREFIX',
+    'PROJECT_NAME',
+    'TOPIC_ARN',
+  ],
+  'notify-failure': ['EVENT_BUS_NAME', 'PROJECT_NAME', 'TOPIC_ARN'],
+  teardown: ['ACCOUNT_ID', 'PARAMETER_PREFIX'],
+};
