@@ -10,7 +10,6 @@ import {
   DescribeCampaignCommand,
   UpdateCampaignCommand,
 } from '@aws-sdk/client-personalize';
-import { requireEnv } from '../shared/env';
 import { ResourceBusy, ValidationFailed } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { pollable } from '../shared/polling';
@@ -26,8 +25,6 @@ import {
 } from '../shared/personalize';
 import { campaignChanges, campaignSpec } from './campaign.logic';
 import type { CampaignEvent, CampaignResult, PollTarget } from '../../core/pipeline-contract';
-
-requireEnv('BUCKET_NAME');
 
 export const handler = async (event: CampaignEvent): Promise<CampaignResult> => {
   const { config, solution } = event;

@@ -9,7 +9,6 @@ import {
   DescribeDatasetCommand,
   UpdateDatasetCommand,
 } from '@aws-sdk/client-personalize';
-import { requireEnv } from '../shared/env';
 import { ResourceBusy, ResourceConflict, ValidationFailed } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { pollable } from '../shared/polling';
@@ -23,8 +22,6 @@ import {
   tagged,
 } from '../shared/personalize';
 import type { ArnsByDataset, DatasetsEvent, DatasetsResult } from '../../core/pipeline-contract';
-
-requireEnv('BUCKET_NAME');
 
 export const handler = async (event: DatasetsEvent): Promise<DatasetsResult> => {
   const datasetArns: ArnsByDataset = {};

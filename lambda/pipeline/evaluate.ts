@@ -5,14 +5,11 @@
  * evaluate.logic.ts. Returns the verdict with every metric, so the summary can publish them.
  */
 import { DescribeCampaignCommand, GetSolutionMetricsCommand } from '@aws-sdk/client-personalize';
-import { requireEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 import { campaignName } from '../../core/names';
 import { describeOrUndefined, personalizeArn, personalizeClient, scopeOfArn } from '../shared/personalize';
 import type { EvaluateEvent, EvaluateResult } from '../../core/pipeline-contract';
 import { effectiveQualityGate, evaluateGate } from './evaluate.logic';
-
-requireEnv('BUCKET_NAME');
 
 export const handler = async (event: EvaluateEvent): Promise<EvaluateResult> => {
   const client = personalizeClient();

@@ -27,7 +27,6 @@ import {
 } from '../shared/personalize';
 import type { EventTrackerEvent, EventTrackerResult } from '../../core/pipeline-contract';
 
-requireEnv('BUCKET_NAME');
 const PARAMETER_PREFIX = requireEnv('PARAMETER_PREFIX');
 
 export const handler = async (event: EventTrackerEvent): Promise<EventTrackerResult> => {

@@ -5,7 +5,6 @@
  * call, once their replacements are ACTIVE (the state machine polls the new filters, then calls again).
  */
 import { CreateFilterCommand, DeleteFilterCommand, ListFiltersCommand } from '@aws-sdk/client-personalize';
-import { requireEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 import { pollable } from '../shared/polling';
 import {
@@ -19,8 +18,6 @@ import {
 } from '../shared/personalize';
 import type { FiltersEvent, FiltersResult } from '../../core/pipeline-contract';
 import { planFilters, type ExistingFilter } from './filters.logic';
-
-requireEnv('BUCKET_NAME');
 
 export const handler = async (event: FiltersEvent): Promise<FiltersResult> => {
   const client = personalizeClient();

@@ -11,7 +11,6 @@ import { logger } from '../shared/logger';
 import type { NotifyFailureEvent, NotifyFailureResult } from '../../core/pipeline-contract';
 import { causeMessage, subject } from './summary.logic';
 
-requireEnv('BUCKET_NAME');
 const PROJECT_NAME = requireEnv('PROJECT_NAME');
 const TOPIC_ARN = requireEnv('TOPIC_ARN');
 const EVENT_BUS_NAME = requireEnv('EVENT_BUS_NAME');

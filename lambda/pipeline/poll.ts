@@ -43,7 +43,6 @@ import {
   type StageEventEntry,
 } from './poll.logic';
 
-requireEnv('BUCKET_NAME');
 const PROJECT_NAME = requireEnv('PROJECT_NAME');
 const EVENT_BUS_NAME = requireEnv('EVENT_BUS_NAME');
 

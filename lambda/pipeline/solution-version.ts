@@ -12,15 +12,12 @@ import {
   ListSolutionVersionsCommand,
 } from '@aws-sdk/client-personalize';
 import { findRecipe } from '../../core/recipes';
-import { requireEnv } from '../shared/env';
 import { ResourceBusy } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { pollable } from '../shared/polling';
 import { epochSeconds, listAll, personalizeClient, tagged } from '../shared/personalize';
 import type { PollTarget, SolutionVersionEvent, SolutionVersionResult } from '../../core/pipeline-contract';
 import { decideTraining } from './solution-version.logic';
-
-requireEnv('BUCKET_NAME');
 
 export const handler = async (event: SolutionVersionEvent): Promise<SolutionVersionResult> => {
   const { solution, solutionArn, options } = event;

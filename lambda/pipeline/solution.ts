@@ -10,7 +10,6 @@ import {
   type SolutionConfig,
 } from '@aws-sdk/client-personalize';
 import { findRecipe } from '../../core/recipes';
-import { requireEnv } from '../shared/env';
 import { ResourceBusy, ResourceConflict, ValidationFailed } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { pollable } from '../shared/polling';
@@ -26,8 +25,6 @@ import {
 } from '../shared/personalize';
 import type { SolutionEvent, SolutionResult } from '../../core/pipeline-contract';
 import { recipeArnIn, solutionDifferences, type SolutionShape } from './solution.logic';
-
-requireEnv('BUCKET_NAME');
 
 export const handler = async (event: SolutionEvent): Promise<SolutionResult> => {
   const { config, solution, datasetGroupArn } = event;

@@ -28,7 +28,6 @@ import {
 import type { SummaryEvent, SummaryResult } from '../../core/pipeline-contract';
 import { filterArns, metricPoints, runStatus, servingParameter, subject, summaryText } from './summary.logic';
 
-requireEnv('BUCKET_NAME');
 const PROJECT_NAME = requireEnv('PROJECT_NAME');
 const TOPIC_ARN = requireEnv('TOPIC_ARN');
 const EVENT_BUS_NAME = requireEnv('EVENT_BUS_NAME');

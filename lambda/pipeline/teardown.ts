@@ -45,7 +45,6 @@ import {
   type InventoryItem,
 } from './teardown.logic';
 
-requireEnv('BUCKET_NAME');
 const PARAMETER_PREFIX = requireEnv('PARAMETER_PREFIX');
 const SCOPE = scopeFromEnv();
 

@@ -5,7 +5,6 @@
 import { PersonalizeClient, type Tag } from '@aws-sdk/client-personalize';
 import { lazy } from './lazy';
 import { requireEnv } from './env';
-import { ConfigurationError } from './errors';
 
 /** The function's Personalize control-plane client. */
 export const personalizeClient = /* @__PURE__ */ lazy(() => new PersonalizeClient({}));
@@ -92,18 +91,10 @@ export function partitionOf(region: string): string {
   return 'aws';
 }
 
-/**
- * The scope of the function itself: the region from `AWS_REGION` (set by Lambda) and the account
- * from `ACCOUNT_ID`, or else from the account of `PERSONALIZE_ROLE_ARN` (a role of this account).
- */
+/** The scope of the function itself: the region from `AWS_REGION` (set by Lambda) and the account from `ACCOUNT_ID`. */
 export function scopeFromEnv(env: NodeJS.ProcessEnv = process.env): ArnScope {
   const region = requireEnv('AWS_REGION', env);
-  const account = env.ACCOUNT_ID || /^arn:[^:]+:iam::(\d{12}):/.exec(env.PERSONALIZE_ROLE_ARN ?? '')?.[1];
-  if (!account) {
-    throw new ConfigurationError(
-      'Environment variable ACCOUNT_ID is not set (nor PERSONALIZE_ROLE_ARN to take the account from); the function needs the account id to build Personalize ARNs.',
-    );
-  }
+  const account = requireEnv('ACCOUNT_ID', env);
   return { partition: partitionOf(region), region, account };
 }
 

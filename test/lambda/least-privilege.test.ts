@@ -6,14 +6,12 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { buildSync } from 'esbuild';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
 import { loadConfig } from '../../core/config';
 import { PIPELINE_PERMISSIONS, TAGGED_CREATE_COMMANDS, type PipelineStep } from '../../core/pipeline-steps';
 import { testApp } from '../util/app';
-
-const ROOT = path.join(__dirname, '..', '..');
+import { ROOT, sourcesOf } from '../util/bundle-sources';
 
 /** SDK package → IAM service prefix. */
 const SERVICE_PREFIX: Record<string, string> = {
@@ -60,20 +58,6 @@ const PLATFORM = new Set([
   'xray:PutTraceSegments',
   'xray:PutTelemetryRecords',
 ]);
-
-/** The project's own source files a handler bundles. */
-function sourcesOf(entry: string): string[] {
-  const result = buildSync({
-    entryPoints: [path.join(ROOT, entry)],
-    bundle: true,
-    write: false,
-    metafile: true,
-    platform: 'node',
-    format: 'esm',
-    logLevel: 'silent',
-  });
-  return Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules'));
-}
 
 /** `personalize:CreateSchema`, ... for every `new XCommand(` in the files, by the package X is imported from. */
 function actionsSentBy(files: string[]): Set<string> {
