@@ -1,34 +1,10 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { ArnScope, ResourceKind } from './arn';
+import type { ArnScope } from './arn';
 import type { FaultRegistry } from './faults';
 import type { Lifecycle } from './lifecycle';
 import type { ModelCache } from './model-cache';
 import type { Store } from './store';
 import type { RequestReader } from './validation';
-
-/** How long a resource waits in each transitional status. */
-export interface PhaseDelays {
-  /** Time in `CREATE PENDING` / `DELETE PENDING`, in milliseconds. */
-  readonly pendingMs: number;
-  /** Minimum time in `CREATE IN_PROGRESS` / `DELETE IN_PROGRESS` before the work finishes, in milliseconds. */
-  readonly inProgressMs: number;
-}
-
-/** Delays per resource kind; `default` applies to kinds not listed. */
-export type DelayConfig = { readonly default: PhaseDelays } & Partial<Record<ResourceKind, PhaseDelays>>;
-
-/** Defaults: quick enough for a demo, slow enough that clients really poll. */
-export const DEFAULT_DELAYS: DelayConfig = {
-  default: { pendingMs: 200, inProgressMs: 800 },
-  datasetImportJob: { pendingMs: 300, inProgressMs: 1500 },
-  solutionVersion: { pendingMs: 500, inProgressMs: 2000 },
-  campaign: { pendingMs: 300, inProgressMs: 1500 },
-  batchInferenceJob: { pendingMs: 300, inProgressMs: 1500 },
-  batchSegmentJob: { pendingMs: 300, inProgressMs: 1500 },
-};
-
-/** Zero delays everywhere (tests). Transitions still happen asynchronously, never inside the create call. */
-export const ZERO_DELAYS: DelayConfig = { default: { pendingMs: 0, inProgressMs: 0 } };
 
 /** Service quotas the emulator enforces (Personalize defaults). */
 export interface Quotas {
@@ -83,11 +59,6 @@ export interface RequestInfo {
   readonly operation: string;
   /** Set by fault injection: the created resource must end in CREATE FAILED with this reason. */
   readonly failResource?: string;
-}
-
-/** The delays for one kind of resource. */
-export function delaysFor(config: DelayConfig, kind: ResourceKind): PhaseDelays {
-  return config[kind] ?? config.default;
 }
 
 /** A control-plane operation handler: validated input in, output shape out. */

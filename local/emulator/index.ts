@@ -3,14 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../harness/env';
 import type { ArnScope } from './arn';
-import {
-  DEFAULT_DELAYS,
-  DEFAULT_QUOTAS,
-  ZERO_DELAYS,
-  type DelayConfig,
-  type EmulatorContext,
-  type Quotas,
-} from './context';
+import { DEFAULT_QUOTAS, type EmulatorContext, type Quotas } from './context';
+import { DEFAULT_DELAYS, ZERO_DELAYS, type DelayConfig } from './delays';
 import { FaultRegistry, type FaultRule } from './faults';
 import { jobsHooks } from './hooks';
 import { Lifecycle } from './lifecycle';
@@ -18,8 +12,10 @@ import { ModelCache } from './model-cache';
 import { createEmulatorServer } from './server';
 import { Store } from './store';
 
-export type { DelayConfig, PhaseDelays, Quotas } from './context';
-export { DEFAULT_DELAYS, DEFAULT_QUOTAS, ZERO_DELAYS } from './context';
+export type { Quotas } from './context';
+export { DEFAULT_QUOTAS } from './context';
+export type { DelayConfig, PhaseDelays } from './delays';
+export { DEFAULT_DELAYS, ZERO_DELAYS } from './delays';
 export type { FaultRule } from './faults';
 export * from './errors';
 

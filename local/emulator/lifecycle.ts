@@ -1,5 +1,5 @@
 import type { ResourceKind } from './arn';
-import { delaysFor, type DelayConfig } from './context';
+import { delaysFor, type DelayConfig } from './delays';
 import type { ResourceRow, Store } from './store';
 
 /**
