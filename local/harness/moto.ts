@@ -21,25 +21,34 @@ export interface StartMotoOptions {
   readonly projectRoot?: string;
 }
 
-/** Thrown when no moto server can be found or installed; the message says what to install. */
-export class MotoNotFoundError extends Error {
-  override readonly name = 'MotoNotFoundError';
+/** Thrown when a Python development tool (moto, cfn-lint) can be neither found nor installed; the message says what to install. */
+export class DevToolNotFoundError extends Error {
+  override readonly name = 'DevToolNotFoundError';
 }
 
-const INSTALL_HINT =
-  'moto_server not found: install it with `pip install "moto[server]==5.2.*"` (or `pip install -r requirements-dev.txt`) and make sure it is on PATH.';
+/** The Python tools `npm test` and `npm run demo` need, with the one line that says how to get each. */
+const INSTALL_HINTS = {
+  moto_server:
+    'moto_server not found: install it with `pip install -r requirements-dev.txt` (moto[server] 5.2) and make sure it is on PATH.',
+  'cfn-lint':
+    'cfn-lint not found: install it with `pip install -r requirements-dev.txt` (cfn-lint 1.51) and make sure it is on PATH.',
+} as const;
+
+/** A Python command-line tool listed in `requirements-dev.txt`. */
+export type DevTool = keyof typeof INSTALL_HINTS;
 
 function onPath(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
 /**
- * Finds the `moto_server` executable: the one on PATH, else the project's `.venv/`, else a virtualenv
- * created from `requirements-dev.txt` (needs PyPI). Throws {@link MotoNotFoundError} when none works.
+ * Finds a Python tool from `requirements-dev.txt`: the one on PATH, else the project's `.venv/`, else a
+ * virtualenv created from `requirements-dev.txt` (needs PyPI). Throws {@link DevToolNotFoundError}, whose
+ * message says what to install, when none works.
  */
-export function resolveMotoCommand(projectRoot = process.cwd()): string {
-  if (onPath('moto_server')) return 'moto_server';
-  const venvBin = join(projectRoot, '.venv', 'bin', 'moto_server');
+export function resolveDevTool(tool: DevTool, projectRoot = process.cwd()): string {
+  if (onPath(tool)) return tool;
+  const venvBin = join(projectRoot, '.venv', 'bin', tool);
   if (existsSync(venvBin)) return venvBin;
   const requirements = join(projectRoot, 'requirements-dev.txt');
   if (onPath('python3') && existsSync(requirements)) {
@@ -53,7 +62,7 @@ export function resolveMotoCommand(projectRoot = process.cwd()): string {
       if (install.status === 0 && existsSync(venvBin)) return venvBin;
     }
   }
-  throw new MotoNotFoundError(INSTALL_HINT);
+  throw new DevToolNotFoundError(INSTALL_HINTS[tool]);
 }
 
 /** Asks the operating system for a free TCP port on 127.0.0.1. */
@@ -90,7 +99,7 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, timeoutMs: 
 
 /** Starts `moto_server` on 127.0.0.1 and resolves once it answers. */
 export async function startMoto(options: StartMotoOptions = {}): Promise<MotoServer> {
-  const command = resolveMotoCommand(options.projectRoot);
+  const command = resolveDevTool('moto_server', options.projectRoot);
   const port = options.port ?? (await freePort());
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn(command, ['-H', '127.0.0.1', '-p', String(port)], {
