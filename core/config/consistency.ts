@@ -11,8 +11,9 @@ import {
   PROJECT_NAME_PATTERN,
   RESOURCE_NAME_PATTERN,
 } from '../names';
-import { findRecipe, RECIPES, type Recipe } from '../recipes';
+import { findRecipe, RECIPES, type Recipe, type RecipeType } from '../recipes';
 import type { DatasetType } from '../schema-rules';
+import { type CAMPAIGN_ROUTES, SERVING_ROUTES } from './serving-routes';
 
 /** One cross-field problem: where it is and what is wrong. */
 export interface ConsistencyIssue {
@@ -270,6 +271,84 @@ function batchJobRules(
   return issues;
 }
 
+const ROUTES: ReadonlySet<string> = new Set(SERVING_ROUTES);
+
+/** The recipe family each read route of the serving API needs. */
+const RECIPE_TYPE_FOR_ROUTE: Readonly<Record<(typeof CAMPAIGN_ROUTES)[number], RecipeType>> = {
+  recommendations: 'USER_PERSONALIZATION',
+  related: 'RELATED_ITEMS',
+  ranking: 'PERSONALIZED_RANKING',
+  popular: 'POPULAR_ITEMS',
+};
+
+/** The serving API's references: campaigns of the right recipe, clients whose routes exist, unique client names. */
+function servingRules(config: Fields, solutions: readonly Entry[]): ConsistencyIssue[] {
+  const serving = child(config, 'serving');
+  if (!serving) return [];
+  const issues: ConsistencyIssue[] = [];
+  const campaigns = child(serving, 'campaigns') ?? {};
+  const deployed = new Set<string>();
+  for (const [route, expected] of Object.entries(RECIPE_TYPE_FOR_ROUTE)) {
+    const name = text(campaigns, route);
+    if (name === undefined) continue;
+    const path = ['serving', 'campaigns', route];
+    const solution = solutions.find(({ fields }) => text(fields, 'name') === name);
+    const recipe = solution && recipeOf(solution.fields);
+    if (!solution) {
+      issues.push({ path, message: `unknown solution "${name}"; ${oneOf(namesOf(solutions), 'solution')}` });
+    } else if (!isFields(solution.fields.campaign)) {
+      issues.push({
+        path,
+        message: `solution "${name}" has no campaign; add "campaign" to solutions[${solution.index}] so the route has an endpoint to call`,
+      });
+    } else if (recipe && recipe.recipeType !== expected) {
+      issues.push({
+        path,
+        message: `solution "${name}" uses ${recipe.name} (${recipe.recipeType}); the ${route} route needs a ${expected} recipe: ${recipesWith((r) => r.recipeType === expected)}`,
+      });
+    } else {
+      deployed.add(route);
+    }
+  }
+  const datasets = child(config, 'datasets');
+  const eventTracker = child(config, 'eventTracker');
+  const available = new Set([
+    ...deployed,
+    ...(eventTracker?.enabled === false ? [] : ['events']),
+    ...(child(datasets, 'items') ? ['items'] : []),
+    ...(child(datasets, 'users') ? ['users'] : []),
+  ]);
+  const why: Readonly<Record<string, string>> = {
+    events: 'the event tracker is disabled (eventTracker.enabled: false)',
+    items: 'the config has no items dataset',
+    users: 'the config has no users dataset',
+  };
+  const clients = entries(serving.clients);
+  const seen = new Map<string, number>();
+  for (const { index, fields } of clients) {
+    const name = text(fields, 'name');
+    if (name !== undefined) {
+      const first = seen.get(name);
+      if (first !== undefined) {
+        issues.push({
+          path: ['serving', 'clients', index, 'name'],
+          message: `duplicate client name "${name}" (also used by serving.clients[${first}]); each client gets its own API key`,
+        });
+      } else seen.set(name, index);
+    }
+    const routes = Array.isArray(fields.routes) ? fields.routes : [];
+    for (const [position, route] of routes.entries()) {
+      if (typeof route !== 'string' || !ROUTES.has(route) || available.has(route)) continue;
+      const reason = why[route] ?? `serving.campaigns.${route} names no deployable campaign`;
+      issues.push({
+        path: ['serving', 'clients', index, 'routes', position],
+        message: `route "${route}" is not served: ${reason}`,
+      });
+    }
+  }
+  return issues;
+}
+
 function datasetLocationOverlaps(datasets: Fields | undefined): ConsistencyIssue[] {
   const locations = Object.entries(datasets ?? {}).flatMap(([key, value]) => {
     const location = isFields(value) ? text(value, 'dataLocation') : undefined;
@@ -328,5 +407,6 @@ export function consistencyIssues(config: unknown): ConsistencyIssue[] {
       : []),
     ...solutions.flatMap((solution) => solutionRules(solution, datasets)),
     ...batchJobs.flatMap((job) => batchJobRules(job, solutions, filters)),
+    ...servingRules(config, solutions),
   ];
 }

@@ -15,6 +15,9 @@ import {
 } from '../names';
 import { CURRENT_RECIPE_NAMES, findRecipe, type RecipeName } from '../recipes';
 import { scheduleExpressionProblem } from './schedule';
+import { SERVING_ROUTES } from './serving-routes';
+
+export { SERVING_ROUTES, type ServingRoute } from './serving-routes';
 
 /** Offline metrics a quality gate can compare (`GetSolutionMetrics` keys). */
 export const QUALITY_METRICS = [
@@ -363,6 +366,67 @@ const batchJobSchema = strictObject({
   schedule: scheduleSchema.optional(),
 });
 
+const servingClientSchema = strictObject({
+  name: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_-]*$/, {
+      error: 'client names may contain letters, digits, "-" and "_", and start with a letter or digit',
+    })
+    .meta({ description: 'The client application, e.g. "storefront"; names its API key and usage plan.' }),
+  routes: z.array(z.enum(SERVING_ROUTES)).min(1).meta({
+    description:
+      'The routes this client may call, e.g. a browser key: recommendations, related, popular, events.',
+  }),
+  rateLimit: z
+    .number()
+    .positive()
+    .max(10_000)
+    .default(50)
+    .meta({ description: 'Steady requests per second.' }),
+  burstLimit: z.number().int().min(1).max(5_000).default(100).meta({ description: 'Burst of requests.' }),
+  quota: strictObject({
+    limit: z.number().int().min(1),
+    period: z.enum(['DAY', 'WEEK', 'MONTH']),
+  })
+    .optional()
+    .meta({ description: 'Most requests per period; none by default.' }),
+});
+
+const servingSchema = strictObject({
+  campaigns: strictObject({
+    recommendations: z.string().min(1).optional().meta({
+      description: 'Solution whose campaign serves GET /recommendations (a USER_PERSONALIZATION recipe).',
+    }),
+    related: z.string().min(1).optional().meta({
+      description: 'Solution whose campaign serves GET /items/{itemId}/related (a RELATED_ITEMS recipe).',
+    }),
+    ranking: z.string().min(1).optional().meta({
+      description: 'Solution whose campaign serves POST /rankings (a PERSONALIZED_RANKING recipe).',
+    }),
+    popular: z.string().min(1).optional().meta({
+      description: 'Solution whose campaign serves GET /popular (a POPULAR_ITEMS recipe).',
+    }),
+  }).meta({ description: 'Which solution serves each read route; a route without one is not deployed.' }),
+  allowedOrigins: z
+    .array(z.url({ protocol: /^https?$/, error: 'expected an origin such as https://shop.example.com' }))
+    .default([])
+    .meta({ description: 'Origins a browser may call the API from (CORS); none by default.' }),
+  clients: z
+    .array(servingClientSchema)
+    .min(1)
+    .meta({ description: 'One API key and usage plan per client application.' }),
+  waf: strictObject({
+    enabled: z.boolean().default(false),
+    rateLimitPer5Minutes: z.number().int().min(100).max(2_000_000_000).default(2000).meta({
+      description: 'Requests one IP address may send in 5 minutes before it is blocked.',
+    }),
+  })
+    .prefault({})
+    .meta({ description: 'An AWS WAF web ACL (managed common rule set and a rate rule) on the API stage.' }),
+});
+
 const minutesSchema = (defaultMinutes: number) =>
   z
     .number()
@@ -432,6 +496,9 @@ const pipelineConfigShape = {
       'Batch jobs. Each reads JSON Lines from batch/<name>/input/ and writes to batch/<name>/output/ in the data bucket.',
   }),
   qualityGate: qualityGateSchema.prefault({}),
+  serving: servingSchema.optional().meta({
+    description: 'The real-time API for recommendations and events; no API is deployed without it.',
+  }),
   timeouts: timeoutsSchema.prefault({}),
   tags: tagsSchema.default({}).meta({ description: 'Tags applied to every resource.' }),
 };
@@ -474,5 +541,9 @@ export type FilterDefinition = z.output<typeof filterSchema>;
 export type BatchJobDefinition = z.output<typeof batchJobSchema>;
 /** The quality gate a new solution version must pass before it goes live. */
 export type QualityGate = z.output<typeof qualityGateSchema>;
+/** The real-time API's settings. */
+export type ServingSettings = z.output<typeof servingSchema>;
+/** One client application of the real-time API. */
+export type ServingClient = z.output<typeof servingClientSchema>;
 /** Per-stage timeouts, in minutes. */
 export type StageTimeouts = z.output<typeof timeoutsSchema>;
