@@ -134,3 +134,72 @@ export function scheduleExpressionProblem(expression: string): string | undefine
   const problem = checkScheduleExpression(expression);
   return problem === undefined ? undefined : `invalid schedule ${JSON.stringify(expression)}; ${problem}`;
 }
+
+// ---------------------------------------------------------------------------------------------
+// How often a schedule fires
+
+/** Average days in a month (365.25 / 12). */
+export const DAYS_PER_MONTH = 30.4375;
+
+/** The values of one cron field that match, or `undefined` for a special form (`L`, `15W`, `6#3`). */
+function cronValues(value: string, field: CronField): Set<number> | undefined {
+  if (value === '?' || value === '*') return range(field.min, field.max, 1);
+  const values = new Set<number>();
+  for (const item of value.split(',')) {
+    if (field.special?.test(item.toUpperCase())) return undefined;
+    const [span = '*', step = '1'] = item.split('/');
+    const [low, high] =
+      span === '*' ? [field.min, field.max] : span.split('-').map((b) => parseCronValue(b, field));
+    const first = low ?? field.min;
+    // `a/n` runs from a to the end of the field; `a` alone is just a.
+    const last = high ?? (item.includes('/') || span === '*' ? field.max : first);
+    for (const v of range(first, last, Number(step))) values.add(v);
+  }
+  return values;
+}
+
+function range(from: number, to: number, step: number): Set<number> {
+  const values = new Set<number>();
+  for (let v = from; v <= to; v += step) values.add(v);
+  return values;
+}
+
+/**
+ * How many times a valid schedule expression fires in an average month: exact for `rate()`, and for `cron()`
+ * counted over the days of a whole non-leap year (special day forms such as `L`, `15W` and `6#3` count once a
+ * month). Used for cost estimates.
+ */
+export function runsPerMonth(expression: string): number {
+  const rate = RATE_PATTERN.exec(expression);
+  if (rate) {
+    const minutes = { minute: 1, hour: 60, day: 1440 }[(rate[2] ?? 'day').replace(/s$/, '') as RateUnit];
+    return (DAYS_PER_MONTH * 1440) / (Number(rate[1]) * minutes);
+  }
+  const body = CRON_PATTERN.exec(expression)?.[1];
+  if (body === undefined || checkScheduleExpression(expression)) {
+    throw new Error(`Not a valid schedule expression: ${expression}`);
+  }
+  const [minutes, hours, dayOfMonth, month, dayOfWeek] = body.trim().split(/\s+/);
+  const field = (i: number) => CRON_FIELDS[i] as CronField;
+  const perDay =
+    (cronValues(minutes ?? '*', field(0))?.size ?? 1) * (cronValues(hours ?? '*', field(1))?.size ?? 1);
+  const months = cronValues(month ?? '*', field(3)) ?? range(1, 12, 1);
+  const days = dayOfMonth === '?' ? undefined : cronValues(dayOfMonth ?? '*', field(2));
+  const weekdays = dayOfWeek === '?' ? undefined : cronValues(dayOfWeek ?? '*', field(4));
+  // A special form (`L`, `6#3` ...) matches one day a month.
+  if ((dayOfMonth !== '?' && days === undefined) || (dayOfWeek !== '?' && weekdays === undefined)) {
+    return (perDay * months.size) / 12;
+  }
+  let matchingDays = 0;
+  // 2027 is not a leap year and starts on a Friday; any year gives the same average to within a day.
+  for (
+    let day = new Date(Date.UTC(2027, 0, 1));
+    day.getUTCFullYear() === 2027;
+    day.setUTCDate(day.getUTCDate() + 1)
+  ) {
+    if (!months.has(day.getUTCMonth() + 1)) continue;
+    const matches = days ? days.has(day.getUTCDate()) : (weekdays as Set<number>).has(day.getUTCDay() + 1);
+    if (matches) matchingDays++;
+  }
+  return (perDay * matchingDays) / 12;
+}

@@ -1,0 +1,215 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../core/config';
+import { runsPerMonth } from '../../core/config/schedule';
+import {
+  BRIEF_EXAMPLE_VOLUMES,
+  estimateMonthlyCost,
+  formatEstimate,
+  HOURS_PER_MONTH,
+} from '../../core/cost/estimate';
+import { DEFAULT_PRICES } from '../../core/cost/prices';
+import { pipelineEndpointServices } from '../../core/network';
+
+const ROOT = join(__dirname, '..', '..');
+
+describe('runsPerMonth', () => {
+  test.each([
+    ['rate(1 day)', 30.4375],
+    ['rate(12 hours)', 60.875],
+    ['rate(30 minutes)', 1461],
+    ['cron(0 3 ? * SUN *)', 52 / 12],
+    ['cron(0 3 ? * MON-SAT *)', 313 / 12],
+    ['cron(0 2 * * ? *)', 365 / 12],
+    ['cron(0/15 * * * ? *)', (4 * 24 * 365) / 12],
+    ['cron(0 3 1 * ? *)', 1],
+    ['cron(0 3 1 1,7 ? *)', 2 / 12],
+    ['cron(0 3 ? * 6#3 *)', 1],
+    ['cron(0 3 L * ? *)', 1],
+  ])('counts %s as %d runs a month', (expression, runs) => {
+    // Act & Assess
+    expect(runsPerMonth(expression)).toBeCloseTo(runs, 6);
+  });
+
+  test('refuses an expression that is not a schedule', () => {
+    // Act & Assess
+    expect(() => runsPerMonth('cron(0 3 * * * *)')).toThrow(
+      'Not a valid schedule expression: cron(0 3 * * * *)',
+    );
+  });
+});
+
+describe('estimateMonthlyCost', () => {
+  test("reproduces the product brief's worked example: $50 + $4 + $200 + $250 = $504 a month", () => {
+    // Act
+    const estimate = estimateMonthlyCost(
+      { solutions: [], batchJobs: [] },
+      BRIEF_EXAMPLE_VOLUMES,
+      DEFAULT_PRICES,
+      {
+        personalizeOnly: true,
+      },
+    );
+
+    // Assess
+    expect(estimate.lines.map((l) => [l.item, l.quantity, l.usd])).toEqual([
+      ['Personalize data ingestion', 1_000_000, 50],
+      ['Personalize training', 10, 4],
+      ['Personalize real-time recommendations', 1_000_000, 200],
+      ['Personalize events', 5_000_000, 250],
+    ]);
+    expect(estimate.totalUsd).toBeCloseTo(504, 9);
+  });
+
+  test('bills every campaign for its minimum TPS every hour, and counts it as idle cost', () => {
+    // Prepare
+    const config = loadConfig(join(ROOT, 'personalize.config.json'));
+    const tps = config.solutions.reduce((sum, s) => sum + (s.campaign?.minProvisionedTPS ?? 0), 0);
+
+    // Act
+    const estimate = estimateMonthlyCost(config, {}, DEFAULT_PRICES);
+
+    // Assess
+    const campaigns = estimate.lines.find((l) => l.item.startsWith('Personalize campaigns'));
+    expect(campaigns?.quantity).toBeCloseTo(tps * HOURS_PER_MONTH, 6);
+    expect(campaigns?.usd).toBeCloseTo(tps * HOURS_PER_MONTH * 0.2, 6);
+    expect(estimate.idleUsd - estimate.idleWithoutCampaignsUsd).toBeCloseTo(campaigns?.usd ?? NaN, 6);
+  });
+
+  test('derives training hours from the schedules: weekly FULL and Monday-to-Saturday UPDATE plus a manual run each', () => {
+    // Prepare
+    const config = loadConfig(join(ROOT, 'personalize.config.json'));
+
+    // Act
+    const estimate = estimateMonthlyCost(
+      config,
+      { fullTrainingHours: 2, updateTrainingHours: 0.5, manualRuns: 1 },
+      DEFAULT_PRICES,
+    );
+
+    // Assess: one solution has both schedules; every solution gets the manual FULL run.
+    const full = config.solutions.length + 52 / 12;
+    const update = 313 / 12;
+    const training = estimate.lines.find((l) => l.item === 'Personalize training');
+    expect(training?.quantity).toBeCloseTo(full * 2 + update * 0.5, 6);
+  });
+
+  test('prices the network profile: each interface endpoint in each AZ every hour, idle or not', () => {
+    // Act
+    const estimate = estimateMonthlyCost(
+      { solutions: [], batchJobs: [] },
+      { interfaceEndpoints: 6, availabilityZones: 2 },
+      DEFAULT_PRICES,
+    );
+
+    // Assess
+    const endpoints = estimate.lines.find((l) => l.item === 'VPC interface endpoints');
+    expect(endpoints?.usd).toBeCloseTo(6 * 2 * HOURS_PER_MONTH * 0.01, 6);
+    expect(estimate.idleWithoutCampaignsUsd).toBeCloseTo(endpoints?.usd ?? NaN, 6);
+  });
+
+  test('says what batch instead of real-time and half the retraining would save', () => {
+    // Prepare
+    const config = loadConfig(join(ROOT, 'personalize.config.json'));
+
+    // Act
+    const estimate = estimateMonthlyCost(
+      config,
+      { recommendationRequests: 100_000, trainingHours: 20 },
+      DEFAULT_PRICES,
+    );
+
+    // Assess: real-time = requests + campaign hours; batch = the same recommendations at the batch price.
+    const tps = config.solutions.reduce((sum, s) => sum + (s.campaign?.minProvisionedTPS ?? 0), 0);
+    const realTime = 100 * 0.2 + tps * HOURS_PER_MONTH * 0.2;
+    expect(estimate.savings[0]?.usd).toBeCloseTo(realTime - 100 * 0.067, 6);
+    expect(estimate.savings[1]).toEqual({ change: expect.stringContaining('retrain half as often'), usd: 4 });
+  });
+
+  test('formats a table with the total, the idle cost and the savings', () => {
+    // Act
+    const text = formatEstimate(
+      estimateMonthlyCost({ solutions: [], batchJobs: [] }, BRIEF_EXAMPLE_VOLUMES, DEFAULT_PRICES, {
+        personalizeOnly: true,
+      }),
+    );
+
+    // Assess
+    expect(text).toContain('Personalize events                     5,000,000 events');
+    expect(text).toContain('Total ≈ $504.00 / month');
+    expect(text).toContain('Could save:');
+  });
+});
+
+describe('pipelineEndpointServices', () => {
+  test('lists the services the pipeline handlers call, S3 through a gateway endpoint', () => {
+    // Act & Assess
+    expect(pipelineEndpointServices()).toEqual([
+      { name: 'events', kind: 'interface' },
+      { name: 'kms', kind: 'interface' },
+      { name: 'monitoring', kind: 'interface' },
+      { name: 'personalize', kind: 'interface' },
+      { name: 's3', kind: 'gateway' },
+      { name: 'sns', kind: 'interface' },
+      { name: 'ssm', kind: 'interface' },
+    ]);
+  });
+});
+
+describe('npm run cost', () => {
+  const run = (...args: string[]) =>
+    spawnSync(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'scripts', 'cost.ts'), ...args],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+      },
+    );
+
+  test('prints the worked example with --example', () => {
+    // Act
+    const result = run('--example');
+
+    // Assess
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('Total ≈ $504.00 / month');
+  });
+
+  test('prints the sample config with its idle cost and the interface endpoints of the network profile', () => {
+    // Act
+    const result = run('--network', 'dev');
+
+    // Assess
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('network profile "dev"');
+    expect(result.stdout).toContain('6 endpoints × 1 AZ');
+    expect(result.stdout).toMatch(/the stacks alone, with no campaign, ≈ \$43\.83 \/ month/);
+  });
+
+  test('names the field of a volumes file it cannot use', () => {
+    // Prepare
+    const file = join(mkdtempSync(join(tmpdir(), 'cost-')), 'volumes.json');
+    writeFileSync(file, JSON.stringify({ events: -5, requests: 10 }));
+
+    // Act
+    const result = run('--volumes', file);
+
+    // Assess
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`Invalid volumes in ${file}:`);
+    expect(result.stderr).toContain('events: Too small: expected number to be >=0');
+    expect(result.stderr).toContain('Unrecognized key: "requests"');
+  });
+
+  test('refuses an unknown network profile, naming the ones it knows', () => {
+    // Act
+    const result = run('--network', 'big');
+
+    // Assess
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('--network "big" is not a profile; use one of none, dev, prod');
+  });
+});
