@@ -5,8 +5,8 @@ import { compileFilter, parseFilterExpression } from '../engine';
 import type { EmulatorContext } from './context';
 import type { WorkOutcome } from './lifecycle';
 import { DataLocationError, parseS3Url, readObjectText, resolveObjects } from './s3-location';
-import type { ResourceRow } from './store';
-import { groupDatasets, WATERMARK_MEMBER } from './training';
+import { groupDatasets } from './resources';
+import type { ResourceOf } from './store';
 import { isRecord } from './validation';
 
 /**
@@ -26,27 +26,27 @@ function outputKey(prefix: string, inputKey: string): string {
 }
 
 /** Runs a batch inference job (the lifecycle's work for `batchInferenceJob`). */
-export async function runBatchInferenceJob(ctx: EmulatorContext, job: ResourceRow): Promise<WorkOutcome> {
-  const version = ctx.store.getResource(String(job.doc.solutionVersionArn));
+export async function runBatchInferenceJob(
+  ctx: EmulatorContext,
+  job: ResourceOf<'batchInferenceJob'>,
+): Promise<WorkOutcome> {
+  const version = ctx.store.getResource(job.doc.solutionVersionArn, 'solutionVersion');
   const model = version ? ctx.models.get(version.arn) : undefined;
   if (!version || !model)
     return {
       ok: false,
-      reason: `Solution version ${String(job.doc.solutionVersionArn)} is not ACTIVE or has no model.`,
+      reason: `Solution version ${job.doc.solutionVersionArn} is not ACTIVE or has no model.`,
     };
-  const recipeType = findRecipe(String(version.doc.recipeArn))?.recipeType;
-  const numResults = Number(job.doc.numResults ?? 25);
-  const inputPath = String((job.doc.jobInput as { s3DataSource: { path: string } }).s3DataSource.path);
-  const outputPath = String(
-    (job.doc.jobOutput as { s3DataDestination: { path: string } }).s3DataDestination.path,
-  );
-  const datasets = groupDatasets(ctx, String(version.doc.datasetGroupArn));
+  const recipeType = findRecipe(version.doc.recipeArn)?.recipeType;
+  const numResults = job.doc.numResults;
+  const inputPath = job.doc.jobInput.s3DataSource.path;
+  const outputPath = job.doc.jobOutput.s3DataDestination.path;
+  const datasets = groupDatasets(ctx, version.doc.datasetGroupArn);
   const interactionsArn = datasets.get('INTERACTIONS')?.arn;
-  const watermark = Number(version.doc[WATERMARK_MEMBER] ?? 0);
-  const filterAst =
-    typeof job.doc.filterArn === 'string'
-      ? parseFilterExpression(String(ctx.store.getResource(job.doc.filterArn)?.doc.filterExpression ?? ''))
-      : undefined;
+  const watermark = version.doc._interactionWatermark ?? 0;
+  const filterAst = job.doc.filterArn
+    ? parseFilterExpression(ctx.store.getResource(job.doc.filterArn, 'filter')?.doc.filterExpression ?? '')
+    : undefined;
   const itemsArn = datasets.get('ITEMS')?.arn;
   const items = new Map(
     (itemsArn ? ctx.store.entities(itemsArn) : []).map((e) => [
@@ -157,7 +157,7 @@ export async function runBatchInferenceJob(ctx: EmulatorContext, job: ResourceRo
 }
 
 /** Batch segment jobs need USER_SEGMENTATION models, which the local engine does not train. */
-export async function runBatchSegmentJob(_ctx: EmulatorContext, job: ResourceRow): Promise<WorkOutcome> {
+export async function runBatchSegmentJob(job: ResourceOf<'batchSegmentJob'>): Promise<WorkOutcome> {
   return {
     ok: false,
     reason: `Batch segment job ${job.name} failed: USER_SEGMENTATION recipes are not supported by the emulator.`,

@@ -1,9 +1,9 @@
-import { parseSchema, type SchemaField } from '../../core/schema-rules';
+import type { SchemaField } from '../../core/schema-rules';
 import type { EmulatorContext } from './context';
 import { InvalidInputException, ResourceInUseException, ResourceNotFoundException } from './errors';
 import { Status } from './lifecycle';
-import type { ResourceRow, StoredEntity, StoredInteraction } from './store';
-import { groupDatasets } from './training';
+import { groupDatasets, schemaFieldsOf } from './resources';
+import type { ResourceOf, StoredEntity, StoredInteraction } from './store';
 import { checkString, isRecord, type RequestReader } from './validation';
 
 /**
@@ -23,7 +23,7 @@ const FORBIDDEN_EVENT_PROPERTIES = new Set([
 ]);
 
 /** `numberOfRatings` → `NUMBER_OF_RATINGS`, `categoryL1` → `CATEGORY_L1`; UPPER_SNAKE stays as is. */
-export function toColumnName(property: string): string {
+function toColumnName(property: string): string {
   return property.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 }
 
@@ -69,12 +69,7 @@ function coerce(field: SchemaField, value: unknown, where: string): unknown {
   }
 }
 
-function schemaFields(ctx: EmulatorContext, dataset: ResourceRow): SchemaField[] {
-  const schema = ctx.store.getResource(String(dataset.doc.schemaArn));
-  return schema ? parseSchema(String(schema.doc.schema)).fields : [];
-}
-
-function trackerFor(ctx: EmulatorContext, trackingId: string): ResourceRow {
+function trackerFor(ctx: EmulatorContext, trackingId: string): ResourceOf<'eventTracker'> {
   const tracker = ctx.store.listResources('eventTracker').find((t) => t.doc.trackingId === trackingId);
   if (!tracker) throw new InvalidInputException(`No event tracker with trackingId ${trackingId} exists.`);
   if (tracker.status !== Status.ACTIVE)
@@ -100,13 +95,13 @@ export function putEvents(ctx: EmulatorContext, input: RequestReader): Record<st
   const userId = input.optionalString('userId', { min: 1, max: 256 });
   const eventList = input.list('eventList', 10, 1);
   const tracker = trackerFor(ctx, trackingId);
-  const dataset = groupDatasets(ctx, String(tracker.groupArn)).get('INTERACTIONS');
+  const dataset = groupDatasets(ctx, tracker.doc.datasetGroupArn).get('INTERACTIONS');
   if (!dataset || dataset.status !== Status.ACTIVE) {
     throw new InvalidInputException(
       `Dataset group ${tracker.groupArn} has no ACTIVE Interactions dataset to record events in.`,
     );
   }
-  const known = new Set(schemaFields(ctx, dataset).map((f) => f.name));
+  const known = new Set((schemaFieldsOf(ctx, dataset) ?? []).map((f) => f.name));
   const rows: StoredInteraction[] = eventList.map((raw, index) => {
     const where = `eventList.${index + 1}`;
     if (!isRecord(raw)) throw new InvalidInputException(`${where} must be an event object.`);
@@ -182,16 +177,15 @@ function putEntities(
   const idMember = kind === 'items' ? 'itemId' : 'userId';
   const idColumn = kind === 'items' ? 'ITEM_ID' : 'USER_ID';
   const maxProperties = kind === 'items' ? 32_000 : 24_000;
-  const dataset = ctx.store.getResource(datasetArn);
-  if (!dataset || dataset.kind !== 'dataset')
-    throw new ResourceNotFoundException(`Dataset ${datasetArn} does not exist.`);
+  const dataset = ctx.store.getResource(datasetArn, 'dataset');
+  if (!dataset) throw new ResourceNotFoundException(`Dataset ${datasetArn} does not exist.`);
   if (dataset.doc.datasetType !== kind.toUpperCase())
     throw new InvalidInputException(
-      `Dataset ${datasetArn} is a ${String(dataset.doc.datasetType)} dataset, not ${kind.toUpperCase()}.`,
+      `Dataset ${datasetArn} is a ${dataset.doc.datasetType} dataset, not ${kind.toUpperCase()}.`,
     );
   if (dataset.status !== Status.ACTIVE)
     throw new ResourceInUseException(`Dataset ${datasetArn} is not ACTIVE (status: ${dataset.status}).`);
-  const fields = schemaFields(ctx, dataset).filter((f) => f.name !== idColumn);
+  const fields = (schemaFieldsOf(ctx, dataset) ?? []).filter((f) => f.name !== idColumn);
   const byName = new Map(fields.map((f) => [f.name, f]));
   const rows: StoredEntity[] = list.map((raw, index) => {
     const where = `${kind}.${index + 1}`;

@@ -5,13 +5,16 @@ import { applyDatasetUpdate } from './control/datasets';
 import { applySolutionUpdate } from './control/solutions';
 import { runImportJob } from './imports';
 import type { LifecycleHooks, WorkOutcome } from './lifecycle';
-import type { ResourceRow } from './store';
+import type { ResourceOf, ResourceRow } from './store';
 import { runTraining } from './training';
 
-/** Checks that a campaign's solution version can still be served when the campaign becomes ACTIVE. */
-function deployCampaign(ctx: EmulatorContext, row: ResourceRow): WorkOutcome {
+/** Checks that a campaign's solution version can still be served when the campaign (or its update) becomes ACTIVE. */
+function deployCampaign(
+  ctx: EmulatorContext,
+  row: ResourceOf<'campaign'> | ResourceOf<'campaignUpdate'>,
+): WorkOutcome {
   try {
-    const version = resolveServingVersion(ctx, String(row.doc.solutionVersionArn));
+    const version = resolveServingVersion(ctx, row.doc.solutionVersionArn);
     if (!ctx.models.get(version.arn))
       return { ok: false, reason: `The model of solution version ${version.arn} is missing.` };
     return { ok: true };
@@ -48,53 +51,35 @@ function finalizeDelete(ctx: EmulatorContext, row: ResourceRow): void {
 }
 
 /** Connects the lifecycle to the work each resource kind does. */
-export function jobsHooks(ctx: () => EmulatorContext, log: (message: string) => void): LifecycleHooks {
+export function jobsHooks(context: () => EmulatorContext, log: (message: string) => void): LifecycleHooks {
   return {
     async work(row) {
-      const c = ctx();
+      const ctx = context();
       switch (row.kind) {
         case 'datasetImportJob':
-          return runImportJob(c, row);
+          return runImportJob(ctx, row);
         case 'solutionVersion':
-          return runTraining(c, row);
+          return runTraining(ctx, row);
         case 'batchInferenceJob':
-          return runBatchInferenceJob(c, row);
+          return runBatchInferenceJob(ctx, row);
         case 'batchSegmentJob':
-          return runBatchSegmentJob(c, row);
+          return runBatchSegmentJob(row);
         case 'campaign':
-          return deployCampaign(c, row);
+          return deployCampaign(ctx, row);
         case 'campaignUpdate': {
-          const check = deployCampaign(c, row);
+          const check = deployCampaign(ctx, row);
           if (!check.ok) return check;
-          return {
-            ok: true,
-            commit: (fresh) => {
-              applyCampaignUpdate(c, fresh);
-              return undefined;
-            },
-          };
+          return { ok: true, commit: () => applyCampaignUpdate(ctx, row) };
         }
         case 'solutionUpdate':
-          return {
-            ok: true,
-            commit: (fresh) => {
-              applySolutionUpdate(c, fresh);
-              return undefined;
-            },
-          };
+          return { ok: true, commit: () => applySolutionUpdate(ctx, row) };
         case 'datasetUpdate':
-          return {
-            ok: true,
-            commit: (fresh) => {
-              applyDatasetUpdate(c, fresh);
-              return undefined;
-            },
-          };
+          return { ok: true, commit: () => applyDatasetUpdate(ctx, row) };
         default:
           return { ok: true };
       }
     },
-    finalizeDelete: (row) => finalizeDelete(ctx(), row),
+    finalizeDelete: (row) => finalizeDelete(context(), row),
     onError: (error, row) =>
       log(`lifecycle error for ${row.arn}: ${(error as Error).stack ?? String(error)}`),
   };

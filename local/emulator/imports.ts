@@ -1,10 +1,12 @@
 import { parse } from 'csv-parse';
 import { checkHeader, createRowChecker, toRecord, type RecordValue } from '../../core/dataset-rules';
-import { parseSchema, type SchemaField } from '../../core/schema-rules';
+import type { SchemaField } from '../../core/schema-rules';
 import type { EmulatorContext } from './context';
+import type { StoredDatasetType } from './documents';
 import type { WorkOutcome } from './lifecycle';
+import { schemaFieldsOf } from './resources';
 import { DataLocationError, openObject, resolveObjects, s3Url, type S3Location } from './s3-location';
-import type { ResourceRow, StoredEntity, StoredInteraction } from './store';
+import type { ResourceOf, StoredEntity, StoredInteraction } from './store';
 
 /**
  * Dataset import jobs: read the CSV file(s) at `dataSource.dataLocation` from S3, check the header and
@@ -13,16 +15,20 @@ import type { ResourceRow, StoredEntity, StoredInteraction } from './store';
  */
 
 /** A CSV problem that fails the import job; the message is the job's failureReason. */
-export class ImportDataError extends Error {
+class ImportDataError extends Error {
   override readonly name = 'ImportDataError';
 }
 
 /** The records parsed from an import job's files. */
-export type ParsedRecords =
+type ParsedRecords =
   | { readonly kind: 'interactions'; readonly rows: StoredInteraction[] }
   | { readonly kind: 'entities'; readonly rows: StoredEntity[] };
 
-const ID_FIELD: Record<string, string> = { ITEMS: 'ITEM_ID', USERS: 'USER_ID', ACTIONS: 'ACTION_ID' };
+const ID_FIELD: Partial<Record<StoredDatasetType, string>> = {
+  ITEMS: 'ITEM_ID',
+  USERS: 'USER_ID',
+  ACTIONS: 'ACTION_ID',
+};
 const INTERACTION_COLUMNS = new Set([
   'USER_ID',
   'ITEM_ID',
@@ -103,10 +109,10 @@ async function parseFile(
 }
 
 /** Reads and validates the files of an import job. */
-export async function readImportData(
+async function readImportData(
   ctx: EmulatorContext,
   dataLocation: string,
-  datasetType: string,
+  datasetType: StoredDatasetType,
   fields: readonly SchemaField[],
 ): Promise<ParsedRecords> {
   const objects = await resolveObjects(ctx.s3, dataLocation);
@@ -144,16 +150,17 @@ export async function readImportData(
 }
 
 /** Runs a dataset import job (the lifecycle's work for `datasetImportJob`). */
-export async function runImportJob(ctx: EmulatorContext, job: ResourceRow): Promise<WorkOutcome> {
-  const dataset = ctx.store.getResource(String(job.doc.datasetArn));
-  if (!dataset) return { ok: false, reason: `Dataset ${String(job.doc.datasetArn)} no longer exists.` };
-  const schema = ctx.store.getResource(String(dataset.doc.schemaArn));
-  if (!schema) return { ok: false, reason: `Schema ${String(dataset.doc.schemaArn)} no longer exists.` };
-  const fields = parseSchema(String(schema.doc.schema)).fields;
-  const location = String((job.doc.dataSource as { dataLocation: string }).dataLocation);
+export async function runImportJob(
+  ctx: EmulatorContext,
+  job: ResourceOf<'datasetImportJob'>,
+): Promise<WorkOutcome> {
+  const dataset = ctx.store.getResource(job.doc.datasetArn, 'dataset');
+  if (!dataset) return { ok: false, reason: `Dataset ${job.doc.datasetArn} no longer exists.` };
+  const fields = schemaFieldsOf(ctx, dataset);
+  if (!fields) return { ok: false, reason: `Schema ${dataset.doc.schemaArn} no longer exists.` };
   let parsed: ParsedRecords;
   try {
-    parsed = await readImportData(ctx, location, String(dataset.doc.datasetType), fields);
+    parsed = await readImportData(ctx, job.doc.dataSource.dataLocation, dataset.doc.datasetType, fields);
   } catch (error) {
     if (error instanceof ImportDataError || error instanceof DataLocationError)
       return { ok: false, reason: error.message };
@@ -170,7 +177,6 @@ export async function runImportJob(ctx: EmulatorContext, job: ResourceRow): Prom
         if (full) ctx.store.clearBulkEntities(dataset.arn);
         ctx.store.upsertEntities(dataset.arn, 'bulk', parsed.rows);
       }
-      return undefined;
     },
   };
 }

@@ -40,8 +40,11 @@ export const DELETING: ReadonlySet<string> = new Set([Status.DELETE_PENDING, Sta
 export type WorkOutcome =
   | {
       readonly ok: true;
-      /** Runs inside the transaction that marks the resource ACTIVE; may return members to add to its doc. */
-      readonly commit?: (row: ResourceRow) => Record<string, unknown> | undefined;
+      /**
+       * Runs inside the transaction that marks the resource ACTIVE, with the resource as stored then;
+       * what it writes (records, a model, members of the resource's document) commits with the status.
+       */
+      readonly commit?: (row: ResourceRow) => void;
     }
   | { readonly ok: false; readonly reason: string };
 
@@ -54,9 +57,6 @@ export interface LifecycleHooks {
   /** Reports an unexpected error (logging). */
   onError?(error: unknown, row: ResourceRow): void;
 }
-
-/** Hidden doc member holding a fault-injected failure reason. */
-export const FAULT_MEMBER = '_failResource';
 
 /** The lifecycle engine of one emulator instance. */
 export class Lifecycle {
@@ -94,7 +94,7 @@ export class Lifecycle {
         row.status === Status.CREATE_STOPPING
           ? delays.pendingMs
           : delays.inProgressMs;
-      if (row.nextAt > now + phase) this.store.updateResource(row.arn, { nextAt: now + phase });
+      if (row.nextAt > now + phase) this.store.updateResource(row, { nextAt: now + phase });
     }
     this.wake();
   }
@@ -155,7 +155,7 @@ export class Lifecycle {
     const nowSeconds = now / 1000;
     switch (row.status) {
       case Status.CREATE_PENDING:
-        this.store.updateResource(row.arn, {
+        this.store.updateResource(row, {
           status: Status.CREATE_IN_PROGRESS,
           updatedAt: nowSeconds,
           nextAt: now + delays.inProgressMs,
@@ -166,14 +166,14 @@ export class Lifecycle {
         this.runWork(row);
         return;
       case Status.CREATE_STOPPING:
-        this.store.updateResource(row.arn, {
+        this.store.updateResource(row, {
           status: Status.CREATE_STOPPED,
           updatedAt: nowSeconds,
           nextAt: null,
         });
         return;
       case Status.DELETE_PENDING:
-        this.store.updateResource(row.arn, {
+        this.store.updateResource(row, {
           status: Status.DELETE_IN_PROGRESS,
           updatedAt: nowSeconds,
           nextAt: now + delays.inProgressMs,
@@ -184,12 +184,12 @@ export class Lifecycle {
         this.store.transaction(() => this.hooks.finalizeDelete(row));
         return;
       default:
-        this.store.updateResource(row.arn, { nextAt: null });
+        this.store.updateResource(row, { nextAt: null });
     }
   }
 
   private runWork(row: ResourceRow): void {
-    const forced = row.doc[FAULT_MEMBER];
+    const forced = row.doc._failResource;
     const work: Promise<WorkOutcome> =
       typeof forced === 'string' ? Promise.resolve({ ok: false, reason: forced }) : this.safeWork(row);
     const done = work
@@ -224,15 +224,11 @@ export class Lifecycle {
       // Stopped or deleted while the work ran: the result is dropped.
       if (!fresh || fresh.status !== Status.CREATE_IN_PROGRESS) return;
       if (outcome.ok) {
-        const extra = outcome.commit?.(fresh) ?? {};
-        this.store.updateResource(arn, {
-          status: Status.ACTIVE,
-          doc: { ...fresh.doc, ...extra },
-          updatedAt: nowSeconds,
-          nextAt: null,
-        });
+        outcome.commit?.(fresh);
+        // No doc here: the update reads the row again, so members the commit wrote are kept.
+        this.store.updateResource(fresh, { status: Status.ACTIVE, updatedAt: nowSeconds, nextAt: null });
       } else {
-        this.store.updateResource(arn, {
+        this.store.updateResource(fresh, {
           status: Status.CREATE_FAILED,
           doc: { ...fresh.doc, failureReason: outcome.reason },
           updatedAt: nowSeconds,

@@ -1,8 +1,10 @@
+import { parseSchema, type SchemaField } from '../../core/schema-rules';
 import type { ResourceKind } from './arn';
 import type { EmulatorContext, RequestInfo } from './context';
+import type { ResourceDocuments, StoredDatasetType } from './documents';
 import { ResourceAlreadyExistsException, ResourceInUseException, ResourceNotFoundException } from './errors';
-import { DELETING, FAULT_MEMBER, Status } from './lifecycle';
-import type { ResourceRow } from './store';
+import { DELETING, Status } from './lifecycle';
+import type { ResourceOf } from './store';
 import { paginate, type RequestReader, type Tag } from './validation';
 
 /** Human-readable resource labels used in error messages. */
@@ -24,7 +26,7 @@ export const LABELS: Record<ResourceKind, string> = {
 };
 
 /** The public view of a stored resource: its doc without hidden members, plus status and timestamps. */
-export function render(row: ResourceRow): Record<string, unknown> {
+export function render(row: ResourceOf<ResourceKind>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(row.doc))
     if (!key.startsWith('_') && value !== undefined) out[key] = value;
@@ -42,15 +44,18 @@ export function pick(view: Record<string, unknown>, keys: readonly string[]): Re
 }
 
 /** Loads a resource of a given kind or throws ResourceNotFoundException. */
-export function requireResource(ctx: EmulatorContext, arn: string, kind: ResourceKind): ResourceRow {
-  const row = ctx.store.getResource(arn);
-  if (!row || row.kind !== kind)
-    throw new ResourceNotFoundException(`${LABELS[kind]} ${arn} does not exist.`);
+export function requireResource<K extends ResourceKind>(
+  ctx: EmulatorContext,
+  arn: string,
+  kind: K,
+): ResourceOf<K> {
+  const row = ctx.store.getResource(arn, kind);
+  if (!row) throw new ResourceNotFoundException(`${LABELS[kind]} ${arn} does not exist.`);
   return row;
 }
 
 /** Throws ResourceInUseException unless the resource is ACTIVE. */
-export function requireActive(row: ResourceRow): ResourceRow {
+export function requireActive<K extends ResourceKind>(row: ResourceOf<K>): ResourceOf<K> {
   if (row.status !== Status.ACTIVE) {
     throw new ResourceInUseException(
       `${LABELS[row.kind]} ${row.arn} is not in ACTIVE state (current status: ${row.status}).`,
@@ -66,26 +71,28 @@ export function requireFreeArn(ctx: EmulatorContext, arn: string, kind: Resource
 }
 
 /** What to create. */
-export interface NewResourceSpec {
-  readonly kind: ResourceKind;
+export interface NewResourceSpec<K extends ResourceKind> {
+  readonly kind: K;
   readonly arn: string;
   readonly name: string;
   readonly parentArn?: string | null;
   readonly groupArn?: string | null;
-  readonly doc: Record<string, unknown>;
+  readonly doc: ResourceDocuments[K];
   readonly tags?: readonly Tag[];
   /** Whether the resource goes through CREATE PENDING → ... → ACTIVE. @default true */
   readonly lifecycle?: boolean;
 }
 
 /** Creates a resource (status CREATE PENDING unless it has no lifecycle) and schedules its progress. */
-export function createResource(ctx: EmulatorContext, req: RequestInfo, spec: NewResourceSpec): ResourceRow {
+export function createResource<K extends ResourceKind>(
+  ctx: EmulatorContext,
+  req: RequestInfo,
+  spec: NewResourceSpec<K>,
+): ResourceOf<K> {
   const now = ctx.now();
   const lifecycle = spec.lifecycle ?? true;
-  const doc =
-    req.failResource !== undefined && lifecycle
-      ? { ...spec.doc, [FAULT_MEMBER]: req.failResource }
-      : spec.doc;
+  const doc: ResourceDocuments[K] =
+    req.failResource !== undefined && lifecycle ? { ...spec.doc, _failResource: req.failResource } : spec.doc;
   const row = ctx.store.transaction(() => {
     const inserted = ctx.store.insertResource({
       kind: spec.kind,
@@ -107,9 +114,9 @@ export function createResource(ctx: EmulatorContext, req: RequestInfo, spec: New
 }
 
 /** Moves a resource to DELETE PENDING; the lifecycle removes it. */
-export function beginDelete(ctx: EmulatorContext, row: ResourceRow): void {
+export function beginDelete<K extends ResourceKind>(ctx: EmulatorContext, row: ResourceOf<K>): void {
   if (row.status !== null && DELETING.has(row.status)) return;
-  ctx.store.updateResource(row.arn, {
+  ctx.store.updateResource(row, {
     status: Status.DELETE_PENDING,
     updatedAt: ctx.now(),
     nextAt: ctx.lifecycle.pendingUntil(row.kind),
@@ -118,19 +125,38 @@ export function beginDelete(ctx: EmulatorContext, row: ResourceRow): void {
 }
 
 /** Whether a resource counts as existing for quotas and child checks (not being deleted). */
-export function isLive(row: ResourceRow): boolean {
+export function isLive(row: ResourceOf<ResourceKind>): boolean {
   return row.status === null || !DELETING.has(row.status);
 }
 
 /** One page of a List operation: `{ [key]: summaries, nextToken? }`. */
-export function listPage(
+export function listPage<K extends ResourceKind>(
   input: RequestReader,
-  rows: readonly ResourceRow[],
+  rows: readonly ResourceOf<K>[],
   key: string,
-  summary: (row: ResourceRow) => Record<string, unknown>,
+  summary: (row: ResourceOf<K>) => Record<string, unknown>,
 ): Record<string, unknown> {
   const maxResults = input.maxResults();
   const offset = input.offset();
   const { page, nextToken } = paginate(rows, offset, maxResults);
   return { [key]: page.map(summary), ...(nextToken ? { nextToken } : {}) };
+}
+
+/** The datasets of a dataset group by type (`INTERACTIONS`, `ITEMS`, `USERS`). */
+export function groupDatasets(
+  ctx: EmulatorContext,
+  groupArn: string,
+): Map<StoredDatasetType, ResourceOf<'dataset'>> {
+  const map = new Map<StoredDatasetType, ResourceOf<'dataset'>>();
+  for (const d of ctx.store.listResources('dataset', { groupArn })) map.set(d.doc.datasetType, d);
+  return map;
+}
+
+/** The fields of a dataset's current schema, or undefined when the schema no longer exists. */
+export function schemaFieldsOf(
+  ctx: EmulatorContext,
+  dataset: ResourceOf<'dataset'>,
+): readonly SchemaField[] | undefined {
+  const schema = ctx.store.getResource(dataset.doc.schemaArn, 'schema');
+  return schema ? parseSchema(schema.doc.schema).fields : undefined;
 }

@@ -11,11 +11,12 @@ import {
 } from '../engine';
 import { compileFilter, parseFilterExpression, type FilterAst } from '../engine';
 import type { EmulatorContext } from './context';
+import type { CampaignConfig } from './documents';
 import { resolveServingVersion } from './control/campaigns';
 import { InvalidInputException, ResourceNotFoundException, UnsupportedOperationException } from './errors';
 import { Status } from './lifecycle';
-import type { ResourceRow } from './store';
-import { groupDatasets, WATERMARK_MEMBER } from './training';
+import { groupDatasets } from './resources';
+import type { ResourceOf } from './store';
 import { checkString, PATTERNS, type RequestReader } from './validation';
 
 /**
@@ -26,7 +27,7 @@ import { checkString, PATTERNS, type RequestReader } from './validation';
 
 /** Everything needed to serve one campaign; rebuilt whenever a resource changes. */
 interface Serving {
-  readonly campaign: ResourceRow;
+  readonly campaign: ResourceOf<'campaign'>;
   readonly versionArn: string;
   readonly recipeType: RecipeType | undefined;
   readonly model: Model;
@@ -72,9 +73,8 @@ class ResultCache {
   }
 }
 
-function explorationOf(config: unknown): ExplorationConfig | undefined {
-  const exploration = (config as { itemExplorationConfig?: Record<string, string> } | undefined)
-    ?.itemExplorationConfig;
+function explorationOf(config: CampaignConfig | undefined): ExplorationConfig | undefined {
+  const exploration = config?.itemExplorationConfig;
   if (!exploration) return undefined;
   return {
     weight: Number(exploration.explorationWeight ?? '0.3'),
@@ -107,28 +107,27 @@ export class RuntimeCache {
     this.sync();
     const cached = this.serving.get(campaignArn);
     if (cached) return cached;
-    const campaign = this.ctx.store.getResource(campaignArn);
-    if (!campaign || campaign.kind !== 'campaign')
-      throw new ResourceNotFoundException(`Campaign ${campaignArn} does not exist.`);
+    const campaign = this.ctx.store.getResource(campaignArn, 'campaign');
+    if (!campaign) throw new ResourceNotFoundException(`Campaign ${campaignArn} does not exist.`);
     if (campaign.status !== Status.ACTIVE)
       throw new ResourceNotFoundException(
         `Campaign ${campaignArn} is not ACTIVE (status: ${campaign.status}).`,
       );
-    const version = resolveServingVersion(this.ctx, String(campaign.doc.solutionVersionArn));
+    const version = resolveServingVersion(this.ctx, campaign.doc.solutionVersionArn);
     const model = this.ctx.models.get(version.arn);
     if (!model)
       throw new ResourceNotFoundException(`The model of solution version ${version.arn} is missing.`);
-    const datasets = groupDatasets(this.ctx, String(version.doc.datasetGroupArn));
-    const config = campaign.doc.campaignConfig as { enableMetadataWithRecommendations?: boolean } | undefined;
+    const datasets = groupDatasets(this.ctx, version.doc.datasetGroupArn);
+    const config = campaign.doc.campaignConfig;
     const serving: Serving = {
       campaign,
       versionArn: version.arn,
-      recipeType: findRecipe(String(version.doc.recipeArn))?.recipeType,
+      recipeType: findRecipe(version.doc.recipeArn)?.recipeType,
       model,
       interactionsArn: datasets.get('INTERACTIONS')?.arn,
       itemsArn: datasets.get('ITEMS')?.arn,
       usersArn: datasets.get('USERS')?.arn,
-      watermark: Number(version.doc[WATERMARK_MEMBER] ?? 0),
+      watermark: version.doc._interactionWatermark ?? 0,
       exploration: explorationOf(campaign.doc.campaignConfig),
       metadataEnabled: config?.enableMetadataWithRecommendations === true,
     };
@@ -141,16 +140,15 @@ export class RuntimeCache {
     this.sync();
     const cached = this.filters.get(filterArn);
     if (cached) return cached;
-    const filter = this.ctx.store.getResource(filterArn);
-    if (!filter || filter.kind !== 'filter')
-      throw new ResourceNotFoundException(`Filter ${filterArn} does not exist.`);
+    const filter = this.ctx.store.getResource(filterArn, 'filter');
+    if (!filter) throw new ResourceNotFoundException(`Filter ${filterArn} does not exist.`);
     if (filter.status !== Status.ACTIVE)
       throw new InvalidInputException(`Filter ${filterArn} is not ACTIVE (status: ${filter.status}).`);
     if (filter.groupArn !== groupArn)
       throw new InvalidInputException(
         `Filter ${filterArn} belongs to another dataset group than the campaign.`,
       );
-    const ast = parseFilterExpression(String(filter.doc.filterExpression));
+    const ast = parseFilterExpression(filter.doc.filterExpression);
     this.filters.set(filterArn, ast);
     return ast;
   }

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResourceKind } from './arn';
+import type { ResourceDocuments } from './documents';
 import type { Tag } from './validation';
 
 /**
@@ -15,17 +16,17 @@ import type { Tag } from './validation';
  * `synchronous` option when speed matters more, e.g. on CI tmpfs.)
  */
 
-/** A stored Personalize resource. `doc` holds the members of its Describe shape. */
-export interface ResourceRow {
+/** A stored Personalize resource of one kind. `doc` holds the members of its Describe shape. */
+export interface ResourceOf<K extends ResourceKind> {
   readonly arn: string;
-  readonly kind: ResourceKind;
+  readonly kind: K;
   readonly name: string;
   /** The owning resource (dataset group, solution, campaign, dataset ...). */
   readonly parentArn: string | null;
   /** Dataset group the resource belongs to, when any. */
   readonly groupArn: string | null;
   readonly status: string | null;
-  readonly doc: Record<string, unknown>;
+  readonly doc: ResourceDocuments[K];
   /** Epoch seconds. */
   readonly createdAt: number;
   /** Epoch seconds. */
@@ -34,6 +35,9 @@ export interface ResourceRow {
   readonly nextAt: number | null;
   readonly seq: number;
 }
+
+/** A stored resource of any kind; `kind` tells which document `doc` is. */
+export type ResourceRow = { [K in ResourceKind]: ResourceOf<K> }[ResourceKind];
 
 /** A stored interaction (bulk-imported or streamed through PutEvents). */
 export interface StoredInteraction {
@@ -149,20 +153,21 @@ CREATE TABLE IF NOT EXISTS models (
 );
 `;
 
+/** The store is the one place that trusts the database: a row's document is the one its kind was written with. */
 function toRow(raw: RawResource): ResourceRow {
   return {
     arn: raw.arn,
-    kind: raw.kind as ResourceKind,
+    kind: raw.kind,
     name: raw.name,
     parentArn: raw.parent_arn,
     groupArn: raw.group_arn,
     status: raw.status,
-    doc: JSON.parse(raw.doc) as Record<string, unknown>,
+    doc: JSON.parse(raw.doc) as unknown,
     createdAt: raw.created_at,
     updatedAt: raw.updated_at,
     nextAt: raw.next_at,
     seq: raw.seq,
-  };
+  } as ResourceRow;
 }
 
 function toInteraction(raw: RawInteraction): StoredInteraction {
@@ -181,12 +186,12 @@ function toInteraction(raw: RawInteraction): StoredInteraction {
 }
 
 /** Values to create a resource row with. */
-export type NewResource = Omit<ResourceRow, 'seq'>;
+export type NewResource<K extends ResourceKind> = Omit<ResourceOf<K>, 'seq'>;
 
-/** Changes to apply to a resource row. */
-export interface ResourcePatch {
+/** Changes to apply to a resource row; without `doc`, the stored document stays. */
+export interface ResourcePatch<K extends ResourceKind> {
   readonly status?: string | null;
-  readonly doc?: Record<string, unknown>;
+  readonly doc?: ResourceDocuments[K];
   readonly updatedAt?: number;
   readonly nextAt?: number | null;
 }
@@ -319,24 +324,29 @@ export class Store {
     return this.db.transaction(fn)();
   }
 
-  getResource(arn: string): ResourceRow | undefined {
+  /** A resource of any kind, or, with `kind`, only when it is of that kind. */
+  getResource(arn: string): ResourceRow | undefined;
+  getResource<K extends ResourceKind>(arn: string, kind: K): ResourceOf<K> | undefined;
+  getResource(arn: string, kind?: ResourceKind): ResourceRow | undefined {
     const raw = this.statements.get.get(arn);
-    return raw ? toRow(raw) : undefined;
+    if (!raw || (kind !== undefined && raw.kind !== kind)) return undefined;
+    return toRow(raw);
   }
 
-  insertResource(row: NewResource): ResourceRow {
+  insertResource<K extends ResourceKind>(row: NewResource<K>): ResourceOf<K> {
     this.statements.insert.run({ ...row, doc: JSON.stringify(row.doc) });
     this.generationCounter += 1;
-    const stored = this.getResource(row.arn);
+    const stored = this.getResource(row.arn, row.kind);
     if (!stored) throw new Error(`resource ${row.arn} vanished after insert`);
     return stored;
   }
 
-  updateResource(arn: string, patch: ResourcePatch): ResourceRow {
-    const current = this.getResource(arn);
-    if (!current) throw new Error(`resource ${arn} does not exist`);
+  /** Changes a resource's status, document or schedule (the stored row is read again first). */
+  updateResource<K extends ResourceKind>(row: ResourceOf<K>, patch: ResourcePatch<K>): ResourceOf<K> {
+    const current = this.getResource(row.arn, row.kind);
+    if (!current) throw new Error(`resource ${row.arn} does not exist`);
     const next = {
-      arn,
+      arn: row.arn,
       status: patch.status !== undefined ? patch.status : current.status,
       doc: JSON.stringify(patch.doc ?? current.doc),
       updatedAt: patch.updatedAt ?? current.updatedAt,
@@ -363,14 +373,17 @@ export class Store {
   }
 
   /** Resources of one kind, newest first, optionally under one parent or dataset group. */
-  listResources(kind: ResourceKind, scope: { parentArn?: string; groupArn?: string } = {}): ResourceRow[] {
+  listResources<K extends ResourceKind>(
+    kind: K,
+    scope: { parentArn?: string; groupArn?: string } = {},
+  ): ResourceOf<K>[] {
     const raws =
       scope.parentArn !== undefined
         ? this.statements.byKindParent.all(kind, scope.parentArn)
         : scope.groupArn !== undefined
           ? this.statements.byKindGroup.all(kind, scope.groupArn)
           : this.statements.byKind.all(kind);
-    return raws.map(toRow);
+    return raws.map(toRow) as ResourceOf<K>[];
   }
 
   /** Resources with a scheduled lifecycle step, soonest first. */

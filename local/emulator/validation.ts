@@ -57,11 +57,6 @@ export interface StringRule {
 export class RequestReader {
   constructor(private readonly body: Readonly<Record<string, unknown>>) {}
 
-  /** The raw value of a member. */
-  raw(field: string): unknown {
-    return this.body[field];
-  }
-
   /** Whether the member is present (not undefined/null). */
   has(field: string): boolean {
     return this.body[field] !== undefined && this.body[field] !== null;
@@ -79,6 +74,15 @@ export class RequestReader {
     const value = this.body[field];
     if (value === undefined || value === null) return undefined;
     return checkString(field, value, rule);
+  }
+
+  /** An optional string member that must be one of `values`. */
+  optionalEnum<T extends string>(field: string, values: readonly T[]): T | undefined {
+    const value = this.optionalString(field);
+    if (value === undefined) return undefined;
+    if (!(values as readonly string[]).includes(value))
+      fail(field, value, `Member must satisfy enum value set: [${values.join(', ')}]`);
+    return value as T;
   }
 
   /** A required resource name (1–63 chars, `^[a-zA-Z0-9][a-zA-Z0-9\-_]*`). */

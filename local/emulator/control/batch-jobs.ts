@@ -1,6 +1,7 @@
 import { findRecipe } from '../../../core/recipes';
 import { namedArn, type ResourceKind } from '../arn';
 import type { EmulatorContext, HandlerTable, RequestInfo } from '../context';
+import type { BatchInferenceJobConfig, S3DataConfig } from '../documents';
 import { InvalidInputException, LimitExceededException } from '../errors';
 import { CREATING } from '../lifecycle';
 import {
@@ -13,11 +14,15 @@ import {
   requireResource,
 } from '../resources';
 import { checkString, isRecord, PATTERNS, type RequestReader } from '../validation';
+import { checkExplorationConfig } from './campaigns';
 
-function s3Config(input: RequestReader, field: 'jobInput' | 'jobOutput'): Record<string, unknown> {
-  const outer = input.object(field);
-  const key = field === 'jobInput' ? 's3DataSource' : 's3DataDestination';
-  const inner = outer[key];
+/** `jobInput.s3DataSource` or `jobOutput.s3DataDestination`. */
+function s3Config(
+  input: RequestReader,
+  field: 'jobInput' | 'jobOutput',
+  key: 's3DataSource' | 's3DataDestination',
+): S3DataConfig {
+  const inner = input.object(field)[key];
   if (!isRecord(inner))
     throw new InvalidInputException(
       `1 validation error detected: Value null at '${field}.${key}' failed to satisfy constraint: Member must not be null`,
@@ -30,7 +35,7 @@ function s3Config(input: RequestReader, field: 'jobInput' | 'jobOutput'): Record
     inner.kmsKeyArn === undefined
       ? undefined
       : checkString(`${field}.${key}.kmsKeyArn`, inner.kmsKeyArn, { max: 2048, pattern: PATTERNS.kmsKeyArn });
-  return { [key]: { path, ...(kmsKeyArn ? { kmsKeyArn } : {}) } };
+  return { path, ...(kmsKeyArn ? { kmsKeyArn } : {}) };
 }
 
 function createJob(
@@ -44,8 +49,8 @@ function createJob(
   const filterArn = input.optionalArn('filterArn');
   const maxResults = kind === 'batchInferenceJob' ? 500 : 5_000_000;
   const numResults = input.optionalInteger('numResults', 1, maxResults);
-  const jobInput = s3Config(input, 'jobInput');
-  const jobOutput = s3Config(input, 'jobOutput');
+  const jobInput = { s3DataSource: s3Config(input, 'jobInput', 's3DataSource') };
+  const jobOutput = { s3DataDestination: s3Config(input, 'jobOutput', 's3DataDestination') };
   const roleArn = input.optionalRoleArn();
   if (!roleArn)
     throw new InvalidInputException(
@@ -53,6 +58,7 @@ function createJob(
     );
   const tags = input.tags();
   const config = kind === 'batchInferenceJob' ? input.optionalObject('batchInferenceJobConfig') : undefined;
+  if (config) checkExplorationConfig('batchInferenceJobConfig', config.itemExplorationConfig);
   const mode =
     kind === 'batchInferenceJob'
       ? (input.optionalString('batchInferenceJobMode') ?? 'BATCH_INFERENCE')
@@ -63,7 +69,7 @@ function createJob(
     );
   }
   const version = requireActive(requireResource(ctx, solutionVersionArn, 'solutionVersion'));
-  const recipe = findRecipe(String(version.doc.recipeArn));
+  const recipe = findRecipe(version.doc.recipeArn);
   if (kind === 'batchInferenceJob' && recipe && !recipe.supportsBatchInference) {
     throw new InvalidInputException(`Recipe ${recipe.name} does not support batch inference jobs.`);
   }
@@ -82,27 +88,31 @@ function createJob(
     throw new LimitExceededException(
       `More than ${ctx.quotas.pendingBatchJobs} resources with PENDING or IN_PROGRESS status.`,
     );
-  const arnKey = kind === 'batchInferenceJob' ? 'batchInferenceJobArn' : 'batchSegmentJobArn';
-  createResource(ctx, req, {
-    kind,
-    arn,
-    name: jobName,
-    parentArn: solutionVersionArn,
-    groupArn: version.groupArn,
-    tags,
-    doc: {
-      jobName,
-      [arnKey]: arn,
-      solutionVersionArn,
-      ...(filterArn ? { filterArn } : {}),
-      numResults: numResults ?? (kind === 'batchInferenceJob' ? 25 : 100),
-      jobInput,
-      jobOutput,
-      roleArn,
-      ...(config ? { batchInferenceJobConfig: config } : {}),
-      ...(mode ? { batchInferenceJobMode: mode } : {}),
-    },
-  });
+  const members = {
+    solutionVersionArn,
+    ...(filterArn ? { filterArn } : {}),
+    numResults: numResults ?? (kind === 'batchInferenceJob' ? 25 : 100),
+    jobInput,
+    jobOutput,
+    roleArn,
+  };
+  const spec = { arn, name: jobName, parentArn: solutionVersionArn, groupArn: version.groupArn, tags };
+  if (kind === 'batchInferenceJob') {
+    createResource(ctx, req, {
+      ...spec,
+      kind,
+      doc: {
+        jobName,
+        batchInferenceJobArn: arn,
+        ...members,
+        // The exploration members are checked above; the others are kept as they were sent.
+        ...(config ? { batchInferenceJobConfig: config as BatchInferenceJobConfig } : {}),
+        batchInferenceJobMode: 'BATCH_INFERENCE',
+      },
+    });
+  } else {
+    createResource(ctx, req, { ...spec, kind, doc: { jobName, batchSegmentJobArn: arn, ...members } });
+  }
   return arn;
 }
 

@@ -14,7 +14,8 @@ import {
   requireFreeArn,
   requireResource,
 } from '../resources';
-import type { ResourceRow } from '../store';
+import type { CampaignConfig } from '../documents';
+import type { ResourceOf } from '../store';
 import type { RequestReader } from '../validation';
 import { latestVersion } from './solutions';
 
@@ -32,7 +33,10 @@ const UPDATE_KEYS = [
  * Resolves a campaign's `solutionVersionArn` (a version ARN or `{solutionArn}/$LATEST`) to an ACTIVE
  * solution version.
  */
-export function resolveServingVersion(ctx: EmulatorContext, solutionVersionArn: string): ResourceRow {
+export function resolveServingVersion(
+  ctx: EmulatorContext,
+  solutionVersionArn: string,
+): ResourceOf<'solutionVersion'> {
   if (solutionVersionArn.endsWith(LATEST_SUFFIX)) {
     const solution = requireResource(ctx, solutionVersionArn.slice(0, -LATEST_SUFFIX.length), 'solution');
     const latest = latestVersion(ctx, solution.arn, true);
@@ -42,35 +46,41 @@ export function resolveServingVersion(ctx: EmulatorContext, solutionVersionArn: 
   return requireActive(requireResource(ctx, solutionVersionArn, 'solutionVersion'));
 }
 
+/**
+ * Checks an `itemExplorationConfig` map (of `campaignConfig` or `batchInferenceJobConfig`): known keys,
+ * numbers written as strings, the weight from 0 to 1.
+ */
+export function checkExplorationConfig(field: string, exploration: unknown): void {
+  if (exploration === undefined) return;
+  if (typeof exploration !== 'object' || exploration === null)
+    throw new InvalidInputException(`${field}.itemExplorationConfig must be a map.`);
+  for (const [key, value] of Object.entries(exploration)) {
+    if (key !== 'explorationWeight' && key !== 'explorationItemAgeCutOff') {
+      throw new InvalidInputException(
+        `Unknown itemExplorationConfig key ${key}; use explorationWeight or explorationItemAgeCutOff.`,
+      );
+    }
+    const n = Number(value);
+    if (
+      typeof value !== 'string' ||
+      Number.isNaN(n) ||
+      (key === 'explorationWeight' && (n < 0 || n > 1)) ||
+      n < 0
+    ) {
+      throw new InvalidInputException(
+        `Invalid itemExplorationConfig.${key} ${JSON.stringify(value)}: ${key === 'explorationWeight' ? 'a number from 0 to 1' : 'a non-negative number of days'} written as a string.`,
+      );
+    }
+  }
+}
+
 function readCampaignConfig(
   input: RequestReader,
   solutionVersionArn: string | undefined,
-): Record<string, unknown> | undefined {
+): CampaignConfig | undefined {
   const config = input.optionalObject('campaignConfig');
   if (!config) return undefined;
-  const exploration = config.itemExplorationConfig;
-  if (exploration !== undefined) {
-    if (typeof exploration !== 'object' || exploration === null)
-      throw new InvalidInputException('campaignConfig.itemExplorationConfig must be a map.');
-    for (const [key, value] of Object.entries(exploration)) {
-      if (key !== 'explorationWeight' && key !== 'explorationItemAgeCutOff') {
-        throw new InvalidInputException(
-          `Unknown itemExplorationConfig key ${key}; use explorationWeight or explorationItemAgeCutOff.`,
-        );
-      }
-      const n = Number(value);
-      if (
-        typeof value !== 'string' ||
-        Number.isNaN(n) ||
-        (key === 'explorationWeight' && (n < 0 || n > 1)) ||
-        n < 0
-      ) {
-        throw new InvalidInputException(
-          `Invalid itemExplorationConfig.${key} ${JSON.stringify(value)}: ${key === 'explorationWeight' ? 'a number from 0 to 1' : 'a non-negative number of days'} written as a string.`,
-        );
-      }
-    }
-  }
+  checkExplorationConfig('campaignConfig', config.itemExplorationConfig);
   if (
     config.syncWithLatestSolutionVersion === true &&
     solutionVersionArn !== undefined &&
@@ -80,18 +90,19 @@ function readCampaignConfig(
       'syncWithLatestSolutionVersion requires solutionVersionArn in the form {solutionArn}/$LATEST.',
     );
   }
-  return config;
+  // The members read above are checked; the others are kept and rendered as they were sent.
+  return config as CampaignConfig;
 }
 
-function checkDeployable(version: ResourceRow): void {
-  const recipe = findRecipe(String(version.doc.recipeArn));
+function checkDeployable(version: ResourceOf<'solutionVersion'>): void {
+  const recipe = findRecipe(version.doc.recipeArn);
   if (recipe && !recipe.supportsCampaign)
     throw new InvalidInputException(
       `Solution versions of recipe ${recipe.name} cannot be deployed in a campaign.`,
     );
 }
 
-function renderCampaign(ctx: EmulatorContext, row: ResourceRow): Record<string, unknown> {
+function renderCampaign(ctx: EmulatorContext, row: ResourceOf<'campaign'>): Record<string, unknown> {
   const view = render(row);
   const update = ctx.store.listResources('campaignUpdate', { parentArn: row.arn })[0];
   if (update) view.latestCampaignUpdate = pick(render(update), UPDATE_KEYS);
@@ -160,10 +171,7 @@ export const campaignOperations: HandlerTable = {
     const row = requireResource(ctx, input.arn('campaignArn'), 'campaign');
     const solutionVersionArn = input.optionalArn('solutionVersionArn');
     const minProvisionedTPS = input.optionalInteger('minProvisionedTPS', 1);
-    const campaignConfig = readCampaignConfig(
-      input,
-      solutionVersionArn ?? String(row.doc.solutionVersionArn),
-    );
+    const campaignConfig = readCampaignConfig(input, solutionVersionArn ?? row.doc.solutionVersionArn);
     if (row.status !== Status.ACTIVE && row.status !== Status.CREATE_FAILED) {
       throw new ResourceInUseException(
         `Campaign ${row.arn} is in status ${row.status}; it can be updated only when ACTIVE or CREATE FAILED.`,
@@ -211,11 +219,11 @@ export const campaignOperations: HandlerTable = {
 };
 
 /** Applies a finished campaign update to its campaign (the new version then serves). */
-export function applyCampaignUpdate(ctx: EmulatorContext, update: ResourceRow): void {
-  const campaign = ctx.store.getResource(update.parentArn ?? '');
+export function applyCampaignUpdate(ctx: EmulatorContext, update: ResourceOf<'campaignUpdate'>): void {
+  const campaign = ctx.store.getResource(update.parentArn ?? '', 'campaign');
   if (!campaign) return;
   const { solutionVersionArn, minProvisionedTPS, campaignConfig } = update.doc;
-  ctx.store.updateResource(campaign.arn, {
+  ctx.store.updateResource(campaign, {
     status: Status.ACTIVE,
     doc: {
       ...campaign.doc,

@@ -12,7 +12,7 @@ import {
   requireFreeArn,
   requireResource,
 } from '../resources';
-import { readDomain } from './schemas';
+import { DOMAINS } from './schemas';
 
 /** Kinds that keep a dataset group from being deleted. */
 const CHILD_KINDS = ['dataset', 'solution', 'eventTracker', 'filter'] as const;
@@ -23,7 +23,7 @@ export const datasetGroupOperations: HandlerTable = {
     const name = input.name();
     const roleArn = input.optionalRoleArn();
     const kmsKeyArn = input.optionalKmsKeyArn();
-    const domain = readDomain(input.optionalString('domain'));
+    const domain = input.optionalEnum('domain', DOMAINS);
     const tags = input.tags();
     const arn = namedArn(ctx.scope, 'datasetGroup', name);
     requireFreeArn(ctx, arn, 'datasetGroup', name);

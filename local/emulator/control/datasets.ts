@@ -1,51 +1,39 @@
 import { randomUUID } from 'node:crypto';
-import {
-  checkSchema,
-  normalizeDatasetType,
-  parseSchema,
-  type DatasetType,
-  type Domain,
-} from '../../../core/schema-rules';
+import { checkSchema, normalizeDatasetType, parseSchema, type DatasetType } from '../../../core/schema-rules';
 import { datasetArn } from '../arn';
 import type { EmulatorContext, HandlerTable } from '../context';
+import { storedDatasetType } from '../documents';
 import { InvalidInputException, ResourceAlreadyExistsException, ResourceInUseException } from '../errors';
 import { CREATING } from '../lifecycle';
 import {
   beginDelete,
   createResource,
-  isLive,
   listPage,
   pick,
   render,
   requireActive,
   requireResource,
+  schemaFieldsOf,
 } from '../resources';
-import type { ResourceRow } from '../store';
+import type { ResourceOf } from '../store';
 import { PATTERNS } from '../validation';
 
-/** The dataset of a given type in a dataset group, if any. */
-export function datasetOfType(
-  ctx: EmulatorContext,
-  groupArn: string,
+function schemaProblems(
   type: DatasetType,
-): ResourceRow | undefined {
-  return ctx.store
-    .listResources('dataset', { groupArn })
-    .find((d) => d.doc.datasetType === type && isLive(d));
-}
-
-function schemaProblems(type: DatasetType, schemaRow: ResourceRow, group: ResourceRow): string[] {
-  const groupDomain = group.doc.domain as Domain | undefined;
-  const schemaDomain = schemaRow.doc.domain as Domain | undefined;
+  schemaRow: ResourceOf<'schema'>,
+  group: ResourceOf<'datasetGroup'>,
+): string[] {
+  const groupDomain = group.doc.domain;
+  const schemaDomain = schemaRow.doc.domain;
   if (groupDomain !== schemaDomain) {
     return [
       `Schema ${schemaRow.arn} has domain ${schemaDomain ?? 'none'}, but dataset group ${group.arn} has domain ${groupDomain ?? 'none'}.`,
     ];
   }
-  return checkSchema(type, schemaRow.doc.schema as string, groupDomain ? { domain: groupDomain } : {});
+  return checkSchema(type, schemaRow.doc.schema, groupDomain ? { domain: groupDomain } : {});
 }
 
-function renderDataset(ctx: EmulatorContext, row: ResourceRow): Record<string, unknown> {
+function renderDataset(ctx: EmulatorContext, row: ResourceOf<'dataset'>): Record<string, unknown> {
   const view = render(row);
   const update = ctx.store.listResources('datasetUpdate', { parentArn: row.arn })[0];
   if (update) {
@@ -99,7 +87,7 @@ export const datasetOperations: HandlerTable = {
         name,
         datasetArn: arn,
         datasetGroupArn: groupArn,
-        datasetType: type.toUpperCase(),
+        datasetType: storedDatasetType(type),
         schemaArn,
         ...(type === 'Action_Interactions' ? { trackingId: randomUUID() } : {}),
       },
@@ -159,12 +147,11 @@ export const datasetOperations: HandlerTable = {
     if (pending) throw new ResourceInUseException(`Dataset ${row.arn} already has an update in progress.`);
     const group = requireResource(ctx, row.groupArn ?? '', 'datasetGroup');
     const newSchema = requireResource(ctx, schemaArn, 'schema');
-    const type = normalizeDatasetType(String(row.doc.datasetType)) ?? 'Interactions';
+    const type = normalizeDatasetType(row.doc.datasetType) ?? 'Interactions';
     const problems = schemaProblems(type, newSchema, group);
-    const oldSchema = ctx.store.getResource(String(row.doc.schemaArn));
-    if (oldSchema) {
-      const before = parseSchema(String(oldSchema.doc.schema)).fields;
-      const after = new Map(parseSchema(String(newSchema.doc.schema)).fields.map((f) => [f.name, f]));
+    const before = schemaFieldsOf(ctx, row);
+    if (before) {
+      const after = new Map(parseSchema(newSchema.doc.schema).fields.map((f) => [f.name, f]));
       for (const field of before) {
         const replacement = after.get(field.name);
         if (!replacement)
@@ -194,10 +181,10 @@ export const datasetOperations: HandlerTable = {
 };
 
 /** Applies a finished dataset update to its dataset. */
-export function applyDatasetUpdate(ctx: EmulatorContext, update: ResourceRow): void {
-  const dataset = ctx.store.getResource(update.parentArn ?? '');
+export function applyDatasetUpdate(ctx: EmulatorContext, update: ResourceOf<'datasetUpdate'>): void {
+  const dataset = ctx.store.getResource(update.parentArn ?? '', 'dataset');
   if (!dataset) return;
-  ctx.store.updateResource(dataset.arn, {
+  ctx.store.updateResource(dataset, {
     doc: { ...dataset.doc, schemaArn: update.doc.schemaArn },
     updatedAt: ctx.now(),
   });

@@ -1,5 +1,6 @@
 import { namedArn } from '../arn';
 import type { HandlerTable } from '../context';
+import type { DatasetImportJobDoc } from '../documents';
 import { InvalidInputException, LimitExceededException } from '../errors';
 import { CREATING, Status } from '../lifecycle';
 import {
@@ -13,7 +14,7 @@ import {
 } from '../resources';
 import { checkString, PATTERNS } from '../validation';
 
-const IMPORT_MODES = ['FULL', 'INCREMENTAL'];
+const IMPORT_MODES: readonly DatasetImportJobDoc['importMode'][] = ['FULL', 'INCREMENTAL'];
 
 /** CreateDatasetImportJob, DescribeDatasetImportJob, ListDatasetImportJobs. */
 export const importJobOperations: HandlerTable = {
@@ -27,12 +28,7 @@ export const importJobOperations: HandlerTable = {
     });
     const roleArn = input.optionalRoleArn();
     const tags = input.tags();
-    const importMode = input.optionalString('importMode') ?? 'FULL';
-    if (!IMPORT_MODES.includes(importMode)) {
-      throw new InvalidInputException(
-        `1 validation error detected: Value '${importMode}' at 'importMode' failed to satisfy constraint: Member must satisfy enum value set: [${IMPORT_MODES.join(', ')}]`,
-      );
-    }
+    const importMode = input.optionalEnum('importMode', IMPORT_MODES) ?? 'FULL';
     const publish = input.optionalBoolean('publishAttributionMetricsToS3');
     const dataset = requireActive(requireResource(ctx, datasetArn, 'dataset'));
     const arn = namedArn(ctx.scope, 'datasetImportJob', jobName);

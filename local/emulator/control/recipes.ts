@@ -1,7 +1,8 @@
 import { DOMAIN_RECIPES, RECIPES, findRecipe, type Recipe } from '../../../core/recipes';
 import type { HandlerTable } from '../context';
-import { InvalidInputException, ResourceNotFoundException } from '../errors';
+import { ResourceNotFoundException } from '../errors';
 import { paginate } from '../validation';
+import { DOMAINS } from './schemas';
 
 /** Recipes are service-owned: they all report this fixed creation time (2019-06-10, the SIMS launch era). */
 const CATALOGUE_TIME = 1560124800;
@@ -42,18 +43,8 @@ export const recipeOperations: HandlerTable = {
   },
 
   ListRecipes(_ctx, input) {
-    const provider = input.optionalString('recipeProvider');
-    if (provider !== undefined && provider !== 'SERVICE') {
-      throw new InvalidInputException(
-        `1 validation error detected: Value '${provider}' at 'recipeProvider' failed to satisfy constraint: Member must satisfy enum value set: [SERVICE]`,
-      );
-    }
-    const domain = input.optionalString('domain');
-    if (domain !== undefined && domain !== 'ECOMMERCE' && domain !== 'VIDEO_ON_DEMAND') {
-      throw new InvalidInputException(
-        `1 validation error detected: Value '${domain}' at 'domain' failed to satisfy constraint: Member must satisfy enum value set: [ECOMMERCE, VIDEO_ON_DEMAND]`,
-      );
-    }
+    input.optionalEnum('recipeProvider', ['SERVICE']);
+    const domain = input.optionalEnum('domain', DOMAINS);
     const summaries: Record<string, unknown>[] = domain
       ? DOMAIN_RECIPES.filter((r) => r.domain === domain).map((r) => ({
           name: r.name,

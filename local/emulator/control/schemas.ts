@@ -1,4 +1,4 @@
-import { parseSchema, SchemaError } from '../../../core/schema-rules';
+import { parseSchema, SchemaError, type Domain } from '../../../core/schema-rules';
 import { namedArn } from '../arn';
 import type { HandlerTable } from '../context';
 import { InvalidInputException, LimitExceededException, ResourceInUseException } from '../errors';
@@ -12,24 +12,15 @@ import {
   requireResource,
 } from '../resources';
 
-const DOMAINS = ['ECOMMERCE', 'VIDEO_ON_DEMAND'];
-
-/** Optional `domain` member. */
-export function readDomain(value: string | undefined): string | undefined {
-  if (value !== undefined && !DOMAINS.includes(value)) {
-    throw new InvalidInputException(
-      `1 validation error detected: Value '${value}' at 'domain' failed to satisfy constraint: Member must satisfy enum value set: [${DOMAINS.join(', ')}]`,
-    );
-  }
-  return value;
-}
+/** Values of the `domain` member of schemas, dataset groups and ListRecipes. */
+export const DOMAINS: readonly Domain[] = ['ECOMMERCE', 'VIDEO_ON_DEMAND'];
 
 /** CreateSchema, DescribeSchema, ListSchemas, DeleteSchema. */
 export const schemaOperations: HandlerTable = {
   CreateSchema(ctx, input, req) {
     const name = input.name();
     const schema = input.string('schema', { max: 20_000 });
-    const domain = readDomain(input.optionalString('domain'));
+    const domain = input.optionalEnum('domain', DOMAINS);
     try {
       parseSchema(schema);
     } catch (error) {

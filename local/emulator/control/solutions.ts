@@ -21,9 +21,10 @@ import {
   requireFreeArn,
   requireResource,
 } from '../resources';
-import type { ResourceRow } from '../store';
+import type { SolutionConfig, TrainingMode } from '../documents';
+import type { ResourceOf } from '../store';
 
-const TRAINING_MODES = ['FULL', 'UPDATE', 'AUTOTRAIN'];
+const TRAINING_MODES: readonly TrainingMode[] = ['FULL', 'UPDATE', 'AUTOTRAIN'];
 const AUTO_TRAINING = /^rate\(([1-9]|[12]\d|30) days?\)$/;
 
 const VERSION_SUMMARY_KEYS = [
@@ -36,8 +37,9 @@ const VERSION_SUMMARY_KEYS = [
   'failureReason',
 ];
 
-function checkSolutionConfig(config: Record<string, unknown> | undefined): void {
-  if (!config) return;
+/** Checks the members of a `solutionConfig` the emulator reads; the others are kept as they were sent. */
+function readSolutionConfig(config: Record<string, unknown> | undefined): SolutionConfig | undefined {
+  if (!config) return undefined;
   const auto = config.autoTrainingConfig as { schedulingExpression?: unknown } | undefined;
   if (
     auto?.schedulingExpression !== undefined &&
@@ -59,6 +61,7 @@ function checkSolutionConfig(config: Record<string, unknown> | undefined): void 
       throw new InvalidInputException(`solutionConfig.${key} must be a map of at most 100 entries.`);
     }
   }
+  return config as SolutionConfig;
 }
 
 /** The newest solution version of a solution, optionally only ACTIVE ones. */
@@ -66,13 +69,13 @@ export function latestVersion(
   ctx: EmulatorContext,
   solutionArn: string,
   activeOnly = false,
-): ResourceRow | undefined {
+): ResourceOf<'solutionVersion'> | undefined {
   return ctx.store
     .listResources('solutionVersion', { parentArn: solutionArn })
     .find((v) => !activeOnly || v.status === Status.ACTIVE);
 }
 
-function renderSolution(ctx: EmulatorContext, row: ResourceRow): Record<string, unknown> {
+function renderSolution(ctx: EmulatorContext, row: ResourceOf<'solution'>): Record<string, unknown> {
   const view = render(row);
   const latest = latestVersion(ctx, row.arn);
   if (latest) view.latestSolutionVersion = pick(render(latest), VERSION_SUMMARY_KEYS);
@@ -92,10 +95,10 @@ function renderSolution(ctx: EmulatorContext, row: ResourceRow): Record<string, 
 }
 
 /** Campaigns that serve a solution (directly or through `$LATEST`). */
-function campaignsUsing(ctx: EmulatorContext, solutionArn: string): ResourceRow[] {
+function campaignsUsing(ctx: EmulatorContext, solutionArn: string): ResourceOf<'campaign'>[] {
   return ctx.store
     .listResources('campaign')
-    .filter((c) => isLive(c) && String(c.doc.solutionVersionArn).startsWith(`${solutionArn}/`));
+    .filter((c) => isLive(c) && c.doc.solutionVersionArn.startsWith(`${solutionArn}/`));
 }
 
 /** CreateSolution, Describe/List/Delete/UpdateSolution, solution versions and GetSolutionMetrics. */
@@ -109,9 +112,9 @@ export const solutionOperations: HandlerTable = {
     const performAutoTraining = input.optionalBoolean('performAutoTraining') ?? true;
     const performIncrementalUpdate = input.optionalBoolean('performIncrementalUpdate');
     const eventType = input.optionalString('eventType', { max: 256 });
-    const solutionConfig = input.optionalObject('solutionConfig');
+    const rawSolutionConfig = input.optionalObject('solutionConfig');
     const tags = input.tags();
-    checkSolutionConfig(solutionConfig);
+    const solutionConfig = readSolutionConfig(rawSolutionConfig);
     if (performAutoML)
       throw new UnsupportedOperationException(
         'performAutoML is not supported by the emulator; set recipeArn instead.',
@@ -200,8 +203,7 @@ export const solutionOperations: HandlerTable = {
     const row = requireActive(requireResource(ctx, input.arn('solutionArn'), 'solution'));
     const performAutoTraining = input.optionalBoolean('performAutoTraining');
     const performIncrementalUpdate = input.optionalBoolean('performIncrementalUpdate');
-    const solutionUpdateConfig = input.optionalObject('solutionUpdateConfig');
-    checkSolutionConfig(solutionUpdateConfig);
+    const solutionUpdateConfig = readSolutionConfig(input.optionalObject('solutionUpdateConfig'));
     const pending = ctx.store
       .listResources('solutionUpdate', { parentArn: row.arn })
       .find((u) => u.status !== null && CREATING.has(u.status));
@@ -224,15 +226,10 @@ export const solutionOperations: HandlerTable = {
   CreateSolutionVersion(ctx, input, req) {
     const solution = requireResource(ctx, input.arn('solutionArn'), 'solution');
     const name = input.has('name') ? input.name() : undefined;
-    const trainingMode = input.optionalString('trainingMode') ?? 'FULL';
+    const trainingMode = input.optionalEnum('trainingMode', TRAINING_MODES) ?? 'FULL';
     const tags = input.tags();
-    if (!TRAINING_MODES.includes(trainingMode)) {
-      throw new InvalidInputException(
-        `1 validation error detected: Value '${trainingMode}' at 'trainingMode' failed to satisfy constraint: Member must satisfy enum value set: [${TRAINING_MODES.join(', ')}]`,
-      );
-    }
     requireActive(solution);
-    const recipe = findRecipe(String(solution.doc.recipeArn));
+    const recipe = findRecipe(solution.doc.recipeArn);
     if (trainingMode === 'UPDATE') {
       if (!recipe?.supportsUpdateTraining)
         throw new InvalidInputException(
@@ -297,13 +294,13 @@ export const solutionOperations: HandlerTable = {
   StopSolutionVersionCreation(ctx, input) {
     const row = requireResource(ctx, input.arn('solutionVersionArn'), 'solutionVersion');
     if (row.status === Status.CREATE_PENDING) {
-      ctx.store.updateResource(row.arn, {
+      ctx.store.updateResource(row, {
         status: Status.CREATE_STOPPED,
         updatedAt: ctx.now(),
         nextAt: null,
       });
     } else if (row.status === Status.CREATE_IN_PROGRESS) {
-      ctx.store.updateResource(row.arn, {
+      ctx.store.updateResource(row, {
         status: Status.CREATE_STOPPING,
         updatedAt: ctx.now(),
         nextAt: ctx.lifecycle.pendingUntil('solutionVersion'),
@@ -328,12 +325,11 @@ export const solutionOperations: HandlerTable = {
 };
 
 /** Applies a finished solution update to its solution. */
-export function applySolutionUpdate(ctx: EmulatorContext, update: ResourceRow): void {
-  const solution = ctx.store.getResource(update.parentArn ?? '');
+export function applySolutionUpdate(ctx: EmulatorContext, update: ResourceOf<'solutionUpdate'>): void {
+  const solution = ctx.store.getResource(update.parentArn ?? '', 'solution');
   if (!solution) return;
-  const config = (update.doc.solutionUpdateConfig ?? {}) as Record<string, unknown>;
-  const solutionConfig = { ...((solution.doc.solutionConfig ?? {}) as Record<string, unknown>), ...config };
-  ctx.store.updateResource(solution.arn, {
+  const solutionConfig = { ...solution.doc.solutionConfig, ...update.doc.solutionUpdateConfig };
+  ctx.store.updateResource(solution, {
     doc: {
       ...solution.doc,
       performAutoTraining: update.doc.performAutoTraining,
