@@ -1,11 +1,10 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { findRecipe } from '../../core/recipes';
-import type { Interaction } from '../engine';
-import { compileFilter, parseFilterExpression } from '../engine';
+import type { ScoredItem } from '../engine';
 import type { EmulatorContext } from './context';
+import { PersonalizeError } from './errors';
 import type { WorkOutcome } from './lifecycle';
 import { DataLocationError, parseS3Url, readObjectText, resolveObjects } from './s3-location';
-import { groupDatasets } from './resources';
+import { explorationOf, type Serving } from './serving';
 import type { ResourceOf } from './store';
 import { isRecord } from './validation';
 
@@ -25,83 +24,61 @@ function outputKey(prefix: string, inputKey: string): string {
   return `${folder}${base}.out`;
 }
 
-/** Runs a batch inference job (the lifecycle's work for `batchInferenceJob`). */
+/** The `filterValues` of an input line, when it has a string map there. */
+function filterValuesOf(line: Record<string, unknown>): Record<string, string> | undefined {
+  const values = line.filterValues;
+  if (values === undefined) return undefined;
+  if (!isRecord(values) || Object.values(values).some((v) => typeof v !== 'string'))
+    throw new Error('filterValues must map parameter names to strings.');
+  return values as Record<string, string>;
+}
+
+/**
+ * Runs a batch inference job (the lifecycle's work for `batchInferenceJob`): each line is answered
+ * through the same serving path as the runtime API, so a line and a GetRecommendations call for the
+ * same user in the same state agree.
+ */
 export async function runBatchInferenceJob(
   ctx: EmulatorContext,
+  serving: Serving,
   job: ResourceOf<'batchInferenceJob'>,
 ): Promise<WorkOutcome> {
-  const version = ctx.store.getResource(job.doc.solutionVersionArn, 'solutionVersion');
-  const model = version ? ctx.models.get(version.arn) : undefined;
-  if (!version || !model)
-    return {
-      ok: false,
-      reason: `Solution version ${job.doc.solutionVersionArn} is not ACTIVE or has no model.`,
-    };
-  const recipeType = findRecipe(version.doc.recipeArn)?.recipeType;
-  const numResults = job.doc.numResults;
+  const { solutionVersionArn, filterArn, numResults } = job.doc;
+  const version = ctx.store.getResource(solutionVersionArn, 'solutionVersion');
+  if (!version || !ctx.models.get(version.arn))
+    return { ok: false, reason: `Solution version ${solutionVersionArn} is not ACTIVE or has no model.` };
+  const target = serving.modelOf(version);
+  if (filterArn) {
+    try {
+      serving.filter(filterArn, target.groupArn);
+    } catch (error) {
+      if (error instanceof PersonalizeError) return { ok: false, reason: error.message };
+      throw error;
+    }
+  }
+  const exploration = explorationOf(job.doc.batchInferenceJobConfig?.itemExplorationConfig);
   const inputPath = job.doc.jobInput.s3DataSource.path;
   const outputPath = job.doc.jobOutput.s3DataDestination.path;
-  const datasets = groupDatasets(ctx, version.doc.datasetGroupArn);
-  const interactionsArn = datasets.get('INTERACTIONS')?.arn;
-  const watermark = version.doc._interactionWatermark ?? 0;
-  const filterAst = job.doc.filterArn
-    ? parseFilterExpression(ctx.store.getResource(job.doc.filterArn, 'filter')?.doc.filterExpression ?? '')
-    : undefined;
-  const itemsArn = datasets.get('ITEMS')?.arn;
-  const items = new Map(
-    (itemsArn ? ctx.store.entities(itemsArn) : []).map((e) => [
-      e.id,
-      { itemId: e.id, fields: e.fields as Record<string, string | number | boolean | null> },
-    ]),
-  );
-  const recent = (userId: string): Interaction[] =>
-    interactionsArn
-      ? ctx.store
-          .streamedInteractions(interactionsArn, userId, 100, watermark)
-          .map((r) => ({ userId, itemId: r.itemId, timestamp: r.timestamp }))
-      : [];
-  const history = (userId: string): Interaction[] =>
-    interactionsArn
-      ? ctx.store.userInteractions(interactionsArn, userId, 1000, 0).map((r) => ({
-          userId,
-          itemId: r.itemId,
-          timestamp: r.timestamp,
-          ...(r.eventType ? { eventType: r.eventType } : {}),
-        }))
-      : [];
 
   const answer = (line: Record<string, unknown>): Record<string, unknown> => {
     const userId = typeof line.userId === 'string' ? line.userId : undefined;
     const itemId = typeof line.itemId === 'string' ? line.itemId : undefined;
-    const filter = filterAst
-      ? compileFilter(filterAst, { items, userInteractions: userId ? history(userId) : [], values: {} })
-      : undefined;
-    if (recipeType === 'PERSONALIZED_RANKING') {
+    const filter = { filterArn, filterValues: filterValuesOf(line) };
+    let results: ScoredItem[];
+    if (target.recipeType === 'PERSONALIZED_RANKING') {
       const itemList = Array.isArray(line.itemList) ? line.itemList.map(String) : undefined;
       if (!userId || !itemList)
         throw new Error(
           'Each input line needs userId and itemList for a PERSONALIZED_RANKING solution version.',
         );
-      const ranked = model.rank({
-        userId,
-        inputList: filter ? itemList.filter(filter) : itemList,
-        recentInteractions: recent(userId),
-      });
-      return { recommendedItems: ranked.map((r) => r.itemId), scores: ranked.map((r) => r.score) };
+      results = serving.rank(target, { userId, inputList: itemList, ...filter });
+    } else {
+      if (target.recipeType === 'RELATED_ITEMS' && !itemId)
+        throw new Error('Each input line needs an itemId for a RELATED_ITEMS solution version.');
+      if (target.recipeType === 'USER_PERSONALIZATION' && !userId)
+        throw new Error('Each input line needs a userId for a USER_PERSONALIZATION solution version.');
+      results = serving.recommend(target, { userId, itemId, numResults, exploration, ...filter });
     }
-    if (recipeType === 'RELATED_ITEMS' && !itemId)
-      throw new Error('Each input line needs an itemId for a RELATED_ITEMS solution version.');
-    if (recipeType === 'USER_PERSONALIZATION' && !userId)
-      throw new Error('Each input line needs a userId for a USER_PERSONALIZATION solution version.');
-    const results = model.recommend({
-      ...(recipeType === 'RELATED_ITEMS'
-        ? { itemId }
-        : userId
-          ? { userId, recentInteractions: recent(userId) }
-          : {}),
-      numResults,
-      ...(filter ? { candidateFilter: filter } : {}),
-    });
     return { recommendedItems: results.map((r) => r.itemId), scores: results.map((r) => r.score) };
   };
 

@@ -5,6 +5,7 @@ import { applyDatasetUpdate } from './control/datasets';
 import { applySolutionUpdate } from './control/solutions';
 import { runImportJob } from './imports';
 import type { LifecycleHooks, WorkOutcome } from './lifecycle';
+import type { Serving } from './serving';
 import type { ResourceOf, ResourceRow } from './store';
 import { runTraining } from './training';
 
@@ -50,18 +51,24 @@ function finalizeDelete(ctx: EmulatorContext, row: ResourceRow): void {
   store.deleteResource(row.arn);
 }
 
+/** What the jobs run with: the instance's context and its serving path (batch inference answers through it). */
+export interface JobsEnvironment {
+  readonly ctx: EmulatorContext;
+  readonly serving: Serving;
+}
+
 /** Connects the lifecycle to the work each resource kind does. */
-export function jobsHooks(context: () => EmulatorContext, log: (message: string) => void): LifecycleHooks {
+export function jobsHooks(env: () => JobsEnvironment, log: (message: string) => void): LifecycleHooks {
   return {
     async work(row) {
-      const ctx = context();
+      const { ctx, serving } = env();
       switch (row.kind) {
         case 'datasetImportJob':
           return runImportJob(ctx, row);
         case 'solutionVersion':
           return runTraining(ctx, row);
         case 'batchInferenceJob':
-          return runBatchInferenceJob(ctx, row);
+          return runBatchInferenceJob(ctx, serving, row);
         case 'batchSegmentJob':
           return runBatchSegmentJob(row);
         case 'campaign':
@@ -79,7 +86,7 @@ export function jobsHooks(context: () => EmulatorContext, log: (message: string)
           return { ok: true };
       }
     },
-    finalizeDelete: (row) => finalizeDelete(context(), row),
+    finalizeDelete: (row) => finalizeDelete(env().ctx, row),
     onError: (error, row) =>
       log(`lifecycle error for ${row.arn}: ${(error as Error).stack ?? String(error)}`),
   };

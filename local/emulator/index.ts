@@ -6,10 +6,11 @@ import type { ArnScope } from './arn';
 import { DEFAULT_QUOTAS, type EmulatorContext, type Quotas } from './context';
 import { DEFAULT_DELAYS, ZERO_DELAYS, type DelayConfig } from './delays';
 import { FaultRegistry, type FaultRule } from './faults';
-import { jobsHooks } from './hooks';
+import { jobsHooks, type JobsEnvironment } from './hooks';
 import { Lifecycle } from './lifecycle';
 import { ModelCache } from './model-cache';
 import { createEmulatorServer } from './server';
+import { Serving } from './serving';
 import { Store } from './store';
 
 export type { Quotas } from './context';
@@ -103,11 +104,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const faults = new FaultRegistry(options.faults ?? []);
   const models = new ModelCache(store);
   // The lifecycle's hooks need the context, which holds the lifecycle: tie the knot through a holder.
-  const holder: { context?: EmulatorContext } = {};
+  const holder: { env?: JobsEnvironment } = {};
   const lifecycle = new Lifecycle(
     store,
     resolveDelays(options.delays),
-    jobsHooks(() => holder.context as EmulatorContext, log),
+    jobsHooks(() => holder.env as JobsEnvironment, log),
   );
   const ctx: EmulatorContext = {
     store,
@@ -120,10 +121,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     cacheResults: options.cacheResults ?? true,
     now: () => Date.now() / 1000,
   };
-  holder.context = ctx;
+  const serving = new Serving(ctx);
+  holder.env = { ctx, serving };
   const started = Date.now();
   const server = createEmulatorServer(
     ctx,
+    serving,
     {
       reset: () => {
         store.reset();

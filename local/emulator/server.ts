@@ -22,7 +22,8 @@ import {
 } from './errors';
 import { putEvents, putItems, putUsers } from './events';
 import { parseFaultRule } from './faults';
-import { getPersonalizedRanking, getRecommendations, RuntimeCache } from './runtime';
+import { getPersonalizedRanking, getRecommendations } from './runtime';
+import type { Serving } from './serving';
 import { isRecord, RequestReader } from './validation';
 
 /**
@@ -38,7 +39,7 @@ import { isRecord, RequestReader } from './validation';
  */
 
 /** Control-plane operations by name. */
-export const CONTROL_PLANE: HandlerTable = {
+const CONTROL_PLANE: HandlerTable = {
   ...schemaOperations,
   ...datasetGroupOperations,
   ...datasetOperations,
@@ -53,14 +54,20 @@ export const CONTROL_PLANE: HandlerTable = {
   ...unsupportedOperations,
 };
 
-type RestHandler = (ctx: EmulatorContext, cache: RuntimeCache, input: RequestReader) => unknown;
+type RestHandler = (ctx: EmulatorContext, serving: Serving, input: RequestReader) => unknown;
 
 const REST_ROUTES: Readonly<Record<string, { operation: string; handler: RestHandler }>> = {
-  '/recommendations': { operation: 'GetRecommendations', handler: getRecommendations },
-  '/personalize-ranking': { operation: 'GetPersonalizedRanking', handler: getPersonalizedRanking },
-  '/events': { operation: 'PutEvents', handler: (ctx, _cache, input) => putEvents(ctx, input) },
-  '/items': { operation: 'PutItems', handler: (ctx, _cache, input) => putItems(ctx, input) },
-  '/users': { operation: 'PutUsers', handler: (ctx, _cache, input) => putUsers(ctx, input) },
+  '/recommendations': {
+    operation: 'GetRecommendations',
+    handler: (_ctx, serving, input) => getRecommendations(serving, input),
+  },
+  '/personalize-ranking': {
+    operation: 'GetPersonalizedRanking',
+    handler: (_ctx, serving, input) => getPersonalizedRanking(serving, input),
+  },
+  '/events': { operation: 'PutEvents', handler: (ctx, _serving, input) => putEvents(ctx, input) },
+  '/items': { operation: 'PutItems', handler: (ctx, _serving, input) => putItems(ctx, input) },
+  '/users': { operation: 'PutUsers', handler: (ctx, _serving, input) => putUsers(ctx, input) },
 };
 
 const UNSUPPORTED_REST: Readonly<Record<string, string>> = {
@@ -140,11 +147,10 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /** Creates the HTTP server (not yet listening). */
 export function createEmulatorServer(
   ctx: EmulatorContext,
+  serving: Serving,
   admin: AdminActions,
   log: (message: string) => void,
 ): Server {
-  const cache = new RuntimeCache(ctx);
-
   async function dispatch(operation: string, run: (info: RequestInfo) => unknown): Promise<unknown> {
     const effect = ctx.faults.effectFor(operation);
     if (effect.latencyMs > 0) await sleep(effect.latencyMs);
@@ -189,7 +195,7 @@ export function createEmulatorServer(
       if (!route || req.method !== 'POST')
         throw new UnknownOperationException(`No operation at ${req.method ?? ''} ${path}.`);
       const input = new RequestReader(parseJson(body));
-      const output = await dispatch(route.operation, () => route.handler(ctx, cache, input));
+      const output = await dispatch(route.operation, () => route.handler(ctx, serving, input));
       send(res, 200, contentType, output, requestId);
     } catch (error) {
       const e = toPersonalizeError(error, log);
