@@ -1,19 +1,179 @@
 /**
- * Pure logic of the `batch-job` step: run a batch job only when there is something new for it.
+ * The `batch-job` step: starts a batch inference job (type `inference`) or batch segment job (type
+ * `segment`) named `<project>-<job>-<runId>` on a solution version. It reads JSON Lines from
+ * `s3://<bucket>/batch/<job>/input/` and writes to `s3://<bucket>/batch/<job>/output/<runId>/`, encrypted
+ * with the data key, as the Personalize role, with the configured filter and numResults. A retried step
+ * whose job already exists returns that job.
  *
- * In order, a job starts when
+ * It runs only when there is something new for it ({@link decideBatchJob}). In order, a job starts when
  * 1. the run is forced (`force`);
  * 2. the run input names it (`batchJobs`, set by the job's schedule);
  * 3. its solution got a new version in this run that passed the quality gate (DEPLOYED or TRAINED);
  * 4. it never ran (no earlier job of it is ACTIVE or still running; failed ones do not count);
  * 5. this run already started it (a retried step returns that job);
- * otherwise it is skipped, with the reason.
+ * otherwise it is skipped, with the reason, and the step returns `{ skipped: reason, targets: [] }`.
  *
  * The version it runs on: the one named in the event, else the version this run vouches for (the new
- * one, or for a gated-out solution the live version the gate compared with), else (undefined) the
- * newest ACTIVE version of the solution, which the handler looks up.
+ * one, or for a gated-out solution the live version the gate compared with), else the newest ACTIVE
+ * version of the solution.
  */
-import type { SolutionRunResult } from '../../core/pipeline-contract';
+import {
+  CreateBatchInferenceJobCommand,
+  CreateBatchSegmentJobCommand,
+  ListBatchInferenceJobsCommand,
+  ListBatchSegmentJobsCommand,
+  ListSolutionVersionsCommand,
+  type PersonalizeClient,
+} from '@aws-sdk/client-personalize';
+import { batchJobName, batchJobPrefixes, filterName, solutionName } from '../../core/names';
+import type {
+  BatchJobDefinition,
+  BatchJobEvent,
+  BatchJobResult,
+  ResolvedConfig,
+  SolutionRunResult,
+} from '../../core/pipeline-contract';
+import { ResourceBusy, ResourceConflict, ValidationFailed } from '../shared/errors';
+import { logger } from '../shared/logger';
+import { pollable } from '../shared/polling';
+import {
+  CREATING_STATUSES,
+  epochSeconds,
+  isAlreadyExists,
+  listAll,
+  personalizeArn,
+  scopeOfArn,
+  tagged,
+  type ArnScope,
+} from '../shared/personalize';
+
+/** What {@link runBatchJob} works with. */
+export interface BatchJobDeps {
+  readonly personalize: PersonalizeClient;
+  /** Partition, region and account of the function, for the solution of a job started without a version. */
+  readonly scope: ArnScope;
+  /** The data bucket (BUCKET_NAME) holding each job's input and output. */
+  readonly bucket: string;
+  /** The data key that encrypts the job's input and output (KMS_KEY_ARN). */
+  readonly kmsKeyArn: string;
+  /** The role Personalize runs the job as (PERSONALIZE_ROLE_ARN). */
+  readonly personalizeRoleArn: string;
+}
+
+/** Starts the event's batch job when {@link decideBatchJob} says so; otherwise returns why it is skipped. */
+export async function runBatchJob(event: BatchJobEvent, deps: BatchJobDeps): Promise<BatchJobResult> {
+  const { config, job, runId } = event;
+  const jobName = batchJobName(config.projectName, job.name, runId);
+  const solutionResult = (event.solutionResults ?? []).find((r) => r.name === job.solution);
+  const decision = decideBatchJob({
+    job,
+    force: event.options.force,
+    requested: event.options.batchJobs ?? [],
+    ...(solutionResult !== undefined ? { solutionResult } : {}),
+    previous: await previousJobs(deps.personalize, job.type, batchJobName(config.projectName, job.name, '')),
+    jobName,
+  });
+  logger.info('Batch job decision', { job: job.name, ...decision });
+  if (decision.action === 'skip') return { skipped: decision.reason, ...pollable([]) };
+  const solutionVersionArn =
+    event.solutionVersionArn ??
+    decision.solutionVersionArn ??
+    (await latestActiveVersion(deps, config.projectName, job));
+  const scope = scopeOfArn(solutionVersionArn);
+  const prefixes = batchJobPrefixes(job.name);
+  const filterArn = filterArnOf(config, job, scope);
+  const encrypted = (path: string) => ({ path: `s3://${deps.bucket}/${path}`, kmsKeyArn: deps.kmsKeyArn });
+  const request = {
+    jobName,
+    solutionVersionArn,
+    roleArn: deps.personalizeRoleArn,
+    jobInput: { s3DataSource: encrypted(prefixes.input) },
+    jobOutput: { s3DataDestination: encrypted(`${prefixes.output}${runId}/`) },
+    ...(filterArn !== undefined ? { filterArn } : {}),
+    ...(job.numResults !== undefined ? { numResults: job.numResults } : {}),
+    ...tagged(config.tags),
+  };
+  const kind = job.type === 'inference' ? 'batchInferenceJob' : 'batchSegmentJob';
+  const fallback = personalizeArn(
+    scope,
+    job.type === 'inference' ? 'batch-inference-job' : 'batch-segment-job',
+    jobName,
+  );
+  let jobArn: string;
+  try {
+    jobArn =
+      (job.type === 'inference'
+        ? (await deps.personalize.send(new CreateBatchInferenceJobCommand(request))).batchInferenceJobArn
+        : (await deps.personalize.send(new CreateBatchSegmentJobCommand(request))).batchSegmentJobArn) ??
+      fallback;
+    logger.info('Batch job started', { jobArn, kind });
+  } catch (error) {
+    // The same run already started it (a retried step): that job is the answer.
+    if (!isAlreadyExists(error)) throw error;
+    jobArn = fallback;
+  }
+  return { jobArn, kind, reason: decision.reason, ...pollable([{ kind, arn: jobArn }]) };
+}
+
+/** The ARN of the config filter a job names, or `undefined` when it names none. @throws ValidationFailed */
+function filterArnOf(config: ResolvedConfig, job: BatchJobDefinition, scope: ArnScope): string | undefined {
+  if (job.filter === undefined) return undefined;
+  const filter = config.filters.find((f) => f.name === job.filter);
+  if (filter === undefined)
+    throw new ValidationFailed([
+      `batchJobs.${job.name}.filter: no filter named "${job.filter}" in the config.`,
+    ]);
+  return personalizeArn(scope, 'filter', filterName(config.projectName, filter.name, filter.expression));
+}
+
+/** Every job of this batch job (`<prefix><runId>`), from any run. */
+async function previousJobs(
+  personalize: PersonalizeClient,
+  type: 'inference' | 'segment',
+  prefix: string,
+): Promise<PreviousJob[]> {
+  const jobs =
+    type === 'inference'
+      ? await listAll(async (nextToken) => {
+          const page = await personalize.send(new ListBatchInferenceJobsCommand({ nextToken }));
+          return { items: page.batchInferenceJobs, nextToken: page.nextToken };
+        })
+      : await listAll(async (nextToken) => {
+          const page = await personalize.send(new ListBatchSegmentJobsCommand({ nextToken }));
+          return { items: page.batchSegmentJobs, nextToken: page.nextToken };
+        });
+  return jobs
+    .map((j) => ({ name: j.jobName ?? '', status: j.status ?? '' }))
+    .filter((j) => isRunOf(j.name, prefix));
+}
+
+/** The newest ACTIVE version of a job's solution, for a batch job started without one. */
+async function latestActiveVersion(
+  deps: BatchJobDeps,
+  project: string,
+  job: BatchJobDefinition,
+): Promise<string> {
+  const solutionArn = personalizeArn(deps.scope, 'solution', solutionName(project, job.solution));
+  const versions = await listAll(async (nextToken) => {
+    const page = await deps.personalize.send(new ListSolutionVersionsCommand({ solutionArn, nextToken }));
+    return { items: page.solutionVersions, nextToken: page.nextToken };
+  });
+  const newest = (status: (s: string) => boolean) =>
+    versions
+      .filter((v) => status(v.status ?? ''))
+      .sort((a, b) => epochSeconds(b.creationDateTime) - epochSeconds(a.creationDateTime))[0]
+      ?.solutionVersionArn;
+  const active = newest((s) => s === 'ACTIVE');
+  if (active !== undefined) return active;
+  if (newest((s) => CREATING_STATUSES.has(s)) !== undefined) {
+    throw new ResourceBusy(
+      `Solution ${solutionArn} is still training its first version; batch job "${job.name}" starts once it is ACTIVE.`,
+    );
+  }
+  throw new ResourceConflict(
+    `Batch job "${job.name}" needs an ACTIVE version of solution ${solutionArn}, and there is none; run the pipeline to train solution "${job.solution}" first.`,
+  );
+}
 
 /** An earlier job of this batch job, as ListBatchInferenceJobs / ListBatchSegmentJobs list it. */
 export interface PreviousJob {

@@ -1,15 +1,73 @@
 /**
- * The quality gate (pure): whether a new solution version may replace the one a campaign serves.
+ * The `evaluate` step: the quality gate between training and deployment. {@link evaluateVersion} reads the
+ * new version's offline metrics (GetSolutionMetrics) and, when the solution's campaign exists, the metrics
+ * of the version it serves, then applies the gate (top-level `qualityGate`, the solution's overrides win).
  *
+ * The gate ({@link evaluateGate}): whether a new solution version may replace the one a campaign serves.
  * - the campaign already serves this very version → passed ("already serving");
  * - the recipe reports no value for the gate's metric → passed, saying the gate was skipped;
  * - the value is below the absolute floor `minimum` → failed;
  * - the value dropped more than `maxRegression` (relative) below the live version's → failed;
  * - otherwise → passed.
  */
+import {
+  DescribeCampaignCommand,
+  GetSolutionMetricsCommand,
+  type PersonalizeClient,
+} from '@aws-sdk/client-personalize';
+import { effectiveQualityGate } from '../../core/config/quality-gate';
+import { campaignName } from '../../core/names';
+import type { EvaluateEvent, EvaluateResult } from '../../core/pipeline-contract';
+import { logger } from '../shared/logger';
+import { describeOrUndefined, personalizeArn, scopeOfArn, type PersonalizeDeps } from '../shared/personalize';
 
-export { effectiveQualityGate } from '../../core/config/quality-gate';
+/** Applies the quality gate to the event's version; returns the verdict with every metric, for the summary. */
+export async function evaluateVersion(
+  event: EvaluateEvent,
+  { personalize }: PersonalizeDeps,
+): Promise<EvaluateResult> {
+  const gate = effectiveQualityGate(event.config, event.solution);
+  const metrics = await metricsOf(personalize, event.solutionVersionArn);
+  const name = event.campaignName ?? campaignName(event.config.projectName, event.solution.name);
+  const campaignArn = personalizeArn(scopeOfArn(event.solutionVersionArn), 'campaign', name);
+  const campaign = (
+    await describeOrUndefined(() => personalize.send(new DescribeCampaignCommand({ campaignArn })))
+  )?.campaign;
+  const liveArn = campaign?.solutionVersionArn;
+  let live: GateInput['live'];
+  if (liveArn !== undefined && !liveArn.endsWith('/$LATEST')) {
+    live =
+      liveArn === event.solutionVersionArn
+        ? { solutionVersionArn: liveArn }
+        : {
+            solutionVersionArn: liveArn,
+            metrics: (await describeOrUndefined(() => metricsOf(personalize, liveArn))) ?? {},
+          };
+  }
+  const outcome = evaluateGate({
+    gate,
+    solutionVersionArn: event.solutionVersionArn,
+    metrics,
+    ...(live ? { live } : {}),
+  });
+  logger.info('Quality gate', { solutionVersionArn: event.solutionVersionArn, ...outcome });
+  return { ...outcome, metric: gate.metric, metrics };
+}
 
+/** The numeric offline metrics of a solution version. */
+async function metricsOf(
+  personalize: PersonalizeClient,
+  solutionVersionArn: string,
+): Promise<Record<string, number>> {
+  const out = await personalize.send(new GetSolutionMetricsCommand({ solutionVersionArn }));
+  return Object.fromEntries(
+    Object.entries(out.metrics ?? {}).filter(
+      (entry): entry is [string, number] => typeof entry[1] === 'number',
+    ),
+  );
+}
+
+/** The gate's settings: the metric, its absolute floor and the largest regression allowed. */
 export interface GateSettings {
   readonly metric: string;
   readonly minimum: number;

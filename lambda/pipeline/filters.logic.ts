@@ -1,5 +1,5 @@
 /**
- * Pure logic of the `filters` step: which filters to create and which to delete.
+ * The `filters` step: ensures the config's filters in the dataset group and removes superseded ones.
  *
  * A config filter `f` with expression `e` is the Personalize filter `<project>-f-<sha256(e)[0..8]>`,
  * so changing the expression creates a new filter rather than editing one (filters are immutable).
@@ -7,8 +7,90 @@
  * reported in `pendingDeletion`, and the state machine calls the step again after polling);
  * filters of the group that belong to no config filter are deleted right away.
  */
-import { DELETING_STATUSES } from '../shared/personalize';
+import {
+  CreateFilterCommand,
+  DeleteFilterCommand,
+  ListFiltersCommand,
+  type PersonalizeClient,
+} from '@aws-sdk/client-personalize';
 import { filterName, filterPrefix } from '../../core/names';
+import type { FiltersEvent, FiltersResult } from '../../core/pipeline-contract';
+import { logger } from '../shared/logger';
+import { pollable } from '../shared/polling';
+import {
+  DELETING_STATUSES,
+  isAlreadyExists,
+  isNotFound,
+  listAll,
+  personalizeArn,
+  scopeOfArn,
+  tagged,
+  type PersonalizeDeps,
+} from '../shared/personalize';
+
+/**
+ * Creates the config's filters that are missing and deletes those it no longer wants; returns the ARN of
+ * each config filter, what was created and deleted, and `pendingDeletion`: old generations to delete on a
+ * later call, once their replacements are ACTIVE.
+ */
+export async function ensureFilters(
+  event: FiltersEvent,
+  { personalize }: PersonalizeDeps,
+): Promise<FiltersResult> {
+  const scope = scopeOfArn(event.datasetGroupArn);
+  const existing = await existingFilters(personalize, event.datasetGroupArn);
+  const plan = planFilters(event.config.projectName, event.config.filters, existing);
+  const created: string[] = [];
+  for (const filter of plan.create) {
+    const arn = personalizeArn(scope, 'filter', filter.name);
+    try {
+      const out = await personalize.send(
+        new CreateFilterCommand({
+          name: filter.name,
+          datasetGroupArn: event.datasetGroupArn,
+          filterExpression: filter.expression,
+          ...tagged(event.config.tags),
+        }),
+      );
+      created.push(out.filterArn ?? arn);
+    } catch (error) {
+      if (!isAlreadyExists(error)) throw error;
+    }
+  }
+  const deleted: string[] = [];
+  for (const arn of plan.delete) {
+    try {
+      await personalize.send(new DeleteFilterCommand({ filterArn: arn }));
+      deleted.push(arn);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+  const filters = Object.fromEntries(
+    Object.entries(plan.wanted).map(([configName, name]) => [
+      configName,
+      personalizeArn(scope, 'filter', name),
+    ]),
+  );
+  logger.info('Filters ensured', { created, deleted, pendingDeletion: plan.pendingDeletion });
+  const targets = [
+    ...Object.values(filters).map((arn) => ({ kind: 'filter' as const, arn })),
+    ...deleted.map((arn) => ({ kind: 'deleted' as const, arn })),
+  ];
+  return { filters, created, deleted, pendingDeletion: plan.pendingDeletion, ...pollable(targets) };
+}
+
+/** The filters of a dataset group. */
+async function existingFilters(
+  personalize: PersonalizeClient,
+  datasetGroupArn: string,
+): Promise<ExistingFilter[]> {
+  const filters = await listAll(async (nextToken) => {
+    const page = await personalize.send(new ListFiltersCommand({ datasetGroupArn, nextToken }));
+    return { items: page.Filters, nextToken: page.nextToken };
+  });
+  return filters.map((f) => ({ name: f.name ?? '', arn: f.filterArn ?? '', status: f.status ?? '' }));
+}
 
 /** A filter that exists in the dataset group. */
 export interface ExistingFilter {

@@ -1,6 +1,11 @@
 /**
- * Pure logic of the `imports` step: whether a dataset needs a new import job.
+ * The `imports` step: starts a dataset import job (`<project>-<type>-<runId>`) for each dataset whose data in
+ * S3 changed since its last successful import (or always with `force`), from `s3://<bucket>/<dataLocation>`
+ * with the configured import mode and the Personalize role. A job already running for a dataset is returned
+ * instead of starting another, so a re-run is idempotent. Each job is tagged with the fingerprint of the
+ * data it imports, so identical data uploaded again is recognised as unchanged.
  *
+ * Whether a dataset needs a new import job ({@link decideImport}):
  * - a job of the dataset still CREATE PENDING / IN_PROGRESS is reused (never a second one);
  * - `force` starts a job;
  * - with no ACTIVE job yet, a job starts (FULL, even when the config says INCREMENTAL: Personalize
@@ -13,7 +18,180 @@
  * - otherwise the dataset is skipped, with the reason.
  */
 import { createHash } from 'node:crypto';
-import { CREATING_STATUSES } from '../shared/personalize';
+import {
+  CreateDatasetImportJobCommand,
+  ListDatasetImportJobsCommand,
+  ListTagsForResourceCommand,
+  type PersonalizeClient,
+} from '@aws-sdk/client-personalize';
+import { HeadObjectCommand, type _Object, type S3Client } from '@aws-sdk/client-s3';
+import { DATASET_KEYS, importJobName, type DatasetKey } from '../../core/names';
+import type { ImportEntry, ImportsEvent, ImportsResult } from '../../core/pipeline-contract';
+import { logger } from '../shared/logger';
+import { pollable } from '../shared/polling';
+import {
+  CREATING_STATUSES,
+  epochSeconds,
+  isAlreadyExists,
+  listAll,
+  personalizeArn,
+  scopeOfArn,
+  toTags,
+} from '../shared/personalize';
+import { listDataFiles } from './data-files';
+
+/** What {@link startImports} works with. */
+export interface ImportsDeps {
+  readonly personalize: PersonalizeClient;
+  readonly s3: S3Client;
+  /** The data bucket (BUCKET_NAME): the datasets' `dataLocation`s are keys in it. */
+  readonly bucket: string;
+  /** The role Personalize reads the data as (PERSONALIZE_ROLE_ARN). */
+  readonly personalizeRoleArn: string;
+}
+
+/** Decides for every dataset, starts the import jobs needed, and returns the jobs to wait for. */
+export async function startImports(event: ImportsEvent, deps: ImportsDeps): Promise<ImportsResult> {
+  const imports: ImportEntry[] = [];
+  for (const key of DATASET_KEYS) {
+    const entry = await importDataset(deps, event, key);
+    if (entry !== undefined) imports.push(entry);
+  }
+  const jobArns = imports.flatMap((i) => (i.jobArn ? [i.jobArn] : []));
+  return {
+    imports,
+    jobArns,
+    ...pollable(jobArns.map((arn) => ({ kind: 'datasetImportJob' as const, arn }))),
+  };
+}
+
+/** One dataset's import: skipped, a job already running, or a job started now. */
+async function importDataset(
+  deps: ImportsDeps,
+  event: ImportsEvent,
+  key: DatasetKey,
+): Promise<ImportEntry | undefined> {
+  const dataset = event.config.datasets[key];
+  const datasetArn = event.datasetArns[key];
+  if (dataset === undefined || datasetArn === undefined) return undefined;
+  const location = `s3://${deps.bucket}/${dataset.dataLocation}`;
+  const [jobs, data] = await Promise.all([
+    importJobs(deps.personalize, datasetArn),
+    listDataFiles(deps.s3, deps.bucket, dataset.dataLocation),
+  ]);
+  const fingerprint = dataFingerprint(await Promise.all(data.map((object) => describeObject(deps, object))));
+  const decision = decideImport({
+    force: event.options.force,
+    importMode: dataset.importMode,
+    jobs: await withLatestFingerprint(deps.personalize, jobs),
+    objectsModifiedAt: data.map((o) => epochSeconds(o.LastModified)),
+    fingerprint,
+    location,
+  });
+  logger.info('Import decision', { datasetArn, ...decision });
+  if (decision.action === 'skip') return { datasetType: key, datasetArn, skipped: decision.reason };
+  if (decision.action === 'reuse') return { datasetType: key, datasetArn, jobArn: decision.jobArn };
+  const jobArn = await startImport(deps, {
+    jobName: importJobName(event.config.projectName, key, event.runId),
+    datasetArn,
+    location,
+    importMode: decision.importMode,
+    fingerprint,
+    tags: event.config.tags,
+  });
+  return { datasetType: key, datasetArn, jobArn };
+}
+
+/** An import job to start. */
+interface ImportJobRequest {
+  readonly jobName: string;
+  readonly datasetArn: string;
+  /** `s3://bucket/location` of the data. */
+  readonly location: string;
+  readonly importMode: 'FULL' | 'INCREMENTAL';
+  /** {@link dataFingerprint} of the data, tagged on the job. */
+  readonly fingerprint: string;
+  /** The config's tags. */
+  readonly tags: Readonly<Record<string, string>> | undefined;
+}
+
+/** Starts an import job; a job of that name this run already started is the answer. */
+async function startImport(deps: ImportsDeps, job: ImportJobRequest): Promise<string> {
+  const arn = personalizeArn(scopeOfArn(job.datasetArn), 'dataset-import-job', job.jobName);
+  // The config's tags plus the fingerprint of the data this job imports.
+  const tags = [
+    ...toTags(job.tags).filter((t) => t.tagKey !== FINGERPRINT_TAG_KEY),
+    { tagKey: FINGERPRINT_TAG_KEY, tagValue: job.fingerprint },
+  ];
+  try {
+    const out = await deps.personalize.send(
+      new CreateDatasetImportJobCommand({
+        jobName: job.jobName,
+        datasetArn: job.datasetArn,
+        dataSource: { dataLocation: job.location },
+        roleArn: deps.personalizeRoleArn,
+        importMode: job.importMode,
+        tags,
+      }),
+    );
+    return out.datasetImportJobArn ?? arn;
+  } catch (error) {
+    // The same run already started it (a retried step): that job is the answer.
+    if (isAlreadyExists(error)) return arn;
+    throw error;
+  }
+}
+
+/** Every import job of a dataset. */
+async function importJobs(personalize: PersonalizeClient, datasetArn: string): Promise<ImportJobInfo[]> {
+  const jobs = await listAll(async (nextToken) => {
+    const page = await personalize.send(new ListDatasetImportJobsCommand({ datasetArn, nextToken }));
+    return { items: page.datasetImportJobs, nextToken: page.nextToken };
+  });
+  return jobs.map((job) => ({
+    arn: job.datasetImportJobArn ?? '',
+    status: job.status ?? '',
+    createdAt: epochSeconds(job.creationDateTime),
+  }));
+}
+
+/** The jobs, the newest ACTIVE one with its data fingerprint tag (when it has one). */
+async function withLatestFingerprint(
+  personalize: PersonalizeClient,
+  jobs: ImportJobInfo[],
+): Promise<ImportJobInfo[]> {
+  const latest = latestActiveJob(jobs);
+  if (latest === undefined) return jobs;
+  const { tags } = await personalize.send(new ListTagsForResourceCommand({ resourceArn: latest.arn }));
+  const fingerprint = tags?.find((t) => t.tagKey === FINGERPRINT_TAG_KEY)?.tagValue;
+  if (fingerprint === undefined) return jobs;
+  return jobs.map((job) => (job === latest ? { ...job, fingerprint } : job));
+}
+
+/**
+ * An object with the full-content checksum S3 stored for it. S3 keeps one for every upload made with a
+ * checksum (the SDK's default, and S3's own default since 2025); the ETag stands in when there is none.
+ */
+async function describeObject(deps: ImportsDeps, object: _Object): Promise<DataObjectInfo> {
+  const key = object.Key ?? '';
+  const head = await deps.s3.send(
+    new HeadObjectCommand({ Bucket: deps.bucket, Key: key, ChecksumMode: 'ENABLED' }),
+  );
+  const checksums: Array<[string, string | undefined]> = [
+    ['CRC64NVME', head.ChecksumCRC64NVME],
+    ['CRC32', head.ChecksumCRC32],
+    ['CRC32C', head.ChecksumCRC32C],
+    ['SHA256', head.ChecksumSHA256],
+    ['SHA1', head.ChecksumSHA1],
+  ];
+  const stored = checksums.find(([, value]) => value !== undefined);
+  return {
+    key,
+    etag: object.ETag ?? '',
+    size: object.Size ?? 0,
+    ...(stored && head.ChecksumType !== 'COMPOSITE' ? { checksum: `${stored[0]}:${stored[1]}` } : {}),
+  };
+}
 
 /** Tag key of the fingerprint of the data an import job imported. */
 export const FINGERPRINT_TAG_KEY = 'personalize-pipeline:data-fingerprint';

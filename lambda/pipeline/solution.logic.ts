@@ -1,12 +1,98 @@
 /**
- * Pure logic of the `solution` step: how an existing solution differs from the config.
+ * The `solution` step: ensures the solution `<project>-<solution>` with the configured recipe, HPO, event
+ * type and solutionConfig (passed through), and automatic training as configured (off by default: the
+ * pipeline's schedules retrain).
  *
  * Solutions are immutable (only automatic training and eventsConfig can be updated), so any
- * difference in recipe, HPO, event type or solutionConfig is a conflict the user resolves by renaming
- * the solution. solutionConfig is compared on the keys the config sets: the service may add defaults.
+ * difference in recipe, HPO, event type or solutionConfig is a `ResourceConflict` the user resolves by
+ * renaming the solution. solutionConfig is compared on the keys the config sets: the service may add
+ * defaults.
  */
-import { canonicalJson } from './dataset-group.logic';
+import {
+  CreateSolutionCommand,
+  DescribeSolutionCommand,
+  type SolutionConfig,
+} from '@aws-sdk/client-personalize';
+import { solutionName } from '../../core/names';
+import type { SolutionEvent, SolutionResult } from '../../core/pipeline-contract';
+import { findRecipe } from '../../core/recipes';
+import { ResourceBusy, ResourceConflict, ValidationFailed } from '../shared/errors';
+import { canonicalJson, isJsonObject } from '../shared/json';
+import { logger } from '../shared/logger';
+import { pollable } from '../shared/polling';
+import {
+  DELETING_STATUSES,
+  describeOrUndefined,
+  isAlreadyExists,
+  personalizeArn,
+  scopeOfArn,
+  tagged,
+  type PersonalizeDeps,
+} from '../shared/personalize';
 
+/** Creates the solution, or returns the existing one when it matches the config. */
+export async function ensureSolution(
+  event: SolutionEvent,
+  { personalize }: PersonalizeDeps,
+): Promise<SolutionResult> {
+  const { config, solution, datasetGroupArn } = event;
+  const scope = scopeOfArn(datasetGroupArn);
+  const recipe = findRecipe(solution.recipe);
+  if (recipe === undefined)
+    throw new ValidationFailed([`solutions.${solution.name}.recipe: unknown recipe "${solution.recipe}".`]);
+  const name = solutionName(config.projectName, solution.name);
+  const arn = personalizeArn(scope, 'solution', name);
+  const wanted: SolutionShape = {
+    recipeArn: recipeArnIn(scope.partition, recipe.arn),
+    performHPO: solution.performHPO,
+    eventType: solution.eventType,
+    solutionConfig: solution.solutionConfig,
+  };
+  const existing = (
+    await describeOrUndefined(() => personalize.send(new DescribeSolutionCommand({ solutionArn: arn })))
+  )?.solution;
+  if (existing !== undefined) {
+    if (DELETING_STATUSES.has(existing.status ?? '')) {
+      throw new ResourceBusy(
+        `Solution ${arn} is ${existing.status}; run again once the deletion has finished.`,
+      );
+    }
+    const differences = solutionDifferences(wanted, existing);
+    if (differences.length > 0) {
+      throw new ResourceConflict(
+        `Solution ${arn} already exists and differs from the config: ${differences.join('; ')}. Solutions cannot be changed; give solution "${solution.name}" a new name in the config (a new solution and campaign are created), or run the teardown.`,
+      );
+    }
+    return solutionResult(arn, false);
+  }
+  try {
+    const out = await personalize.send(
+      new CreateSolutionCommand({
+        name,
+        datasetGroupArn,
+        recipeArn: wanted.recipeArn,
+        performHPO: solution.performHPO,
+        performAutoTraining: solution.performAutoTraining,
+        ...(solution.eventType !== undefined ? { eventType: solution.eventType } : {}),
+        ...(solution.solutionConfig !== undefined
+          ? { solutionConfig: solution.solutionConfig as SolutionConfig }
+          : {}),
+        ...tagged(config.tags),
+      }),
+    );
+    logger.info('Solution created', { solutionArn: out.solutionArn });
+    return solutionResult(out.solutionArn ?? arn, true);
+  } catch (error) {
+    if (isAlreadyExists(error)) return solutionResult(arn, false);
+    throw error;
+  }
+}
+
+function solutionResult(solutionArn: string, created: boolean): SolutionResult {
+  return { solutionArn, created, ...pollable([{ kind: 'solution', arn: solutionArn }]) };
+}
+
+/** What the solution step compares between the config and an existing solution. */
 export interface SolutionShape {
   readonly recipeArn?: string | undefined;
   readonly performHPO?: boolean | undefined;
@@ -14,14 +100,10 @@ export interface SolutionShape {
   readonly solutionConfig?: object | undefined;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Paths (dot-separated) where `wanted` sets a value that `actual` lacks or has differently. */
 export function configDifferences(wanted: unknown, actual: unknown, path = 'solutionConfig'): string[] {
-  if (isObject(wanted)) {
-    if (!isObject(actual)) return [path];
+  if (isJsonObject(wanted)) {
+    if (!isJsonObject(actual)) return [path];
     return Object.entries(wanted)
       .filter(([, value]) => value !== undefined)
       .flatMap(([key, value]) => configDifferences(value, actual[key], `${path}.${key}`));

@@ -1,11 +1,147 @@
 /**
- * Pure logic of the `summary` and `notify-failure` steps: the run's status, a readable summary, the
- * offline metrics to publish, and the serving parameter for the real-time API.
+ * The `summary` step: the end of a run. {@link summarizeRun} publishes each evaluated version's offline
+ * metrics to CloudWatch (dimensions Project and Solution), writes `<prefix>/serving` =
+ * `{ campaigns, filters, recipes }` for the real-time API, sends a readable summary to SNS and a
+ * `Pipeline Run Summary` event to EventBridge. Status is PARTIAL when a solution failed or did not pass its
+ * quality gate, or a batch job failed.
  */
-import { filterName } from '../../core/names';
-import { personalizeArn, type ArnScope } from '../shared/personalize';
-import type { BatchJobRunResult, SolutionRunResult, SummaryEvent } from '../../core/pipeline-contract';
+import { PutMetricDataCommand, type CloudWatchClient, type MetricDatum } from '@aws-sdk/client-cloudwatch';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { DescribeCampaignCommand, type PersonalizeClient } from '@aws-sdk/client-personalize';
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { campaignName, filterName } from '../../core/names';
+import type {
+  BatchJobRunResult,
+  SolutionRunResult,
+  SummaryEvent,
+  SummaryResult,
+} from '../../core/pipeline-contract';
+import { logger } from '../shared/logger';
+import { causeMessage, pipelineEvent, putPipelineEvent, subject } from '../shared/notifications';
+import { describeOrUndefined, personalizeArn, scopeOfArn, type ArnScope } from '../shared/personalize';
+import { putJsonParameter } from './parameters';
 
+/** What {@link summarizeRun} works with. */
+export interface SummaryDeps {
+  readonly personalize: PersonalizeClient;
+  readonly ssm: SSMClient;
+  readonly sns: SNSClient;
+  readonly eventBridge: EventBridgeClient;
+  readonly cloudWatch: CloudWatchClient;
+  /** Partition, region and account of the function, for ARNs the run's results do not carry. */
+  readonly scope: ArnScope;
+  /** The deployed project (PROJECT_NAME), for a config without a name. */
+  readonly projectName: string;
+  /** The topic of run summaries (TOPIC_ARN). */
+  readonly topicArn: string;
+  /** The bus of pipeline events (EVENT_BUS_NAME). */
+  readonly eventBusName: string;
+  /** Prefix of the project's SSM parameters (PARAMETER_PREFIX). */
+  readonly parameterPrefix: string;
+  /** CloudWatch namespace of the offline metrics (METRICS_NAMESPACE). */
+  readonly metricsNamespace: string;
+}
+
+/** Publishes the run's metrics, serving parameter, summary and event; returns the status and the summary. */
+export async function summarizeRun(event: SummaryEvent, deps: SummaryDeps): Promise<SummaryResult> {
+  const { results, config } = event;
+  const status = runStatus(results.solutions, results.batchJobs);
+  const summary = summaryText(event, status);
+  const project = config.projectName || deps.projectName;
+  await publishMetrics(deps, project, metricPoints(results.solutions));
+  const scope = scopeOfRun(event) ?? deps.scope;
+  const serving = servingParameter(
+    event,
+    await servedCampaigns(deps, event, scope),
+    filterArns(event, scope),
+  );
+  await putJsonParameter(deps.ssm, `${deps.parameterPrefix}/serving`, serving);
+  await deps.sns.send(
+    new PublishCommand({
+      TopicArn: deps.topicArn,
+      Subject: subject(`Personalize pipeline ${project} run ${event.runId}: ${status}`),
+      Message: summary,
+    }),
+  );
+  await putPipelineEvent(
+    deps.eventBridge,
+    pipelineEvent(deps.eventBusName, 'Pipeline Run Summary', {
+      project,
+      runId: event.runId,
+      status,
+      startedAt: event.startedAt,
+      solutions: results.solutions,
+      eventTracker: results.eventTracker,
+      batchJobs: results.batchJobs ?? [],
+      serving,
+    }),
+  );
+  logger.info('Run summary', { runId: event.runId, status });
+  return { status, summary };
+}
+
+/** Puts the metric points, 500 per request (PutMetricData's limit). */
+async function publishMetrics(
+  deps: SummaryDeps,
+  project: string,
+  points: readonly MetricPoint[],
+): Promise<void> {
+  const timestamp = new Date();
+  for (let i = 0; i < points.length; i += 500) {
+    const data: MetricDatum[] = points.slice(i, i + 500).map((p) => ({
+      MetricName: p.metric,
+      Value: p.value,
+      Unit: 'None',
+      Timestamp: timestamp,
+      Dimensions: [
+        { Name: 'Project', Value: project },
+        { Name: 'Solution', Value: p.solution },
+      ],
+    }));
+    await deps.cloudWatch.send(
+      new PutMetricDataCommand({ Namespace: deps.metricsNamespace, MetricData: data }),
+    );
+  }
+}
+
+/**
+ * Config solution → campaign ARN: the campaign this run deployed, else (gate failed, error, not selected)
+ * the solution's existing campaign, which keeps serving.
+ */
+async function servedCampaigns(
+  deps: SummaryDeps,
+  event: SummaryEvent,
+  scope: ArnScope,
+): Promise<Record<string, string>> {
+  const project = event.config.projectName || deps.projectName;
+  const campaigns: Record<string, string> = {};
+  for (const solution of event.config.solutions) {
+    if (solution.campaign === undefined) continue;
+    const result = event.results.solutions.find((r) => r.name === solution.name);
+    if (result?.campaign) {
+      campaigns[solution.name] = result.campaign.campaignArn;
+      continue;
+    }
+    const campaignArn = personalizeArn(scope, 'campaign', campaignName(project, solution.name));
+    const existing = await describeOrUndefined(() =>
+      deps.personalize.send(new DescribeCampaignCommand({ campaignArn })),
+    );
+    if (existing?.campaign) campaigns[solution.name] = campaignArn;
+  }
+  return campaigns;
+}
+
+/** The ARN scope of an ARN in the run's results, if they carry one. */
+function scopeOfRun(event: SummaryEvent): ArnScope | undefined {
+  const arn =
+    event.results.solutions.find((r) => r.solutionVersionArn)?.solutionVersionArn ??
+    event.results.eventTracker?.eventTrackerArn ??
+    event.results.solutions.find((r) => r.campaign)?.campaign?.campaignArn;
+  return arn === undefined ? undefined : scopeOfArn(arn);
+}
+
+/** An offline metric of a solution's evaluated version. */
 export interface MetricPoint {
   readonly solution: string;
   readonly metric: string;
@@ -86,9 +222,8 @@ export function metricPoints(results: readonly SolutionRunResult[]): MetricPoint
 }
 
 /** The config's filters as ARNs: from the `filters` step result, else built in the given scope. */
-export function filterArns(event: SummaryEvent, scope: ArnScope | undefined): Record<string, string> {
+export function filterArns(event: SummaryEvent, scope: ArnScope): Record<string, string> {
   if (event.results.filters?.filters) return event.results.filters.filters;
-  if (scope === undefined) return {};
   return Object.fromEntries(
     event.config.filters.map((f) => [
       f.name,
@@ -114,24 +249,4 @@ export function servingParameter(
     filters,
     recipes: Object.fromEntries(event.config.solutions.map((s) => [s.name, s.recipe])),
   };
-}
-
-/** The human-readable message inside a Step Functions error cause (Lambda errors are JSON). */
-export function causeMessage(cause: string): string {
-  try {
-    const parsed: unknown = JSON.parse(cause);
-    if (typeof parsed === 'object' && parsed !== null && 'errorMessage' in parsed) {
-      const message = (parsed as { errorMessage: unknown }).errorMessage;
-      if (typeof message === 'string') return message;
-    }
-  } catch {
-    // not JSON: the cause is the message
-  }
-  return cause;
-}
-
-/** An SNS subject: at most 100 printable characters. */
-export function subject(text: string): string {
-  const clean = text.replace(/[^\x20-\x7E]/g, ' ');
-  return clean.length > 100 ? `${clean.slice(0, 97)}...` : clean;
 }

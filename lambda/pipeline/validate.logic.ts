@@ -1,9 +1,18 @@
 /**
- * Pure logic of the `validate` step: where the config and its schemas come from, config and schema
- * checks, run options, and the per-file analysis of CSV data (header, sampled rows, interaction
- * counts). No I/O: the handler feeds it objects and rows read from S3.
+ * The `validate` step: the first step of every run, before any Personalize call.
+ *
+ * {@link validateRun} picks the config (inline `input.config`, a config object at `input.configLocation`, or
+ * the deployed config), validates it with the config schema, checks every dataset schema, then checks the
+ * data in S3: each `dataLocation` holds CSV data, headers match the schemas, the first rows of each file
+ * have valid values (types, epoch-second timestamps), and the interactions meet Personalize's minimum-data
+ * rule. Every problem is collected and thrown at once as `ValidationFailed`, each naming the file, line and
+ * column or the config field. The rules themselves (config and schema checks, run options, the per-file
+ * analysis of rows) are pure functions below it.
  */
 import { posix } from 'node:path';
+import type { Readable } from 'node:stream';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { parse } from 'csv-parse';
 import { checkHeader, checkMinimumData, createRowChecker, type RowChecker } from '../../core/dataset-rules';
 import { ConfigValidationError } from '../../core/config/errors';
 import { parseConfig } from '../../core/config/load';
@@ -16,9 +25,160 @@ import type {
   RunInput,
   RunOptions,
   RunState,
+  ValidateEvent,
 } from '../../core/pipeline-contract';
+import { ValidationFailed } from '../shared/errors';
+import { isJsonObject } from '../shared/json';
+import { logger } from '../shared/logger';
+import { listDataFiles } from './data-files';
 
-export { dataFiles } from './data-files';
+/** What {@link validateRun} reads from. */
+export interface ValidateDeps {
+  readonly s3: S3Client;
+  /** The data bucket (BUCKET_NAME): the datasets' `dataLocation`s are keys in it. */
+  readonly bucket: string;
+}
+
+/**
+ * Checks the run's config, schemas and data, and returns the run state every later step reads.
+ * @throws ValidationFailed listing every problem found.
+ */
+export async function validateRun(event: ValidateEvent, deps: ValidateDeps): Promise<RunState> {
+  const { config, fields } = await resolveConfig(event, deps.s3);
+  const { options, problems } = runOptions(event.input ?? {}, config);
+  problems.push(...(await checkData(deps, config, fields)));
+  if (problems.length > 0) throw new ValidationFailed(problems);
+  const state = buildRunState(config, options, new Date());
+  logger.info('Config and data are valid', { runId: state.runId, solutions: options.solutions });
+  return state;
+}
+
+/** A checked config with the fields of each dataset's schema. */
+interface Resolved {
+  readonly config: ResolvedConfig;
+  readonly fields: Partial<Record<DatasetKey, SchemaField[]>>;
+}
+
+/** The config the run input names, checked, with its schemas attached. @throws ValidationFailed */
+async function resolveConfig(event: ValidateEvent, s3: S3Client): Promise<Resolved> {
+  const input = event.input ?? {};
+  let document: unknown;
+  let source: string;
+  const fetched: Partial<Record<DatasetKey, string>> = {};
+  const fetchProblems: Partial<Record<DatasetKey, string>> = {};
+  let inline = false;
+  if (input.configLocation !== undefined) {
+    const { bucket, key } = input.configLocation;
+    source = `s3://${bucket}/${key}`;
+    const text = await readText(s3, bucket, key);
+    if (text === undefined) throw new ValidationFailed([`config ${source}: the object does not exist.`]);
+    try {
+      document = JSON.parse(text.replace(/^\uFEFF/, ''));
+    } catch (error) {
+      throw new ValidationFailed([`config ${source}: not valid JSON (${(error as Error).message}).`]);
+    }
+    const split = splitInlineSchemas(document);
+    const datasets =
+      (split.document as { datasets?: Record<string, { schemaFile?: unknown }> }).datasets ?? {};
+    for (const key of DATASET_KEYS) {
+      const schemaFile = datasets[key]?.schemaFile;
+      if (split.schemas[key] !== undefined || typeof schemaFile !== 'string') continue;
+      const schemaKey = schemaKeyFor(input.configLocation.key, schemaFile);
+      const schema = await readText(s3, bucket, schemaKey);
+      if (schema === undefined) {
+        fetchProblems[key] =
+          `datasets.${key}.schemaFile: s3://${bucket}/${schemaKey} does not exist; upload the schema next to the config (paths are relative to the config's folder).`;
+      } else fetched[key] = schema;
+    }
+  } else if (input.config !== undefined) {
+    source = 'input.config';
+    document = input.config;
+    inline = true;
+  } else {
+    source = 'the deployed config';
+    document = event.deployedConfig;
+  }
+  const { document: stripped, schemas } = splitInlineSchemas(document);
+  const check = checkConfig(stripped, source, (key) => {
+    const schema = schemas[key] ?? fetched[key];
+    if (schema !== undefined) return { schema };
+    const problem =
+      fetchProblems[key] ??
+      (inline
+        ? `datasets.${key}.schema: missing; an inline config must carry each dataset's Avro schema as "schema".`
+        : `datasets.${key}: no schema available in ${source}.`);
+    return { problem };
+  });
+  if (!check.ok) throw new ValidationFailed(check.problems);
+  return { config: check.config, fields: check.fields };
+}
+
+/** An object's text, or `undefined` when it does not exist. */
+async function readText(s3: S3Client, bucket: string, key: string): Promise<string | undefined> {
+  try {
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return (await object.Body?.transformToString('utf-8')) ?? '';
+  } catch (error) {
+    if (error instanceof Error && (error.name === 'NoSuchKey' || error.name === 'NotFound')) return undefined;
+    throw error;
+  }
+}
+
+/** Problems of every dataset's data files, and of the interactions' amount. */
+async function checkData(
+  deps: ValidateDeps,
+  config: ResolvedConfig,
+  fieldsByKey: Partial<Record<DatasetKey, SchemaField[]>>,
+): Promise<string[]> {
+  const problems: string[] = [];
+  for (const key of DATASET_KEYS) {
+    const dataset = config.datasets[key];
+    const fields = fieldsByKey[key];
+    if (dataset === undefined || fields === undefined) continue;
+    const location = `s3://${deps.bucket}/${dataset.dataLocation}`;
+    const files = await listDataFiles(deps.s3, deps.bucket, dataset.dataLocation);
+    if (files.length === 0) {
+      problems.push(
+        `datasets.${key}.dataLocation: no CSV data at ${location}; upload a .csv file there (or under that folder).`,
+      );
+      continue;
+    }
+    const userIds: string[] = [];
+    const onUser = key === 'interactions' ? (id: string) => userIds.push(id) : undefined;
+    for (const { Key = '' } of files) {
+      const analysis = new FileAnalysis(`s3://${deps.bucket}/${Key}`, fields, onUser);
+      problems.push(...(await analyseFile(deps, Key, analysis)));
+    }
+    if (key === 'interactions') {
+      const problem = minimumDataProblem(location, userIds);
+      if (problem !== undefined) problems.push(problem);
+    }
+  }
+  return problems;
+}
+
+/** Streams one CSV object through its analysis and returns the file's problems. */
+async function analyseFile(deps: ValidateDeps, key: string, analysis: FileAnalysis): Promise<string[]> {
+  const object = await deps.s3.send(new GetObjectCommand({ Bucket: deps.bucket, Key: key }));
+  const parser = (object.Body as Readable).pipe(
+    parse({ info: true, relax_column_count: true, bom: true, skip_empty_lines: true }),
+  );
+  let first = true;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: string[];
+      info: { lines: number };
+    }>) {
+      if (first) {
+        analysis.header(record);
+        first = false;
+      } else analysis.row(record, info.lines);
+    }
+  } catch (error) {
+    return analysis.failed(`not valid CSV: ${(error as Error).message}`);
+  }
+  return analysis.finish();
+}
 
 /** Rows of each file checked cell by cell; interactions files are still counted to the end. */
 export const SAMPLE_ROWS = 5_000;
@@ -32,20 +192,16 @@ export interface SplitConfig {
   readonly schemas: Partial<Record<DatasetKey, string>>;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
  * Takes each dataset's inline `schema` (JSON text or an object) out of a config document, so the
  * rest can be validated by the config schema.
  */
 export function splitInlineSchemas(document: unknown): SplitConfig {
-  if (!isObject(document) || !isObject(document.datasets)) return { document, schemas: {} };
+  if (!isJsonObject(document) || !isJsonObject(document.datasets)) return { document, schemas: {} };
   const schemas: Partial<Record<DatasetKey, string>> = {};
   const datasets: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(document.datasets)) {
-    if (isObject(value) && 'schema' in value) {
+    if (isJsonObject(value) && 'schema' in value) {
       const { schema, ...rest } = value;
       if ((DATASET_KEYS as readonly string[]).includes(key)) {
         schemas[key as DatasetKey] = typeof schema === 'string' ? schema : JSON.stringify(schema);
@@ -216,6 +372,12 @@ export class FileAnalysis {
       const column = problem.column !== undefined ? ` column ${problem.column}` : '';
       this.problems.push(`${this.file} line ${problem.line}${column}: ${problem.message}`);
     }
+  }
+
+  /** Problems of a file that could not be read to its end: those found so far, then the reason. */
+  failed(reason: string): string[] {
+    this.problems.push(`${this.file}: ${reason}`);
+    return this.problems;
   }
 
   /** Problems of the file, including the summary of problems not listed and an empty file. */

@@ -1,11 +1,10 @@
 /**
- * AWS SDK clients, one per service, created lazily on first use and then shared by every invocation
- * of the function. The SDK itself honours `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>`
+ * The S3 client of the functions. The SDK itself honours `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>`
  * (moto and the Personalize emulator locally); S3 additionally needs path-style addressing there.
  *
- * Each service's client lives in its own module (S3 here; Personalize in personalize.ts, SSM in
- * ssm.ts, SNS and EventBridge in notifications.ts, CloudWatch in metrics.ts), so a handler's bundle
- * holds only the SDK packages it uses.
+ * The pipeline handlers build the clients they use once, at module scope, and hand them to their step's
+ * logic; the shared lazy clients (S3 here, SSM in ssm.ts) are created on first use and then shared by every
+ * invocation of the function.
  */
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { lazy } from './lazy';
@@ -23,5 +22,5 @@ export function createS3Client(config: S3ClientConfig = {}): S3Client {
   return new S3Client({ forcePathStyle: hasCustomS3Endpoint(), ...config });
 }
 
-/** The function's S3 client. */
+/** The function's S3 client, created on first use. */
 export const s3Client = /* @__PURE__ */ lazy(() => createS3Client());

@@ -79,8 +79,3 @@ export const THROTTLING_ERROR_NAMES = [
   'LimitExceededException',
   'TooManyRequestsException',
 ] as const;
-
-/** The `name` of an unknown thrown value, or `undefined`. */
-export function errorName(error: unknown): string | undefined {
-  return error instanceof Error ? error.name : undefined;
-}

@@ -2,12 +2,13 @@
  * Helpers around the Personalize control plane: describe-or-undefined, pagination, ARNs built from
  * names, tags, timestamps and status sets. Throttling and quota errors are never caught here.
  */
-import { PersonalizeClient, type Tag } from '@aws-sdk/client-personalize';
-import { lazy } from './lazy';
+import type { PersonalizeClient, Tag } from '@aws-sdk/client-personalize';
 import { requireEnv } from './env';
 
-/** The function's Personalize control-plane client. */
-export const personalizeClient = /* @__PURE__ */ lazy(() => new PersonalizeClient({}));
+/** What a step that only calls the Personalize control plane works with. */
+export interface PersonalizeDeps {
+  readonly personalize: PersonalizeClient;
+}
 
 /** Personalize statuses in which a resource is still being created. */
 export const CREATING_STATUSES: ReadonlySet<string> = new Set([
@@ -120,11 +121,6 @@ export function datasetArnOf(datasetGroupArn: string, datasetType: string): stri
   const groupName = datasetGroupArn.slice(datasetGroupArn.lastIndexOf('/') + 1);
   const scope = scopeOfArn(datasetGroupArn);
   return `arn:${scope.partition}:personalize:${scope.region}:${scope.account}:dataset/${groupName}/${datasetType.toUpperCase()}`;
-}
-
-/** The solution ARN of a solution version ARN (`solution/{name}/{id}` → `solution/{name}`). */
-export function solutionArnOfVersion(solutionVersionArn: string): string {
-  return solutionVersionArn.slice(0, solutionVersionArn.lastIndexOf('/'));
 }
 
 /** Config tags as Personalize tags. */

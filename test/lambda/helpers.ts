@@ -55,14 +55,21 @@ export function readRepoFile(path: string): string {
   return readFileSync(join(ROOT, path), 'utf8');
 }
 
-/** Creates the data bucket (once) and uploads objects (key → text). */
+/** Creates the data bucket (once) and uploads objects (key → text), a few at a time. */
 export async function putObjects(objects: Record<string, string>): Promise<void> {
   const client = s3();
   await client.send(new CreateBucketCommand({ Bucket: BUCKET })).catch((error: Error) => {
     if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;
   });
-  for (const [key, body] of Object.entries(objects)) {
-    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: Buffer.from(body) }));
+  const entries = Object.entries(objects);
+  for (let i = 0; i < entries.length; i += 16) {
+    await Promise.all(
+      entries
+        .slice(i, i + 16)
+        .map(([key, body]) =>
+          client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: Buffer.from(body) })),
+        ),
+    );
   }
   client.destroy();
 }
@@ -197,4 +204,26 @@ export async function pollUntilDone(
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`stage ${stage} was not done after ${maxCalls} polls`);
+}
+
+/** A fixture built by the first test that needs it and then shared by the tests of its file. */
+export interface SharedFixture<T> {
+  (): Promise<T>;
+  /** Runs `use` on the fixture when a test built it (for `afterAll`). */
+  ifStarted(use: (value: T) => Promise<void> | void): Promise<void>;
+}
+
+/**
+ * Memoizes an expensive fixture per test file (jest gives each file its own module registry): whichever
+ * test runs first builds it, so every test can run alone, and none relies on another having run.
+ */
+export function once<T>(create: () => Promise<T>): SharedFixture<T> {
+  let built: Promise<T> | undefined;
+  const fixture = (() => (built ??= create())) as SharedFixture<T>;
+  fixture.ifStarted = async (use) => {
+    if (built === undefined) return;
+    const value = await built.catch(() => undefined);
+    if (value !== undefined) await use(value);
+  };
+  return fixture;
 }

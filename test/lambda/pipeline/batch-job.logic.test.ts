@@ -3,7 +3,7 @@ import {
   isRunOf,
   vouchedVersion,
   type BatchJobDecisionInput,
-} from '../../lambda/pipeline/batch-job.logic';
+} from '../../../lambda/pipeline/batch-job.logic';
 
 const NEW = 'arn:aws:personalize:us-east-1:123456789012:solution/p-recs/new';
 const LIVE = 'arn:aws:personalize:us-east-1:123456789012:solution/p-recs/live';

@@ -1,4 +1,8 @@
-import { dataFingerprint, decideImport, type ImportDecisionInput } from '../../lambda/pipeline/imports.logic';
+import {
+  dataFingerprint,
+  decideImport,
+  type ImportDecisionInput,
+} from '../../../lambda/pipeline/imports.logic';
 
 const JOB = 'arn:aws:personalize:us-east-1:123456789012:dataset-import-job/p-interactions-20260101000000';
 const base: ImportDecisionInput = {

@@ -1,4 +1,4 @@
-import { evaluateGate, type GateSettings } from '../../lambda/pipeline/evaluate.logic';
+import { evaluateGate, type GateSettings } from '../../../lambda/pipeline/evaluate.logic';
 
 const GATE: GateSettings = {
   metric: 'normalized_discounted_cumulative_gain_at_10',

@@ -1,8 +1,8 @@
 /**
  * The validate step against moto: real S3 objects, the sample data, and broken variants of it.
  */
-import { putObjects, readRepoFile, setPipelineEnv, uploadSampleData } from './helpers';
-import type { ResolvedConfig, RunState, ValidateEvent } from '../../core/pipeline-contract';
+import { putObjects, readRepoFile, setPipelineEnv, uploadSampleData } from '../helpers';
+import type { ResolvedConfig, RunState, ValidateEvent } from '../../../core/pipeline-contract';
 
 type Handler = (event: ValidateEvent) => Promise<RunState>;
 let handler: Handler;
@@ -80,7 +80,7 @@ beforeAll(async () => {
     'configs/prod/schemas/interactions.json': SCHEMAS.interactions,
     'configs/prod/schemas/users.json': SCHEMAS.users,
   });
-  ({ handler } = await import('../../lambda/pipeline/validate'));
+  ({ handler } = await import('../../../lambda/pipeline/validate'));
 });
 
 describe('validate', () => {

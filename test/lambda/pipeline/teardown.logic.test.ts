@@ -3,7 +3,7 @@ import {
   orderedResources,
   planTeardown,
   TEARDOWN_PHASES,
-} from '../../lambda/pipeline/teardown.logic';
+} from '../../../lambda/pipeline/teardown.logic';
 
 describe('teardown ordering', () => {
   test('deletes in dependency order: campaigns, trackers, filters, solutions, datasets, group, schemas, parameters', () => {

@@ -1,4 +1,4 @@
-import { decideTraining, type TrainingDecisionInput } from '../../lambda/pipeline/solution-version.logic';
+import { decideTraining, type TrainingDecisionInput } from '../../../lambda/pipeline/solution-version.logic';
 
 const ACTIVE = { arn: 'v-active', status: 'ACTIVE', createdAt: 1_000 };
 const base: TrainingDecisionInput = {

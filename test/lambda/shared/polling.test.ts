@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { MAX_WAIT_SECONDS, MIN_WAIT_SECONDS, nextWaitSeconds } from '../../lambda/shared/polling';
+import { MAX_WAIT_SECONDS, MIN_WAIT_SECONDS, nextWaitSeconds } from '../../../lambda/shared/polling';
 
 describe('nextWaitSeconds', () => {
   test('waits 10 seconds at the start of a stage', () => {

@@ -2,15 +2,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   checkConfig,
-  dataFiles,
   FileAnalysis,
   runOptions,
   schemaKeyFor,
   splitInlineSchemas,
-} from '../../lambda/pipeline/validate.logic';
-import { parseSchema } from '../../core/schema-rules';
+} from '../../../lambda/pipeline/validate.logic';
+import { compactTimestamp } from '../../../core/names';
+import { parseSchema } from '../../../core/schema-rules';
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = join(__dirname, '..', '..', '..');
 const schema = (name: string): string => readFileSync(join(ROOT, 'schemas', `${name}.json`), 'utf8');
 
 function minimalConfig(): Record<string, unknown> {
@@ -134,15 +134,7 @@ describe('run options', () => {
   });
 });
 
-describe('data files and file analysis', () => {
-  test('takes a single key, or the CSV files under a folder', () => {
-    const keys = ['d/a.csv', 'd/b.CSV', 'd/readme.txt', 'd2/c.csv', 'file.csv'];
-    expect(dataFiles('d/', keys)).toEqual(['d/a.csv', 'd/b.CSV']);
-    expect(dataFiles('d', keys)).toEqual(['d/a.csv', 'd/b.CSV']);
-    expect(dataFiles('file.csv', keys)).toEqual(['file.csv']);
-    expect(dataFiles('missing/', keys)).toEqual([]);
-  });
-
+describe('file analysis', () => {
   test('names file, line and column of a millisecond timestamp', () => {
     // Prepare
     const fields = parseSchema(schema('interactions')).fields;
@@ -186,5 +178,11 @@ describe('data files and file analysis', () => {
   test('reports an empty file', () => {
     const analysis = new FileAnalysis('s3://b/empty.csv', []);
     expect(analysis.finish()).toEqual(['s3://b/empty.csv: the file is empty; it needs a header row.']);
+  });
+});
+
+describe('the run state', () => {
+  test('formats run ids as UTC yyyymmddhhmmss', () => {
+    expect(compactTimestamp(new Date('2026-11-28T12:05:09.123Z'))).toBe('20261128120509');
   });
 });

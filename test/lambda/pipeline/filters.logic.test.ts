@@ -1,5 +1,5 @@
-import { isGenerationOf, planFilters } from '../../lambda/pipeline/filters.logic';
-import { expressionHash, filterName } from '../../core/names';
+import { isGenerationOf, planFilters } from '../../../lambda/pipeline/filters.logic';
+import { expressionHash, filterName } from '../../../core/names';
 
 const P = 'shop';
 const EXPR_A = 'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("purchase")';

@@ -1,0 +1,55 @@
+import { batchJobLine, metricPoints, runStatus, solutionLine } from '../../../lambda/pipeline/summary.logic';
+
+describe('run summary', () => {
+  test('is PARTIAL when a solution failed or did not pass its gate', () => {
+    const gate = { passed: false, reason: 'r', metric: 'm', metrics: {} };
+    expect(
+      runStatus([
+        { name: 'a', status: 'DEPLOYED' },
+        { name: 's', status: 'SKIPPED' },
+      ]),
+    ).toBe('SUCCEEDED');
+    expect(
+      runStatus([{ name: 'a' }, { name: 'b', status: 'FAILED', error: 'ResourceFailed', cause: 'x' }]),
+    ).toBe('PARTIAL');
+    expect(runStatus([{ name: 'a', status: 'GATED_OUT', gate }])).toBe('PARTIAL');
+    expect(
+      runStatus(
+        [{ name: 'a', status: 'DEPLOYED' }],
+        [{ name: 'j', status: 'FAILED', error: 'ResourceFailed' }],
+      ),
+    ).toBe('PARTIAL');
+  });
+
+  test('a skipped batch job leaves the run SUCCEEDED and its line says why it was skipped', () => {
+    const skipped = {
+      name: 'j',
+      status: 'SKIPPED' as const,
+      reason: 'solution "a" got no new version in this run',
+    };
+    expect(runStatus([{ name: 'a', status: 'DEPLOYED' }], [skipped])).toBe('SUCCEEDED');
+    expect(batchJobLine(skipped)).toBe('- j: skipped (solution "a" got no new version in this run)');
+    expect(batchJobLine({ name: 'j', status: 'COMPLETED', jobArn: 'arn' })).toBe('- j: arn');
+  });
+
+  test('publishes every offline metric of every evaluated version', () => {
+    const points = metricPoints([
+      {
+        name: 'a',
+        gate: { passed: true, reason: '', metric: 'm', metrics: { coverage: 0.5, precision_at_5: 0.1 } },
+      },
+    ]);
+    expect(points).toEqual([
+      { solution: 'a', metric: 'coverage', value: 0.5 },
+      { solution: 'a', metric: 'precision_at_5', value: 0.1 },
+    ]);
+  });
+
+  test('describes a failed solution with the message of its cause and a skipped one as not selected', () => {
+    const cause = '{"errorType":"ResourceFailed","errorMessage":"v is CREATE FAILED: too little data"}';
+    expect(solutionLine({ name: 'a', status: 'FAILED', error: 'ResourceFailed', cause })).toBe(
+      '- a: FAILED (ResourceFailed) v is CREATE FAILED: too little data',
+    );
+    expect(solutionLine({ name: 'b', status: 'SKIPPED' })).toBe('- b: not selected for this run');
+  });
+});
