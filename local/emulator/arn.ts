@@ -68,16 +68,5 @@ export function shortId(random: () => number = Math.random): string {
   return id;
 }
 
-/** Service recipe ARN, e.g. `arn:aws:personalize:::recipe/aws-sims`. */
-export function recipeArn(partition: string, name: string): string {
-  return `arn:${partition}:personalize:::recipe/${name}`;
-}
-
-/** The last path segment of an ARN (the resource name for most kinds). */
-export function nameFromArn(arn: string): string {
-  const slash = arn.lastIndexOf('/');
-  return slash >= 0 ? arn.slice(slash + 1) : arn;
-}
-
 /** Suffix Personalize accepts in place of a version id to mean "the newest ACTIVE version". */
 export const LATEST_SUFFIX = '/$LATEST';

@@ -3,7 +3,7 @@ import type { ResourceKind } from './arn';
 import type { EmulatorContext, RequestInfo } from './context';
 import type { ResourceDocuments, StoredDatasetType } from './documents';
 import { ResourceAlreadyExistsException, ResourceInUseException, ResourceNotFoundException } from './errors';
-import { DELETING, Status } from './lifecycle';
+import { CREATING, DELETING, Status } from './lifecycle';
 import type { ResourceOf } from './store';
 import { paginate, type RequestReader, type Tag } from './validation';
 
@@ -122,6 +122,19 @@ export function beginDelete<K extends ResourceKind>(ctx: EmulatorContext, row: R
     nextAt: ctx.lifecycle.pendingUntil(row.kind),
   });
   ctx.lifecycle.wake();
+}
+
+/** Whether a resource is still being created (CREATE PENDING, CREATE IN_PROGRESS or CREATE STOPPING). */
+export function isCreating(row: ResourceOf<ResourceKind>): boolean {
+  return row.status !== null && CREATING.has(row.status);
+}
+
+/** Throws ResourceInUseException while a resource is being created (it cannot be deleted yet). */
+export function requireCreated(row: ResourceOf<ResourceKind>): void {
+  if (isCreating(row))
+    throw new ResourceInUseException(
+      `${LABELS[row.kind]} ${row.arn} is being created (status: ${row.status}).`,
+    );
 }
 
 /** Whether a resource counts as existing for quotas and child checks (not being deleted). */

@@ -161,95 +161,82 @@ export function createEmulatorServer(
     });
   }
 
-  async function controlPlane(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
-    const contentType = 'application/x-amz-json-1.1';
+  /** Sends what `work` returns, or the error it throws in the status and content type of the protocol. */
+  async function respond(
+    res: ServerResponse,
+    requestId: string,
+    protocol: 'awsJson' | 'restJson',
+    work: () => Promise<unknown>,
+  ): Promise<void> {
+    const contentType = protocol === 'awsJson' ? 'application/x-amz-json-1.1' : 'application/json';
     try {
-      const target = String(req.headers['x-amz-target'] ?? '');
-      const body = await readBody(req);
-      const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-      const handler = CONTROL_PLANE[operation];
-      if (!handler)
-        throw new UnknownOperationException(`Unknown operation ${target || '(missing X-Amz-Target)'}.`);
-      const input = new RequestReader(parseJson(body));
-      const output = await dispatch(operation, (info) => handler(ctx, input, info));
-      send(res, 200, contentType, output, requestId);
+      send(res, 200, contentType, await work(), requestId);
     } catch (error) {
       const e = toPersonalizeError(error, log);
-      send(res, e.controlPlaneStatus, contentType, { __type: e.code, message: e.message }, requestId, e.code);
+      const status = protocol === 'awsJson' ? e.controlPlaneStatus : e.restStatus;
+      send(res, status, contentType, { __type: e.code, message: e.message }, requestId, e.code);
     }
   }
 
-  async function rest(
-    req: IncomingMessage,
-    res: ServerResponse,
-    path: string,
-    requestId: string,
-  ): Promise<void> {
-    const contentType = 'application/json';
-    try {
-      const body = await readBody(req);
-      const unsupported = UNSUPPORTED_REST[path];
-      if (unsupported)
-        throw new UnsupportedOperationException(`${unsupported} is not supported by the emulator.`);
-      const route = REST_ROUTES[path];
-      if (!route || req.method !== 'POST')
-        throw new UnknownOperationException(`No operation at ${req.method ?? ''} ${path}.`);
-      const input = new RequestReader(parseJson(body));
-      const output = await dispatch(route.operation, () => route.handler(ctx, serving, input));
-      send(res, 200, contentType, output, requestId);
-    } catch (error) {
-      const e = toPersonalizeError(error, log);
-      send(res, e.restStatus, contentType, { __type: e.code, message: e.message }, requestId, e.code);
-    }
+  async function controlPlane(req: IncomingMessage): Promise<unknown> {
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const body = await readBody(req);
+    const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
+    const handler = CONTROL_PLANE[operation];
+    if (!handler)
+      throw new UnknownOperationException(`Unknown operation ${target || '(missing X-Amz-Target)'}.`);
+    const input = new RequestReader(parseJson(body));
+    return dispatch(operation, (info) => handler(ctx, input, info));
   }
 
-  async function adminRoute(
-    req: IncomingMessage,
-    res: ServerResponse,
-    path: string,
-    requestId: string,
-  ): Promise<void> {
-    const contentType = 'application/json';
-    try {
-      const body = await readBody(req);
-      const method = req.method ?? 'GET';
-      if (path === '/_emulator/health' && method === 'GET')
-        return send(res, 200, contentType, admin.health(), requestId);
-      if (path === '/_emulator/stats' && method === 'GET')
-        return send(res, 200, contentType, admin.stats(), requestId);
-      if (path === '/_emulator/reset' && method === 'POST') {
-        await admin.reset();
-        return send(res, 200, contentType, { reset: true }, requestId);
-      }
-      if (path === '/_emulator/faults') {
-        if (method === 'GET') return send(res, 200, contentType, { faults: ctx.faults.list() }, requestId);
-        if (method === 'DELETE') {
-          ctx.faults.clear();
-          return send(res, 200, contentType, { faults: [] }, requestId);
-        }
-        if (method === 'POST') {
-          const parsed = parseJson(body);
-          const rules = Array.isArray(parsed.faults)
-            ? parsed.faults.map(parseFaultRule)
-            : [parseFaultRule(parsed)];
-          ctx.faults.add(rules);
-          return send(res, 200, contentType, { faults: ctx.faults.list() }, requestId);
-        }
-      }
-      throw new UnknownOperationException(`No admin operation at ${method} ${path}.`);
-    } catch (error) {
-      const e = toPersonalizeError(error, log);
-      return send(res, e.restStatus, contentType, { __type: e.code, message: e.message }, requestId, e.code);
+  async function rest(req: IncomingMessage, path: string): Promise<unknown> {
+    const body = await readBody(req);
+    const unsupported = UNSUPPORTED_REST[path];
+    if (unsupported)
+      throw new UnsupportedOperationException(`${unsupported} is not supported by the emulator.`);
+    const route = REST_ROUTES[path];
+    if (!route || req.method !== 'POST')
+      throw new UnknownOperationException(`No operation at ${req.method ?? ''} ${path}.`);
+    const input = new RequestReader(parseJson(body));
+    return dispatch(route.operation, () => route.handler(ctx, serving, input));
+  }
+
+  async function adminRoute(req: IncomingMessage, path: string): Promise<unknown> {
+    const body = await readBody(req);
+    const method = req.method ?? 'GET';
+    if (path === '/_emulator/health' && method === 'GET') return admin.health();
+    if (path === '/_emulator/stats' && method === 'GET') return admin.stats();
+    if (path === '/_emulator/reset' && method === 'POST') {
+      await admin.reset();
+      return { reset: true };
     }
+    if (path === '/_emulator/faults') {
+      if (method === 'GET') return { faults: ctx.faults.list() };
+      if (method === 'DELETE') {
+        ctx.faults.clear();
+        return { faults: [] };
+      }
+      if (method === 'POST') {
+        const parsed = parseJson(body);
+        const rules = Array.isArray(parsed.faults)
+          ? parsed.faults.map(parseFaultRule)
+          : [parseFaultRule(parsed)];
+        ctx.faults.add(rules);
+        return { faults: ctx.faults.list() };
+      }
+    }
+    throw new UnknownOperationException(`No admin operation at ${method} ${path}.`);
   }
 
   return createServer((req, res) => {
     const requestId = randomUUID();
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     let handled: Promise<void>;
-    if (path.startsWith('/_emulator/')) handled = adminRoute(req, res, path, requestId);
-    else if (path === '/' && req.method === 'POST') handled = controlPlane(req, res, requestId);
-    else handled = rest(req, res, path, requestId);
+    if (path.startsWith('/_emulator/'))
+      handled = respond(res, requestId, 'restJson', () => adminRoute(req, path));
+    else if (path === '/' && req.method === 'POST')
+      handled = respond(res, requestId, 'awsJson', () => controlPlane(req));
+    else handled = respond(res, requestId, 'restJson', () => rest(req, path));
     handled.catch((error: unknown) => {
       log(`unhandled: ${String(error)}`);
       if (!res.headersSent)

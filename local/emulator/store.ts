@@ -261,9 +261,6 @@ export class Store {
       interactions: db.prepare<[string], RawInteraction>(
         'SELECT * FROM interactions WHERE dataset_arn = ? ORDER BY ts, id',
       ),
-      interactionsAfter: db.prepare<[string, number], RawInteraction>(
-        'SELECT * FROM interactions WHERE dataset_arn = ? AND id > ? ORDER BY ts, id',
-      ),
       maxInteractionId: db.prepare<[string], { id: number | null }>(
         'SELECT MAX(id) AS id FROM interactions WHERE dataset_arn = ?',
       ),
@@ -495,11 +492,6 @@ export class Store {
   /** Id of the newest interaction row of a dataset (0 when empty): marks what a model was trained on. */
   interactionWatermark(datasetArn: string): number {
     return this.statements.maxInteractionId.get(datasetArn)?.id ?? 0;
-  }
-
-  /** Interactions stored after a watermark (events that arrived after training), oldest first. */
-  interactionsAfter(datasetArn: string, watermark: number): StoredInteraction[] {
-    return this.statements.interactionsAfter.all(datasetArn, watermark).map(toInteraction);
   }
 
   /**

@@ -3,9 +3,9 @@ import { namedArn, type ResourceKind } from '../arn';
 import type { EmulatorContext, HandlerTable, RequestInfo } from '../context';
 import type { BatchInferenceJobConfig, S3DataConfig } from '../documents';
 import { InvalidInputException, LimitExceededException } from '../errors';
-import { CREATING } from '../lifecycle';
 import {
   createResource,
+  isCreating,
   listPage,
   pick,
   render,
@@ -81,9 +81,7 @@ function createJob(
   if (filterArn) requireActive(requireResource(ctx, filterArn, 'filter'));
   const arn = namedArn(ctx.scope, kind, jobName);
   requireFreeArn(ctx, arn, kind, jobName);
-  const pending = ctx.store
-    .listResources(kind)
-    .filter((j) => j.status !== null && CREATING.has(j.status)).length;
+  const pending = ctx.store.listResources(kind).filter(isCreating).length;
   if (pending >= ctx.quotas.pendingBatchJobs)
     throw new LimitExceededException(
       `More than ${ctx.quotas.pendingBatchJobs} resources with PENDING or IN_PROGRESS status.`,

@@ -2,15 +2,17 @@ import { findRecipe } from '../../../core/recipes';
 import { LATEST_SUFFIX, namedArn } from '../arn';
 import type { EmulatorContext, HandlerTable } from '../context';
 import { InvalidInputException, LimitExceededException, ResourceInUseException } from '../errors';
-import { CREATING, Status } from '../lifecycle';
+import { Status } from '../lifecycle';
 import {
   beginDelete,
   createResource,
+  isCreating,
   isLive,
   listPage,
   pick,
   render,
   requireActive,
+  requireCreated,
   requireFreeArn,
   requireResource,
 } from '../resources';
@@ -177,9 +179,7 @@ export const campaignOperations: HandlerTable = {
         `Campaign ${row.arn} is in status ${row.status}; it can be updated only when ACTIVE or CREATE FAILED.`,
       );
     }
-    const pending = ctx.store
-      .listResources('campaignUpdate', { parentArn: row.arn })
-      .find((u) => u.status !== null && CREATING.has(u.status));
+    const pending = ctx.store.listResources('campaignUpdate', { parentArn: row.arn }).find(isCreating);
     if (pending)
       throw new ResourceInUseException(
         `Campaign ${row.arn} already has an update in status ${pending.status}.`,
@@ -211,8 +211,7 @@ export const campaignOperations: HandlerTable = {
 
   DeleteCampaign(ctx, input) {
     const row = requireResource(ctx, input.arn('campaignArn'), 'campaign');
-    if (row.status !== null && CREATING.has(row.status))
-      throw new ResourceInUseException(`Campaign ${row.arn} is being created (status: ${row.status}).`);
+    requireCreated(row);
     beginDelete(ctx, row);
     return {};
   },

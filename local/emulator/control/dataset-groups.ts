@@ -9,6 +9,7 @@ import {
   listPage,
   pick,
   render,
+  requireCreated,
   requireFreeArn,
   requireResource,
 } from '../resources';
@@ -78,9 +79,7 @@ export const datasetGroupOperations: HandlerTable = {
         );
       }
     }
-    if (row.status === 'CREATE PENDING' || row.status === 'CREATE IN_PROGRESS') {
-      throw new ResourceInUseException(`Dataset group ${row.arn} is being created (status: ${row.status}).`);
-    }
+    requireCreated(row);
     beginDelete(ctx, row);
     return {};
   },

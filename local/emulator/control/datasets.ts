@@ -4,14 +4,15 @@ import { datasetArn } from '../arn';
 import type { EmulatorContext, HandlerTable } from '../context';
 import { storedDatasetType } from '../documents';
 import { InvalidInputException, ResourceAlreadyExistsException, ResourceInUseException } from '../errors';
-import { CREATING } from '../lifecycle';
 import {
   beginDelete,
   createResource,
+  isCreating,
   listPage,
   pick,
   render,
   requireActive,
+  requireCreated,
   requireResource,
   schemaFieldsOf,
 } from '../resources';
@@ -115,19 +116,14 @@ export const datasetOperations: HandlerTable = {
 
   DeleteDataset(ctx, input) {
     const row = requireResource(ctx, input.arn('datasetArn'), 'dataset');
-    if (row.status !== null && CREATING.has(row.status))
-      throw new ResourceInUseException(`Dataset ${row.arn} is being created (status: ${row.status}).`);
-    const busyImport = ctx.store
-      .listResources('datasetImportJob', { parentArn: row.arn })
-      .find((j) => j.status !== null && CREATING.has(j.status));
+    requireCreated(row);
+    const busyImport = ctx.store.listResources('datasetImportJob', { parentArn: row.arn }).find(isCreating);
     if (busyImport)
       throw new ResourceInUseException(
         `Dataset ${row.arn} has import job ${busyImport.arn} in status ${busyImport.status}.`,
       );
     const busyVersion = row.groupArn
-      ? ctx.store
-          .listResources('solutionVersion', { groupArn: row.groupArn })
-          .find((v) => v.status !== null && CREATING.has(v.status))
+      ? ctx.store.listResources('solutionVersion', { groupArn: row.groupArn }).find(isCreating)
       : undefined;
     if (busyVersion)
       throw new ResourceInUseException(
@@ -141,9 +137,7 @@ export const datasetOperations: HandlerTable = {
     const row = requireResource(ctx, input.arn('datasetArn'), 'dataset');
     const schemaArn = input.arn('schemaArn');
     requireActive(row);
-    const pending = ctx.store
-      .listResources('datasetUpdate', { parentArn: row.arn })
-      .find((u) => u.status !== null && CREATING.has(u.status));
+    const pending = ctx.store.listResources('datasetUpdate', { parentArn: row.arn }).find(isCreating);
     if (pending) throw new ResourceInUseException(`Dataset ${row.arn} already has an update in progress.`);
     const group = requireResource(ctx, row.groupArn ?? '', 'datasetGroup');
     const newSchema = requireResource(ctx, schemaArn, 'schema');

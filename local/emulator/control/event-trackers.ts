@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { namedArn } from '../arn';
 import type { HandlerTable } from '../context';
-import { ResourceAlreadyExistsException, ResourceInUseException } from '../errors';
-import { CREATING } from '../lifecycle';
+import { ResourceAlreadyExistsException } from '../errors';
 import {
   beginDelete,
   createResource,
@@ -11,6 +10,7 @@ import {
   pick,
   render,
   requireActive,
+  requireCreated,
   requireFreeArn,
   requireResource,
 } from '../resources';
@@ -62,8 +62,7 @@ export const eventTrackerOperations: HandlerTable = {
 
   DeleteEventTracker(ctx, input) {
     const row = requireResource(ctx, input.arn('eventTrackerArn'), 'eventTracker');
-    if (row.status !== null && CREATING.has(row.status))
-      throw new ResourceInUseException(`Event tracker ${row.arn} is being created (status: ${row.status}).`);
+    requireCreated(row);
     beginDelete(ctx, row);
     return {};
   },

@@ -1,8 +1,7 @@
 import { parseFilterExpression } from '../../engine';
 import { namedArn } from '../arn';
 import type { HandlerTable } from '../context';
-import { InvalidInputException, LimitExceededException, ResourceInUseException } from '../errors';
-import { CREATING } from '../lifecycle';
+import { InvalidInputException, LimitExceededException } from '../errors';
 import {
   beginDelete,
   createResource,
@@ -11,6 +10,7 @@ import {
   pick,
   render,
   requireActive,
+  requireCreated,
   requireFreeArn,
   requireResource,
 } from '../resources';
@@ -71,8 +71,7 @@ export const filterOperations: HandlerTable = {
 
   DeleteFilter(ctx, input) {
     const row = requireResource(ctx, input.arn('filterArn'), 'filter');
-    if (row.status !== null && CREATING.has(row.status))
-      throw new ResourceInUseException(`Filter ${row.arn} is being created (status: ${row.status}).`);
+    requireCreated(row);
     beginDelete(ctx, row);
     return {};
   },

@@ -2,9 +2,10 @@ import { namedArn } from '../arn';
 import type { HandlerTable } from '../context';
 import type { DatasetImportJobDoc } from '../documents';
 import { InvalidInputException, LimitExceededException } from '../errors';
-import { CREATING, Status } from '../lifecycle';
+import { Status } from '../lifecycle';
 import {
   createResource,
+  isCreating,
   listPage,
   pick,
   render,
@@ -42,7 +43,7 @@ export const importJobOperations: HandlerTable = {
         `Dataset ${datasetArn} has no completed bulk import yet; the first import must use importMode FULL.`,
       );
     }
-    const pending = jobs.filter((j) => j.status !== null && CREATING.has(j.status)).length;
+    const pending = jobs.filter(isCreating).length;
     if (pending >= ctx.quotas.pendingImportJobs) {
       throw new LimitExceededException(
         `More than ${ctx.quotas.pendingImportJobs} resources with PENDING or IN_PROGRESS status.`,

@@ -9,15 +9,17 @@ import {
   ResourceNotFoundException,
   UnsupportedOperationException,
 } from '../errors';
-import { CREATING, Status } from '../lifecycle';
+import { Status } from '../lifecycle';
 import {
   beginDelete,
   createResource,
+  isCreating,
   isLive,
   listPage,
   pick,
   render,
   requireActive,
+  requireCreated,
   requireFreeArn,
   requireResource,
 } from '../resources';
@@ -181,16 +183,13 @@ export const solutionOperations: HandlerTable = {
 
   DeleteSolution(ctx, input) {
     const row = requireResource(ctx, input.arn('solutionArn'), 'solution');
-    if (row.status !== null && CREATING.has(row.status))
-      throw new ResourceInUseException(`Solution ${row.arn} is being created (status: ${row.status}).`);
+    requireCreated(row);
     const campaign = campaignsUsing(ctx, row.arn)[0];
     if (campaign)
       throw new ResourceInUseException(
         `Solution ${row.arn} is used by campaign ${campaign.arn}; delete the campaign first.`,
       );
-    const busy = ctx.store
-      .listResources('solutionVersion', { parentArn: row.arn })
-      .find((v) => v.status !== null && CREATING.has(v.status));
+    const busy = ctx.store.listResources('solutionVersion', { parentArn: row.arn }).find(isCreating);
     if (busy)
       throw new ResourceInUseException(
         `Solution ${row.arn} has solution version ${busy.arn} in status ${busy.status}.`,
@@ -204,9 +203,7 @@ export const solutionOperations: HandlerTable = {
     const performAutoTraining = input.optionalBoolean('performAutoTraining');
     const performIncrementalUpdate = input.optionalBoolean('performIncrementalUpdate');
     const solutionUpdateConfig = readSolutionConfig(input.optionalObject('solutionUpdateConfig'));
-    const pending = ctx.store
-      .listResources('solutionUpdate', { parentArn: row.arn })
-      .find((u) => u.status !== null && CREATING.has(u.status));
+    const pending = ctx.store.listResources('solutionUpdate', { parentArn: row.arn }).find(isCreating);
     if (pending) throw new ResourceInUseException(`Solution ${row.arn} already has an update in progress.`);
     createResource(ctx, req, {
       kind: 'solutionUpdate',
@@ -240,9 +237,7 @@ export const solutionOperations: HandlerTable = {
           `Solution ${solution.arn} has no ACTIVE solution version trained with trainingMode FULL; train one before using UPDATE.`,
         );
     }
-    const pending = ctx.store
-      .listResources('solutionVersion')
-      .filter((v) => v.status !== null && CREATING.has(v.status)).length;
+    const pending = ctx.store.listResources('solutionVersion').filter(isCreating).length;
     if (pending >= ctx.quotas.pendingSolutionVersions) {
       throw new LimitExceededException(
         `More than ${ctx.quotas.pendingSolutionVersions} resources with PENDING or IN_PROGRESS status.`,
