@@ -36,7 +36,10 @@ export interface ResourceOf<K extends ResourceKind> {
   readonly seq: number;
 }
 
-/** A stored resource of any kind; `kind` tells which document `doc` is. */
+/**
+ * A stored resource of any kind; checking `kind` narrows `doc` to that kind's document. Code that
+ * handles every kind alike (rendering, lists, deletion) takes `ResourceOf<ResourceKind>`.
+ */
 export type ResourceRow = { [K in ResourceKind]: ResourceOf<K> }[ResourceKind];
 
 /** A stored interaction (bulk-imported or streamed through PutEvents). */
