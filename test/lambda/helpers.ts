@@ -227,3 +227,13 @@ export function once<T>(create: () => Promise<T>): SharedFixture<T> {
   };
   return fixture;
 }
+
+/** The error a promise rejects with. @throws when it resolves. */
+export async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the call to fail');
+}

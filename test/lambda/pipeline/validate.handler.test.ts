@@ -1,7 +1,7 @@
 /**
  * The validate step against moto: real S3 objects, the sample data, and broken variants of it.
  */
-import { putObjects, readRepoFile, setPipelineEnv, uploadSampleData } from '../helpers';
+import { failure, putObjects, readRepoFile, setPipelineEnv, uploadSampleData } from '../helpers';
 import type { ResolvedConfig, RunState, ValidateEvent } from '../../../core/pipeline-contract';
 
 type Handler = (event: ValidateEvent) => Promise<RunState>;
@@ -36,16 +36,6 @@ function inlineConfig(
       { name: 'personal', recipe: 'aws-user-personalization' },
     ],
   };
-}
-
-/** The error a rejected promise carries. */
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 const sampleInteractions = readRepoFile('sample-data/interactions.csv');
