@@ -1,0 +1,59 @@
+/**
+ * POST /events: a session's interaction events, queued for PutEvents. The answer is 202 only once every
+ * event is in the KMS-encrypted queue (QUEUE_URL). The request is cut into messages of at most 10 events
+ * (one PutEvents call each) sent with SendMessageBatch; if the queue refuses any of them, the answer is
+ * 503 `Retry`: the caller sends the same request again, and the events already queued are recorded once,
+ * because the consumer is idempotent on eventId. Nothing is accepted and then lost.
+ */
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { RetryLater } from '../../core/serving/errors';
+import { toEnvelopes, toSendBatches } from '../../core/serving/events';
+import { parseEventsBody, readJsonBody } from '../../core/serving/requests';
+import { requireEnv } from '../shared/env';
+import { logger } from '../shared/logger';
+import { sqsClient } from './clients';
+import { servingApi } from './http';
+import { parseAllowedOrigins, parseApiClients } from './settings';
+
+const QUEUE_URL = requireEnv('QUEUE_URL');
+const API_CLIENTS = parseApiClients(requireEnv('API_CLIENTS'));
+const ALLOWED_ORIGINS = parseAllowedOrigins(requireEnv('ALLOWED_ORIGINS'));
+
+const RETRY_MESSAGE =
+  'send the same request again: events that were queued are recognized by their eventId and recorded once';
+
+/** Sends one SendMessageBatch call. @throws RetryLater unless the queue accepted every message. */
+async function enqueue(bodies: readonly string[], requestId: string): Promise<void> {
+  let failed: number;
+  try {
+    const result = await sqsClient().send(
+      new SendMessageBatchCommand({
+        QueueUrl: QUEUE_URL,
+        Entries: bodies.map((body, index) => ({ Id: String(index), MessageBody: body })),
+      }),
+    );
+    failed = bodies.length - (result.Successful ?? []).length;
+    if (failed > 0) logger.warn('The queue refused messages', { requestId, failed: result.Failed });
+  } catch (error) {
+    logger.warn('SendMessageBatch failed', { requestId, error });
+    throw new RetryLater(`the event queue is not reachable; ${RETRY_MESSAGE}`);
+  }
+  if (failed > 0)
+    throw new RetryLater(
+      `the event queue did not take ${failed} of ${bodies.length} messages; ${RETRY_MESSAGE}`,
+    );
+}
+
+export const handler = servingApi({
+  handler: 'events',
+  clients: API_CLIENTS,
+  allowedOrigins: ALLOWED_ORIGINS,
+  actions: {
+    events: async ({ body, requestId }) => {
+      const request = parseEventsBody(readJsonBody(body), Math.floor(Date.now() / 1000));
+      const bodies = toEnvelopes(request).map((envelope) => JSON.stringify(envelope));
+      for (const batch of toSendBatches(bodies)) await enqueue(batch, requestId);
+      return { status: 202, body: { accepted: request.events.length } };
+    },
+  },
+});

@@ -1,0 +1,69 @@
+/**
+ * The read routes: GET /recommendations (a user, or an anonymous shopper's session), GET
+ * /items/{itemId}/related, POST /rankings and GET /popular, each answered by the campaign of the solution
+ * `serving.campaigns.<route>` names (ROUTE_SOLUTIONS), found in the pipeline's `<PARAMETER_PREFIX>/serving`.
+ */
+import {
+  GetPersonalizedRankingCommand,
+  GetRecommendationsCommand,
+} from '@aws-sdk/client-personalize-runtime';
+import {
+  parsePopularQuery,
+  parseRankingBody,
+  parseRecommendationsQuery,
+  parseRelatedQuery,
+  readJsonBody,
+} from '../../core/serving/requests';
+import { requireEnv } from '../shared/env';
+import { runtimeClient } from './clients';
+import { servingApi, type ServingRequest, type ServingResponse } from './http';
+import { servingParameter } from './parameters';
+import {
+  campaignFor,
+  type CampaignRoute,
+  presentItems,
+  rankingInput,
+  recommendationsInput,
+} from './recommendations.logic';
+import { parseAllowedOrigins, parseApiClients, parseRouteSolutions } from './settings';
+
+const PARAMETER_PREFIX = requireEnv('PARAMETER_PREFIX');
+const ROUTE_SOLUTIONS = parseRouteSolutions(requireEnv('ROUTE_SOLUTIONS'));
+const API_CLIENTS = parseApiClients(requireEnv('API_CLIENTS'));
+const ALLOWED_ORIGINS = parseAllowedOrigins(requireEnv('ALLOWED_ORIGINS'));
+
+/** A GetRecommendations route: its request is read first, so bad input is a 400 whatever is deployed. */
+function recommend(
+  route: CampaignRoute,
+  read: (request: ServingRequest) => Parameters<typeof recommendationsInput>[1],
+) {
+  return async (request: ServingRequest): Promise<ServingResponse> => {
+    const input = read(request);
+    const serving = await servingParameter(PARAMETER_PREFIX);
+    const campaignArn = campaignFor(route, ROUTE_SOLUTIONS, serving);
+    const output = await runtimeClient().send(
+      new GetRecommendationsCommand(recommendationsInput(campaignArn, input, serving)),
+    );
+    return { status: 200, body: presentItems(output.itemList, output.recommendationId) };
+  };
+}
+
+export const handler = servingApi({
+  handler: 'recommendations',
+  clients: API_CLIENTS,
+  allowedOrigins: ALLOWED_ORIGINS,
+  actions: {
+    recommendations: recommend('recommendations', ({ query }) => parseRecommendationsQuery(query)),
+    related: recommend('related', ({ params, query }) => parseRelatedQuery(params.itemId, query)),
+    popular: recommend('popular', ({ query }) => parsePopularQuery(query)),
+    ranking: async ({ body }) => {
+      const input = parseRankingBody(readJsonBody(body));
+      const serving = await servingParameter(PARAMETER_PREFIX);
+      const campaignArn = campaignFor('ranking', ROUTE_SOLUTIONS, serving);
+      const output = await runtimeClient().send(
+        new GetPersonalizedRankingCommand(rankingInput(campaignArn, input, serving)),
+      );
+      return { status: 200, body: presentItems(output.personalizedRanking, output.recommendationId) };
+    },
+  },
+});
