@@ -330,3 +330,29 @@ export interface TeardownResult {
 }
 
 export type { BatchJobDefinition, SolutionDefinition };
+
+/**
+ * What each pipeline step's handler takes (`event`) and returns (`result`), by step: the state machine builds
+ * each step's payload from `event` and stores `result` (lib/ types its definition against this table), and
+ * each handler in lambda/pipeline/ is typed with the same pair (a type test compares them).
+ */
+export interface PipelineStepContract {
+  readonly validate: { readonly event: ValidateEvent; readonly result: RunState };
+  readonly 'dataset-group': { readonly event: RunState; readonly result: DatasetGroupResult };
+  readonly datasets: { readonly event: DatasetsEvent; readonly result: DatasetsResult };
+  readonly imports: { readonly event: ImportsEvent; readonly result: ImportsResult };
+  readonly filters: { readonly event: FiltersEvent; readonly result: FiltersResult };
+  readonly solution: { readonly event: SolutionEvent; readonly result: SolutionResult };
+  readonly 'solution-version': {
+    readonly event: SolutionVersionEvent;
+    readonly result: SolutionVersionResult;
+  };
+  readonly evaluate: { readonly event: EvaluateEvent; readonly result: EvaluateResult };
+  readonly campaign: { readonly event: CampaignEvent; readonly result: CampaignResult };
+  readonly poll: { readonly event: PollEvent; readonly result: PollResult };
+  readonly 'event-tracker': { readonly event: EventTrackerEvent; readonly result: EventTrackerResult };
+  readonly 'batch-job': { readonly event: BatchJobEvent; readonly result: BatchJobResult };
+  readonly summary: { readonly event: SummaryEvent; readonly result: SummaryResult };
+  readonly 'notify-failure': { readonly event: NotifyFailureEvent; readonly result: NotifyFailureResult };
+  readonly teardown: { readonly event: TeardownEvent; readonly result: TeardownResult };
+}
