@@ -1,6 +1,6 @@
 /**
  * Size and module-load time of every pipeline handler's bundle, built exactly as deployed (the options of
- * lib/constructs/bundling.ts, which PipelineFunction uses).
+ * lib/constructs/bundling.ts, which HandlerFunction uses).
  *
  *   npx tsx bench/handler-bundles.ts [--runs N]
  *
@@ -11,8 +11,8 @@
  * - limit: 350 KB, or 500 KB when the bundle contains the S3 client;
  * - load: median over N fresh `node` processes (default 9) of the time `await import()` of the bundle
  *   takes, measured inside the process (Node's own start-up excluded). Each process gets the environment
- *   the function gets in Lambda: `NODE_OPTIONS=--enable-source-maps`, region, credentials, and every
- *   variable the handler's code reads with `requireEnv('…')`, set to dummy values;
+ *   the function gets in Lambda: `NODE_OPTIONS=--enable-source-maps`, region, credentials, and the
+ *   variables the function is given (`PIPELINE_ENVIRONMENT` of the step), set to dummy values;
  * - top 3: the packages (or project folders) that contribute most bytes, from the esbuild metafile.
  */
 import { execFileSync } from 'node:child_process';
@@ -23,7 +23,7 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
 import { bundleLimitBytes, bundleUsesS3, esbuildOptions, PROJECT_ROOT } from '../lib/constructs/bundling';
-import { PIPELINE_PERMISSIONS, type PipelineStep } from '../core/pipeline-steps';
+import { PIPELINE_ENVIRONMENT, PIPELINE_PERMISSIONS, type PipelineStep } from '../core/pipeline-steps';
 
 const KB = 1024;
 const DUMMY_ACCOUNT = '123456789012';
@@ -64,20 +64,6 @@ function contributors(metafile: Metafile, outfile: string): Array<[string, numbe
     bytes.set(ownerOf(input), (bytes.get(ownerOf(input)) ?? 0) + bytesInOutput);
   }
   return [...bytes].sort((a, b) => b[1] - a[1]);
-}
-
-/**
- * The variables the handler's own code (not its packages) requires: each name it passes to
- * `requireEnv('…')`, and `ACCOUNT_ID` where it calls `scopeFromEnv()`.
- */
-function requiredEnv(metafile: Metafile): string[] {
-  const names = new Set<string>();
-  for (const input of Object.keys(metafile.inputs).filter((file) => !file.includes('node_modules'))) {
-    const source = readFileSync(path.resolve(PROJECT_ROOT, input), 'utf8');
-    for (const match of source.matchAll(/requireEnv\(\s*'([A-Z0-9_]+)'/g)) if (match[1]) names.add(match[1]);
-    if (/\bscopeFromEnv\(\)/.test(source)) names.add('ACCOUNT_ID');
-  }
-  return [...names].sort();
 }
 
 /** A dummy value a variable's consumers accept: ARNs of this account for `*_ARN`, plain words otherwise. */
@@ -138,7 +124,7 @@ async function measure(handler: PipelineStep, outdir: string, runs: number): Pro
   const { metafile } = await build(esbuildOptions(`lambda/pipeline/${handler}.ts`, outfile));
   if (!metafile) throw new Error('esbuild returned no metafile');
   const code = readFileSync(outfile);
-  const env = lambdaEnvironment(requiredEnv(metafile));
+  const env = lambdaEnvironment(PIPELINE_ENVIRONMENT[handler]);
   loadOnce(outfile, env); // warm the OS file cache; not counted
   const times = Array.from({ length: runs }, () => loadOnce(outfile, env));
   return {

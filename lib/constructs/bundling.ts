@@ -1,5 +1,5 @@
 /**
- * How every pipeline handler is bundled, in one place. PipelineFunction hands these settings to
+ * How every handler is bundled, in one place. HandlerFunction hands these settings to
  * NodejsFunction (which runs the esbuild CLI); bench/handler-bundles.ts and test/lambda/bundles.test.ts
  * run the esbuild API with the very same settings, so what is measured and tested is what is deployed.
  *
@@ -64,7 +64,7 @@ export const HANDLER_BUNDLING = {
   alias: { '@aws-sdk/credential-provider-node': './lambda/shared/credentials.ts' } as Record<string, string>,
 } as const;
 
-/** The `bundling` prop of every PipelineFunction's NodejsFunction. */
+/** The `bundling` prop of every HandlerFunction's NodejsFunction. */
 export function cdkBundlingOptions(): nodejs.BundlingOptions {
   const b = HANDLER_BUNDLING;
   return {

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledgeWildcardResources } from './nag';
+import { acknowledgeWildcardFindings } from './nag';
 
 /** The service principal Amazon Personalize uses to read data and write batch output. */
 export const PERSONALIZE_SERVICE_PRINCIPAL = 'personalize.amazonaws.com';
@@ -78,11 +78,18 @@ export class PersonalizeServiceRole extends Construct {
     ];
     const policy = new iam.Policy(this, 'Policy', { statements });
     policy.attachToRole(this.role);
-    acknowledgeWildcardResources(policy, statements, (resource) =>
-      resource.endsWith('/*')
-        ? `Personalize imports every object under this prefix (${resource.split('/').slice(1).join('/')}); the prefix is the narrowest scope the import and batch APIs accept.`
-        : 'A single object named in the config.',
-    );
+    // Prefixes are the narrowest scope the import and batch APIs accept: they take a folder, not a file list.
+    const reasons = (prefixes: readonly string[], does: string) =>
+      prefixes
+        .filter((prefix) => prefix.endsWith('/'))
+        .map(
+          (prefix) =>
+            [props.bucket.arnForObjects(asPrefixPattern(prefix)), `Personalize ${does} ${prefix}*.`] as const,
+        );
+    acknowledgeWildcardFindings(policy, policy.document, [
+      ...reasons(props.readPrefixes, 'reads the objects (datasets or batch input) under'),
+      ...reasons(props.writePrefixes ?? [], 'writes batch output under'),
+    ]);
   }
 }
 

@@ -3,7 +3,7 @@
  * CDK tokens in `DefinitionString` (partition, region, account, function ARNs) and maps every Lambda task to
  * the handler source named in the function's metadata.
  */
-import { HANDLER_METADATA_KEY } from '../../lib/constructs/pipeline-function';
+import { HANDLER_METADATA_KEY } from '../../lib/constructs/handler-function';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './env';
 
 export interface CfnResource {

@@ -1,5 +1,5 @@
 /**
- * Every handler bundles, with the options PipelineFunction deploys (lib/constructs/bundling.ts), into a
+ * Every handler bundles, with the options HandlerFunction deploys (lib/constructs/bundling.ts), into a
  * minified, tree-shaken ES module with the AWS SDK inside and under its size limit. This is the test that
  * bundles for real; template tests skip bundling. Sizes are deterministic; timings are measured by
  * bench/handler-bundles.ts, not here.
@@ -18,7 +18,7 @@ import {
   esbuildOptions,
   HANDLER_BUNDLING,
 } from '../../lib/constructs/bundling';
-import { PipelineFunction } from '../../lib/constructs/pipeline-function';
+import { HandlerFunction } from '../../lib/constructs/handler-function';
 import { PIPELINE_PERMISSIONS, type PipelineStep } from '../../core/pipeline-steps';
 import { testApp } from '../util/app';
 
@@ -64,7 +64,7 @@ function bundledPackages(bundle: Bundle): Set<string> {
   return packages;
 }
 
-describe('the PipelineFunction bundling options', () => {
+describe('the HandlerFunction bundling options', () => {
   test('are the shared settings, handed to NodejsFunction and to the esbuild API alike', () => {
     // Prepare
     const cdk = cdkBundlingOptions();
@@ -102,17 +102,17 @@ describe('the PipelineFunction bundling options', () => {
   });
 });
 
-describe('a PipelineFunction', () => {
+describe('a HandlerFunction', () => {
   test('deploys byte for byte the bundle that the esbuild API builds with the shared options', () => {
     // Prepare
     const outdir = mkdtempSync(path.join(os.tmpdir(), 'bundles-cdk-'));
     try {
       const app = testApp({ bundle: true, outdir });
       const stack = new Stack(app, 'Bundles');
-      new PipelineFunction(stack, 'Summary', {
+      new HandlerFunction(stack, 'Summary', {
         entry: 'lambda/pipeline/summary.ts',
         description: 'summary',
-        key: new kms.Key(stack, 'Key'),
+        encryptionKey: new kms.Key(stack, 'Key'),
       });
 
       // Act

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
 import { loadConfig } from '../../core/config';
+import { personalizeResourcePatterns } from '../../core/names';
 import { PIPELINE_PERMISSIONS, TAGGED_CREATE_COMMANDS, type PipelineStep } from '../../core/pipeline-steps';
 import { testApp } from '../util/app';
 import { ROOT, sourcesOf } from '../util/bundle-sources';
@@ -128,13 +129,30 @@ describe('least privilege', () => {
     }
   });
 
-  test('Personalize actions other than List* are scoped to the project name', () => {
+  test("Personalize actions other than List* are scoped to exactly the project's resource patterns", () => {
+    const expected = personalizeResourcePatterns(config).map(
+      (p) => `arn:<partition>:personalize:<region>:<account>:${p}`,
+    );
     for (const step of steps) {
       for (const statement of grantedActions(step).statements) {
         const actions = [statement.Action].flat() as string[];
         if (!actions.some((a) => a.startsWith('personalize:') && !a.startsWith('personalize:List'))) continue;
-        expect(JSON.stringify(statement.Resource)).toContain(`/${config.projectName}*`);
+        const resources = ([statement.Resource].flat() as unknown[]).map(renderArn);
+        expect(resources.sort()).toEqual([...expected].sort());
       }
     }
   });
 });
+
+/** An ARN joined from text and pseudo parameters, as `arn:<partition>:personalize:<region>:<account>:x`. */
+function renderArn(resource: unknown): string {
+  const parts = (resource as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+  const pseudo: Record<string, string> = {
+    'AWS::Partition': '<partition>',
+    'AWS::Region': '<region>',
+    'AWS::AccountId': '<account>',
+  };
+  return parts
+    .map((part) => (typeof part === 'string' ? part : pseudo[(part as { Ref: string }).Ref]))
+    .join('');
+}

@@ -1,19 +1,21 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
 import { loadConfig, type PipelineConfig } from '../../core/config';
+import { PIPELINE_ENVIRONMENT, PIPELINE_PERMISSIONS, type PipelineStep } from '../../core/pipeline-steps';
+import { FIXED_ENVIRONMENT_VARIABLES } from '../../lib/constructs/handler-function';
 import { stateMachinesOf, type CfnTemplate } from '../../local/harness/definitions';
 import { validateDefinition } from '../../local/harness/runner';
 import { testApp } from '../util/app';
 
 const sample = loadConfig('personalize.config.json');
 
-function synth(config: PipelineConfig = sample): { pipeline: Template; data: Template } {
+function synth(config: PipelineConfig = sample) {
   const app = testApp();
   const stacks = buildApp(app, config, { env: { account: '111122223333', region: 'eu-west-1' } });
-  return { pipeline: Template.fromStack(stacks.pipeline), data: Template.fromStack(stacks.data) };
+  return { stacks, pipeline: Template.fromStack(stacks.pipeline), data: Template.fromStack(stacks.data) };
 }
 
-const { pipeline, data } = synth();
+const { stacks, pipeline, data } = synth();
 
 describe('PipelineStack', () => {
   test('both workflows are Standard state machines with tracing and logging of every event but no execution data', () => {
@@ -136,4 +138,24 @@ describe('PipelineStack', () => {
       }
     }
   });
+
+  test.each(Object.keys(PIPELINE_PERMISSIONS) as PipelineStep[])(
+    'the %s function is given only the variables its handler reads, besides the fixed ones',
+    (step) => {
+      // Prepare
+      const fn = stacks.pipeline.functions[step].function;
+      const logicalId = stacks.pipeline.getLogicalId(fn.node.defaultChild as never);
+
+      // Act
+      const resource = pipeline.toJSON().Resources[logicalId] as {
+        Properties: { Environment: { Variables: Record<string, unknown> } };
+      };
+      const variables = Object.keys(resource.Properties.Environment.Variables);
+
+      // Assess
+      expect(variables.sort()).toEqual(
+        [...PIPELINE_ENVIRONMENT[step], ...FIXED_ENVIRONMENT_VARIABLES].sort(),
+      );
+    },
+  );
 });

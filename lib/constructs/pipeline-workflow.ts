@@ -1,0 +1,527 @@
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+import type {
+  BatchJobDefinition,
+  BatchJobResult,
+  BatchJobRunResult,
+  CampaignResult,
+  DatasetGroupResult,
+  DatasetsResult,
+  EvaluateResult,
+  EventTrackerResult,
+  FiltersResult,
+  ImportsResult,
+  PipelineStepContract,
+  Pollable,
+  PollResult,
+  ResolvedConfig,
+  RunInput,
+  RunOptions,
+  RunState,
+  SolutionDefinition,
+  SolutionResult,
+  SolutionRunResult,
+  SolutionVersionResult,
+  SummaryResult,
+  ValidateEvent,
+} from '../../core/pipeline-contract';
+import type { PipelineStep } from '../../core/pipeline-steps';
+import { jsonPath, type JsonPathRef, literal, payload, type PayloadTemplate, ResultSlot } from './json-path';
+import { lambdaTask } from './lambda-task';
+
+/** The steps the pipeline workflow invokes (teardown has its own workflow). */
+export type PipelineWorkflowStep = Exclude<PipelineStep, 'teardown'>;
+
+export interface PipelineWorkflowProps {
+  /** The validated config with schemas attached: the default of every run, written into the definition. */
+  readonly config: ResolvedConfig;
+  /** The function that runs each step's handler. */
+  readonly functions: Readonly<Record<PipelineWorkflowStep, lambda.IFunction>>;
+  /** How many solutions train at the same time. @default 4 */
+  readonly maxConcurrentSolutions?: number;
+  /** How many batch jobs run at the same time. @default 2 */
+  readonly maxConcurrentBatchJobs?: number;
+}
+
+/** An error a Catch stores at `$.error`. */
+interface CaughtError {
+  readonly Error: string;
+  readonly Cause: string;
+}
+
+/** What every state that waits for Personalize holds: the config (stage timeouts) and the last poll. */
+interface PollingState {
+  readonly config: ResolvedConfig;
+  readonly poll: PollResult;
+  readonly error: CaughtError;
+}
+
+/** The run's state after `validate`: the run state and each stage's result at its result path. */
+interface PipelineState extends RunState, PollingState {
+  readonly group: DatasetGroupResult;
+  readonly datasets: DatasetsResult;
+  readonly imports: ImportsResult;
+  readonly filters: FiltersResult;
+  readonly solutionResults: SolutionRunResult[];
+  /** Empty when the event tracker is disabled. */
+  readonly eventTracker: Partial<EventTrackerResult>;
+  readonly batchResults: BatchJobRunResult[];
+  readonly summary: SummaryResult;
+}
+
+/** What the Solutions map hands each iteration. */
+interface SolutionItem {
+  readonly solution: SolutionDefinition;
+  readonly selected: boolean;
+  readonly config: ResolvedConfig;
+  readonly options: RunOptions;
+  readonly runId: string;
+  readonly datasetGroupArn: string;
+}
+
+/** One solution's state inside its branch. */
+interface SolutionState extends SolutionItem, PollingState {
+  readonly ensured: SolutionResult;
+  readonly version: SolutionVersionResult;
+  readonly gate: EvaluateResult;
+  readonly campaign: CampaignResult;
+  /** The branch's outcome, from the Parallel that catches its errors. */
+  readonly result: SolutionRunResult[];
+}
+
+/** What the BatchJobs map hands each iteration. */
+interface BatchJobItem {
+  readonly job: BatchJobDefinition;
+  readonly config: ResolvedConfig;
+  readonly options: RunOptions;
+  readonly solutionResults: SolutionRunResult[];
+  readonly runId: string;
+}
+
+/** One batch job's state inside its branch. */
+interface BatchJobState extends BatchJobItem, PollingState {
+  readonly batch: BatchJobResult;
+  /** The branch's final state, from the Parallel that catches its errors. */
+  readonly result: BatchJobState[];
+}
+
+type Event<S extends PipelineWorkflowStep> = PipelineStepContract[S]['event'];
+type Result<S extends PipelineWorkflowStep> = PipelineStepContract[S]['result'];
+
+/** A step's event (a template or a path to it) and where its result goes. */
+interface StepOptions<S extends PipelineWorkflowStep> {
+  readonly payload: PayloadTemplate<Event<S>> | JsonPathRef<Event<S>>;
+  readonly resultPath?: ResultSlot<Result<S>>;
+}
+
+const run = jsonPath.state<PipelineState>();
+const solution = jsonPath.state<SolutionState>();
+const batchJob = jsonPath.state<BatchJobState>();
+
+/**
+ * The pipeline's definition: config and data in S3 to trained, quality-gated, deployed campaigns. Read
+ * top-down, one method per phase; every payload is typed against the step's event in
+ * core/pipeline-contract.ts and every result is stored where the state types say.
+ */
+export class PipelineWorkflow extends sfn.StateMachineFragment {
+  public readonly startState: sfn.State;
+  public readonly endStates: sfn.INextable[];
+  /** What the workflow does, for the state machine's comment. */
+  public readonly comment: string;
+
+  private readonly config: ResolvedConfig;
+  private readonly functions: PipelineWorkflowProps['functions'];
+  private readonly failure: sfn.Chain;
+
+  constructor(scope: Construct, id: string, props: PipelineWorkflowProps) {
+    super(scope, id);
+    this.config = props.config;
+    this.functions = props.functions;
+    this.comment = `${props.config.projectName}: config and data in S3 to deployed, quality-gated Personalize campaigns`;
+    const maxConcurrentSolutions = concurrency('maxConcurrentSolutions', props.maxConcurrentSolutions, 4);
+    const maxConcurrentBatchJobs = concurrency('maxConcurrentBatchJobs', props.maxConcurrentBatchJobs, 2);
+
+    this.failure = this.failurePath();
+    const definition = this.validate()
+      .next(this.datasetGroup())
+      .next(this.datasets())
+      .next(this.imports())
+      .next(this.filters())
+      .next(this.solutions(maxConcurrentSolutions))
+      .next(this.eventTracker())
+      .next(this.batchJobs(maxConcurrentBatchJobs))
+      .next(this.summary());
+    this.startState = definition.startState;
+    this.endStates = definition.endStates;
+  }
+
+  /** Config (input, uploaded file or deployed default) and data checked before any Personalize call. */
+  private validate(): sfn.Chain {
+    const defaults = new sfn.Pass(this, 'AddDeployedConfig', {
+      comment: 'The deployed config is the default; an input `config` or `configLocation` replaces it.',
+      parameters: payload<ValidateEvent>({
+        input: jsonPath.state<RunInput>(),
+        deployedConfig: literal(this.config),
+      }),
+    });
+    // The result replaces the state (no result path): from here on the state is the RunState.
+    const validate = this.step('Validate', 'validate', { payload: jsonPath.state<ValidateEvent>() });
+    return defaults.next(validate);
+  }
+
+  /** Schemas, then the dataset group (encrypted with the project key). */
+  private datasetGroup(): sfn.Chain {
+    const ensure = this.step('EnsureDatasetGroup', 'dataset-group', {
+      payload: run,
+      resultPath: ResultSlot.of(run.at('group')),
+    });
+    return ensure.next(this.waitFor('DatasetGroup', run.at('group'), 'other'));
+  }
+
+  private datasets(): sfn.Chain {
+    const ensure = this.step('EnsureDatasets', 'datasets', {
+      payload: {
+        config: run.at('config'),
+        datasetGroupArn: run.at('group').at('datasetGroupArn'),
+        schemaArns: run.at('group').at('schemaArns'),
+      },
+      resultPath: ResultSlot.of(run.at('datasets')),
+    });
+    return ensure.next(this.waitFor('Datasets', run.at('datasets'), 'other'));
+  }
+
+  /** One import job per dataset whose data changed (or all, when forced), running side by side. */
+  private imports(): sfn.Chain {
+    const start = this.step('StartImports', 'imports', {
+      payload: {
+        config: run.at('config'),
+        options: run.at('options'),
+        runId: run.at('runId'),
+        datasetArns: run.at('datasets').at('datasetArns'),
+      },
+      resultPath: ResultSlot.of(run.at('imports')),
+    });
+    return start.next(this.waitFor('Imports', run.at('imports'), 'import'));
+  }
+
+  /** Filters are created, and replaced when their expression changes. */
+  private filters(): sfn.Chain {
+    const options: StepOptions<'filters'> = {
+      payload: { config: run.at('config'), datasetGroupArn: run.at('group').at('datasetGroupArn') },
+      resultPath: ResultSlot.of(run.at('filters')),
+    };
+    const ensure = this.step('EnsureFilters', 'filters', options);
+    const cleanUp = this.step('RemoveReplacedFilters', 'filters', options);
+    return ensure.next(this.waitFor('Filters', run.at('filters'), 'other')).next(cleanUp);
+  }
+
+  /**
+   * Each selected solution, side by side: ensure the solution, train a version when there is something new,
+   * gate it on offline metrics, and deploy it to its campaign. A failing or gated-out solution is reported
+   * and the others go on.
+   */
+  private solutions(maxConcurrency: number): sfn.Map {
+    const solutions = run.at('config').at('solutions');
+    const item = jsonPath.mapItemOf(solutions);
+    const map = new sfn.Map(this, 'Solutions', {
+      comment: 'One branch per solution in the config',
+      itemsPath: solutions.path,
+      maxConcurrency,
+      itemSelector: payload<SolutionItem>({
+        solution: item,
+        selected: jsonPath.arrayContains(run.at('options').at('solutions'), item.at('name')),
+        config: run.at('config'),
+        options: run.at('options'),
+        runId: run.at('runId'),
+        datasetGroupArn: run.at('group').at('datasetGroupArn'),
+      }),
+      resultPath: run.at('solutionResults').path,
+    });
+
+    const ensure = this.invoke('EnsureSolution', 'solution', {
+      payload: {
+        config: solution.at('config'),
+        options: solution.at('options'),
+        datasetGroupArn: solution.at('datasetGroupArn'),
+        solution: solution.at('solution'),
+      },
+      resultPath: ResultSlot.of(solution.at('ensured')),
+    });
+    const train = this.invoke('TrainVersion', 'solution-version', {
+      payload: {
+        config: solution.at('config'),
+        options: solution.at('options'),
+        solution: solution.at('solution'),
+        solutionArn: solution.at('ensured').at('solutionArn'),
+      },
+      resultPath: ResultSlot.of(solution.at('version')),
+    });
+    // The quality gate and the campaign both take the version this branch trained.
+    const trainedVersion = {
+      config: solution.at('config'),
+      solution: solution.at('solution'),
+      solutionVersionArn: solution.at('version').at('solutionVersionArn'),
+    };
+    const gate = this.invoke('EvaluateVersion', 'evaluate', {
+      payload: trainedVersion,
+      resultPath: ResultSlot.of(solution.at('gate')),
+    });
+    const deploy = this.invoke('DeployCampaign', 'campaign', {
+      payload: trainedVersion,
+      resultPath: ResultSlot.of(solution.at('campaign')),
+    });
+
+    const outcome = (id: string, template: PayloadTemplate<SolutionRunResult>) =>
+      new sfn.Pass(this, id, { parameters: payload<SolutionRunResult>(template) });
+    const name = solution.at('solution').at('name');
+    const version = {
+      solutionVersionArn: solution.at('version').at('solutionVersionArn'),
+      trained: solution.at('version').at('trained'),
+    };
+    const gated = { ...version, gate: solution.at('gate') };
+    const deployed = outcome('SolutionDeployed', {
+      name,
+      status: 'DEPLOYED',
+      ...gated,
+      campaign: solution.at('campaign'),
+    });
+    const gatedOut = outcome('SolutionGatedOut', { name, status: 'GATED_OUT', ...gated });
+    const trainedOnly = outcome('SolutionTrained', { name, status: 'TRAINED', ...gated });
+    const skipped = outcome('SolutionNotSelected', { name, status: 'SKIPPED' });
+    const failed = outcome('SolutionFailed', {
+      name,
+      status: 'FAILED',
+      error: solution.at('error').at('Error'),
+      cause: solution.at('error').at('Cause'),
+    });
+
+    const passed = sfn.Condition.booleanEquals(solution.at('gate').at('passed').path, true);
+    const deployIfPassed = new sfn.Choice(this, 'PassedQualityGate?')
+      .when(
+        sfn.Condition.and(passed, sfn.Condition.isPresent(solution.at('solution').at('campaign').path)),
+        deploy.next(this.waitFor('Campaign', solution.at('campaign'), 'campaign', true)).next(deployed),
+      )
+      .when(passed, trainedOnly)
+      .otherwise(gatedOut);
+
+    const branch = ensure
+      .next(this.waitFor('Solution', solution.at('ensured'), 'other', true))
+      .next(train)
+      .next(this.waitFor('Training', solution.at('version'), 'training', true))
+      .next(gate)
+      .next(deployIfPassed);
+
+    const body = new sfn.Parallel(this, 'SolutionBranch', { resultPath: solution.at('result').path })
+      .branch(branch)
+      .addCatch(failed, { resultPath: solution.at('error').path });
+    const unwrap = new sfn.Pass(this, 'SolutionOutcome', { outputPath: solution.at('result').item(0).path });
+
+    map.itemProcessor(
+      new sfn.Choice(this, 'Selected?')
+        .when(sfn.Condition.booleanEquals(solution.at('selected').path, true), body.next(unwrap))
+        .otherwise(skipped),
+    );
+    return map;
+  }
+
+  /** The event tracker real-time events go to; its tracking id is published for the serving API. */
+  private eventTracker(): sfn.Chain {
+    // While the tracker is enabled, its slot holds the whole result (the disabled path stores `{}`).
+    const tracked = jsonPath.state<
+      Omit<PipelineState, 'eventTracker'> & { eventTracker: EventTrackerResult }
+    >();
+    const ensure = this.step('EnsureEventTracker', 'event-tracker', {
+      payload: { config: run.at('config'), datasetGroupArn: run.at('group').at('datasetGroupArn') },
+      resultPath: ResultSlot.of(tracked.at('eventTracker')),
+    });
+    const disabled = new sfn.Pass(this, 'EventTrackerDisabled', {
+      result: sfn.Result.fromObject({}),
+      resultPath: run.at('eventTracker').path,
+    });
+    const join = new sfn.Pass(this, 'EventTrackerDone');
+    return sfn.Chain.start(
+      new sfn.Choice(this, 'EventTrackerEnabled?')
+        .when(
+          sfn.Condition.booleanEquals(run.at('config').at('eventTracker').at('enabled').path, true),
+          ensure.next(this.waitFor('EventTracker', tracked.at('eventTracker'), 'other')).next(join),
+        )
+        .otherwise(disabled.next(join))
+        .afterwards(),
+    );
+  }
+
+  /**
+   * Batch inference and segment jobs, each with its own input and output prefix. A job runs only when there is
+   * something new for it (a new version of its solution, `force`, the run input's `batchJobs`, or no earlier
+   * run); a skipped job has nothing to wait for and is reported with the reason.
+   */
+  private batchJobs(maxConcurrency: number): sfn.Map {
+    const jobs = run.at('config').at('batchJobs');
+    const map = new sfn.Map(this, 'BatchJobs', {
+      itemsPath: jobs.path,
+      maxConcurrency,
+      itemSelector: payload<BatchJobItem>({
+        job: jsonPath.mapItemOf(jobs),
+        config: run.at('config'),
+        options: run.at('options'),
+        solutionResults: run.at('solutionResults'),
+        runId: run.at('runId'),
+      }),
+      resultPath: run.at('batchResults').path,
+    });
+    const start = this.invoke('StartBatchJob', 'batch-job', {
+      payload: {
+        config: batchJob.at('config'),
+        job: batchJob.at('job'),
+        options: batchJob.at('options'),
+        solutionResults: batchJob.at('solutionResults'),
+        runId: batchJob.at('runId'),
+      },
+      resultPath: ResultSlot.of(batchJob.at('batch')),
+    });
+    const ran = batchJob.at('result').item(0).at('batch');
+    const outcome = (id: string, template: PayloadTemplate<BatchJobRunResult>) =>
+      new sfn.Pass(this, id, { parameters: payload<BatchJobRunResult>(template) });
+    const name = batchJob.at('job').at('name');
+    const done = outcome('BatchJobDone', { name, status: 'COMPLETED', jobArn: ran.at('jobArn') });
+    const skipped = outcome('BatchJobSkipped', { name, status: 'SKIPPED', reason: ran.at('skipped') });
+    const failed = outcome('BatchJobFailed', {
+      name,
+      status: 'FAILED',
+      error: batchJob.at('error').at('Error'),
+      cause: batchJob.at('error').at('Cause'),
+    });
+    const body = new sfn.Parallel(this, 'BatchJobBranch', { resultPath: batchJob.at('result').path })
+      .branch(start.next(this.waitFor('BatchJob', batchJob.at('batch'), 'batch', true)))
+      .addCatch(failed, { resultPath: batchJob.at('error').path });
+    map.itemProcessor(
+      body.next(
+        new sfn.Choice(this, 'BatchJobRan?')
+          .when(sfn.Condition.isPresent(ran.at('skipped').path), skipped)
+          .otherwise(done),
+      ),
+    );
+    return map;
+  }
+
+  /** Metrics, notification and events for the run; a run where anything failed ends failed. */
+  private summary(): sfn.Chain {
+    const publish = this.step('PublishSummary', 'summary', {
+      payload: {
+        config: run.at('config'),
+        options: run.at('options'),
+        runId: run.at('runId'),
+        startedAt: run.at('startedAt'),
+        results: {
+          imports: run.at('imports'),
+          filters: run.at('filters'),
+          solutions: run.at('solutionResults'),
+          eventTracker: run.at('eventTracker'),
+          batchJobs: run.at('batchResults'),
+        },
+      },
+      resultPath: ResultSlot.of(run.at('summary')),
+    });
+    const succeeded = new sfn.Succeed(this, 'RunSucceeded', { outputPath: run.at('summary').path });
+    const partial = new sfn.Fail(this, 'RunPartiallyFailed', {
+      error: 'PartialFailure',
+      causePath: run.at('summary').at('summary').path,
+    });
+    return publish.next(
+      new sfn.Choice(this, 'AllSucceeded?')
+        .when(sfn.Condition.stringEquals(run.at('summary').at('status').path, 'SUCCEEDED'), succeeded)
+        .otherwise(partial),
+    );
+  }
+
+  /** Every uncaught error ends here: notify (SNS + EventBridge) with the cause verbatim, then fail. */
+  private failurePath(): sfn.Chain {
+    const notify = this.invoke('NotifyFailure', 'notify-failure', {
+      payload: {
+        runId: jsonPath.executionName(),
+        Error: run.at('error').at('Error'),
+        Cause: run.at('error').at('Cause'),
+      },
+      resultPath: ResultSlot.DISCARD,
+    });
+    const fail = new sfn.Fail(this, 'RunFailed', {
+      errorPath: run.at('error').at('Error').path,
+      causePath: run.at('error').at('Cause').path,
+    });
+    return notify.next(fail);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Building blocks
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Wait → describe → Choice: the describe step reports whether every resource the previous step started is
+   * done and how long to wait next (short at first, longer as the stage runs, at most 60 s). A resource that
+   * fails, or a stage that outlives its timeout, raises an error the failure path (or the branch) reports.
+   */
+  private waitFor(
+    stage: string,
+    started: JsonPathRef<Pollable>,
+    timeout: keyof ResolvedConfig['timeouts'],
+    inBranch = false,
+  ): sfn.Chain {
+    const state = jsonPath.state<PollingState>();
+    const options: StepOptions<'poll'> = {
+      payload: {
+        stage,
+        targets: started.at('targets'),
+        startedAt: started.at('startedAt'),
+        timeoutMinutes: state.at('config').at('timeouts').at(timeout),
+      },
+      resultPath: ResultSlot.of(state.at('poll')),
+    };
+    const check = inBranch
+      ? this.invoke(`Check${stage}`, 'poll', options)
+      : this.step(`Check${stage}`, 'poll', options);
+    const wait = new sfn.Wait(this, `WaitFor${stage}`, {
+      time: sfn.WaitTime.secondsPath(state.at('poll').at('waitSeconds').path),
+    });
+    const done = new sfn.Pass(this, `${stage}Ready`);
+    wait.next(check);
+    check.next(
+      new sfn.Choice(this, `${stage}Done?`)
+        .when(sfn.Condition.booleanEquals(state.at('poll').at('done').path, true), done)
+        .otherwise(wait),
+    );
+    return sfn.Chain.custom(check, [done], done);
+  }
+
+  /**
+   * A top-level step: invoke the step's function, retry throttling, send anything else to the failure path.
+   * Steps inside a Map branch use {@link invoke}: their errors are caught by the branch.
+   */
+  private step<S extends PipelineWorkflowStep>(
+    id: string,
+    step: S,
+    options: StepOptions<S>,
+  ): tasks.LambdaInvoke {
+    const task = this.invoke(id, step, options);
+    task.addCatch(this.failure, { resultPath: run.at('error').path });
+    return task;
+  }
+
+  private invoke<S extends PipelineWorkflowStep>(
+    id: string,
+    step: S,
+    options: StepOptions<S>,
+  ): tasks.LambdaInvoke {
+    return lambdaTask<Event<S>, Result<S>>(this, id, { lambdaFunction: this.functions[step], ...options });
+  }
+}
+
+/** A Map's `maxConcurrency` prop, checked: 0 would mean "no limit" to Step Functions, so it is refused. */
+function concurrency(prop: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`PipelineWorkflow: ${prop} must be a whole number from 1 up, got ${value}.`);
+  }
+  return value;
+}

@@ -1,0 +1,157 @@
+/**
+ * The resource scopes of the project's resources, one builder per service, to assemble a {@link ScopeTable}
+ * from: the pipeline's functions use them, and so can any other stack's (the serving API's) that calls the
+ * same services on the same resources.
+ */
+import { Aws } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { type NamedConfig, personalizeResourcePatterns } from '../../core/names';
+import { PERSONALIZE_ARN_PREFIX } from './names';
+import type { ScopeRule, ScopeTable } from './permissions';
+
+/** The project's resources a function may be granted actions on. */
+export interface ProjectResources {
+  /** The config: its names give the project's Personalize resources. */
+  readonly config: NamedConfig;
+  /** The data bucket. */
+  readonly bucket: s3.IBucket;
+  /** The project key. */
+  readonly key: kms.IKey;
+  /** The role Personalize assumes, the only one that may be passed (to Personalize only). */
+  readonly personalizeRole: iam.IRole;
+  /** The notification topic. */
+  readonly topic: sns.ITopic;
+  /** The event bus events go to. @default 'default' */
+  readonly eventBusName?: string;
+  /** The only CloudWatch namespace metrics may be published to. */
+  readonly metricsNamespace: string;
+}
+
+/**
+ * The scope table of the project's resources: Personalize, the data bucket, the key, PassRole of the
+ * Personalize role, the topic, the project's parameters, the event bus and the metrics namespace. An action
+ * of any other service has no scope, and granting it fails.
+ */
+export function projectScopeTable(resources: ProjectResources): ScopeTable {
+  return {
+    personalize: personalizeScopeRules(resources.config),
+    s3: bucketScopeRules(resources.bucket),
+    kms: keyScopeRules(resources.key),
+    iam: passRoleScopeRules(resources.personalizeRole),
+    sns: topicScopeRules(resources.topic),
+    ssm: parameterScopeRules(resources.config.projectName),
+    events: eventBusScopeRules(resources.eventBusName ?? 'default'),
+    cloudwatch: metricsScopeRules(resources.metricsNamespace),
+  };
+}
+
+/**
+ * Personalize: List calls on `"*"` (IAM cannot scope them), everything else on exactly the project's
+ * resources (core/names.ts `personalizeResourcePatterns`), so no call reaches a resource of another project.
+ */
+export function personalizeScopeRules(config: NamedConfig): ScopeRule[] {
+  const wildcardReasons: Record<string, string> = {};
+  const resources = personalizeResourcePatterns(config).map((pattern) => {
+    const arn = `${PERSONALIZE_ARN_PREFIX}${pattern}`;
+    if (pattern.includes('*')) wildcardReasons[arn] = personalizeWildcardReason(pattern);
+    return arn;
+  });
+  return [
+    { operations: /^List/, scope: { sid: 'PersonalizeList', resources: ['*'] } },
+    { scope: { sid: 'Personalize', resources, wildcardReasons } },
+  ];
+}
+
+/** Why a Personalize pattern with a `*` reaches only the project's own resources. */
+function personalizeWildcardReason(pattern: string): string {
+  const parent = /^(dataset|solution)\/([^/*?]+)\/\*$/.exec(pattern);
+  if (parent?.[1] === 'dataset') {
+    return `The datasets of the project's dataset group ${parent[2]}: dataset ARNs are dataset/<dataset group>/<TYPE>, and the "/" after the group's exact name ends it, so no other dataset group's datasets match.`;
+  }
+  if (parent?.[1] === 'solution') {
+    return `The versions of solution ${parent[2]}: version ARNs are solution/<solution>/<version id>, the id chosen by Personalize, and the "/" after the solution's exact name ends it, so no other solution's versions match.`;
+  }
+  throw new Error(
+    `No reason is known for the Personalize resource pattern ${pattern}; add one to project-scopes.ts.`,
+  );
+}
+
+/** S3: ListBucket on the bucket, object actions on its objects. */
+export function bucketScopeRules(bucket: s3.IBucket): ScopeRule[] {
+  const objects = bucket.arnForObjects('*');
+  return [
+    { operations: ['ListBucket'], scope: { sid: 'S3Bucket', resources: [bucket.bucketArn] } },
+    {
+      scope: {
+        sid: 'S3Objects',
+        resources: [objects],
+        wildcardReasons: {
+          [objects]: "Objects of the project's own data bucket: datasets, uploaded configs and batch files.",
+        },
+      },
+    },
+  ];
+}
+
+/** KMS: the project key only. */
+export function keyScopeRules(key: kms.IKey): ScopeRule[] {
+  return [{ scope: { sid: 'Kms', resources: [key.keyArn] } }];
+}
+
+/** IAM: PassRole of the Personalize service role, and only to Personalize. */
+export function passRoleScopeRules(personalizeRole: iam.IRole): ScopeRule[] {
+  return [
+    {
+      operations: ['PassRole'],
+      scope: {
+        sid: 'PassRole',
+        resources: [personalizeRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'personalize.amazonaws.com' } },
+      },
+    },
+  ];
+}
+
+/** SNS: the one topic. */
+export function topicScopeRules(topic: sns.ITopic): ScopeRule[] {
+  return [{ scope: { sid: 'Sns', resources: [topic.topicArn] } }];
+}
+
+/** SSM: the project's parameters, under `/<projectName>/`. */
+export function parameterScopeRules(projectName: string): ScopeRule[] {
+  const parameters = `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter/${projectName}/*`;
+  return [
+    {
+      scope: {
+        sid: 'Ssm',
+        resources: [parameters],
+        wildcardReasons: {
+          [parameters]: `The project's own parameters under /${projectName}/: the "/" after the project name ends it, so no other project's parameters match.`,
+        },
+      },
+    },
+  ];
+}
+
+/** EventBridge: PutEvents to one event bus of the account. */
+export function eventBusScopeRules(busName: string): ScopeRule[] {
+  const bus = `arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:event-bus/${busName}`;
+  return [{ scope: { sid: 'Events', resources: [bus] } }];
+}
+
+/** CloudWatch: PutMetricData (which IAM cannot scope to a resource) into one namespace only. */
+export function metricsScopeRules(namespace: string): ScopeRule[] {
+  return [
+    {
+      operations: ['PutMetricData'],
+      scope: {
+        sid: 'Cloudwatch',
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': namespace } },
+      },
+    },
+  ];
+}
