@@ -18,6 +18,8 @@ import { startEmulator, type RunningEmulator } from '../../local/emulator';
 import { LOCAL_ACCOUNT, LOCAL_REGION, personalizeEndpointEnv } from '../../local/harness/env';
 import type { PollResult, PollTarget } from '../../core/pipeline-contract';
 
+export { once, type SharedFixture } from '../setup/shared-fixture';
+
 export const ROOT = join(__dirname, '..', '..');
 export const BUCKET = 'pipeline-data';
 export const KMS_KEY_ARN = `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
@@ -204,28 +206,6 @@ export async function pollUntilDone(
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`stage ${stage} was not done after ${maxCalls} polls`);
-}
-
-/** A fixture built by the first test that needs it and then shared by the tests of its file. */
-export interface SharedFixture<T> {
-  (): Promise<T>;
-  /** Runs `use` on the fixture when a test built it (for `afterAll`). */
-  ifStarted(use: (value: T) => Promise<void> | void): Promise<void>;
-}
-
-/**
- * Memoizes an expensive fixture per test file (jest gives each file its own module registry): whichever
- * test runs first builds it, so every test can run alone, and none relies on another having run.
- */
-export function once<T>(create: () => Promise<T>): SharedFixture<T> {
-  let built: Promise<T> | undefined;
-  const fixture = (() => (built ??= create())) as SharedFixture<T>;
-  fixture.ifStarted = async (use) => {
-    if (built === undefined) return;
-    const value = await built.catch(() => undefined);
-    if (value !== undefined) await use(value);
-  };
-  return fixture;
 }
 
 /** The error a promise rejects with. @throws when it resolves. */
