@@ -186,16 +186,16 @@ function checkColumns(field: string, columns: readonly string[]): string[] {
 function contextOf(query: QueryParameters): Record<string, string> | undefined {
   const values = Object.hasOwn(query, 'context') ? query.context : undefined;
   if (values === undefined || values.length === 0) return undefined;
-  const context: Record<string, string> = {};
-  for (const pair of values) {
+  const pairs = values.map((pair) => {
     const at = pair.indexOf('=');
     if (at <= 0)
       throw new BadRequest(
         `context: expected KEY=value, e.g. context=DEVICE=mobile, received ${JSON.stringify(pair.slice(0, 60))}`,
       );
-    context[pair.slice(0, at)] = pair.slice(at + 1);
-  }
-  return checkContext('context', context);
+    return [pair.slice(0, at), pair.slice(at + 1)] as const;
+  });
+  // fromEntries defines every key as data, `__proto__` included.
+  return checkContext('context', Object.fromEntries(pairs));
 }
 
 function checkContext(field: string, context: Record<string, string>): Record<string, string> {
@@ -252,8 +252,7 @@ function filterOf(query: QueryParameters, route: ReadRoute): FilterRequest | und
   checkId('filter', name);
   if (extra.length > MAX_FILTER_VALUES)
     throw new BadRequest(`filter: ${extra.length} filter values; expected at most ${MAX_FILTER_VALUES}`);
-  const values: Record<string, string> = {};
-  for (const key of extra) values[key] = filterValueOf(key, query[key] ?? []);
+  const values = Object.fromEntries(extra.map((key) => [key, filterValueOf(key, query[key] ?? [])]));
   return { name, values };
 }
 

@@ -57,6 +57,12 @@ export class EventLedger {
     await this.layer.saveSuccess({ eventId }, receipt);
   }
 
+  /** True when the event was delivered (for redrive tooling and tests). */
+  async isDelivered(eventId: string): Promise<boolean> {
+    const record = await this.layer.getRecord({ eventId }).catch(() => undefined);
+    return record?.getStatus() === IdempotencyRecordStatus.COMPLETED;
+  }
+
   /** Drops a claim whose delivery failed, so the next delivery of the message can send the event. */
   async release(eventId: string): Promise<void> {
     await this.layer.deleteRecord({ eventId });

@@ -107,6 +107,8 @@ export interface LocalApi {
   readonly queues: EventQueues;
   readonly tableName: string;
   readonly bucketName: string;
+  /** The project's KMS key (bucket and queues). */
+  readonly keyArn: string;
   readonly motoEndpoint: string;
   readonly emulator: RunningEmulator;
   /** The in-process queue consumer. */
@@ -276,6 +278,7 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
       queues,
       tableName,
       bucketName: project.bucketName,
+      keyArn: project.keyArn,
       motoEndpoint: local.moto.endpoint,
       emulator: local.emulator,
       consumer: queueConsumer,

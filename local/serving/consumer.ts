@@ -45,6 +45,8 @@ export interface ConsumerStats {
   processed: number;
   /** Messages the handler reported failed (left for redelivery). */
   failed: number;
+  /** Messages of invocations abandoned by `stop({ abandonInFlight: true })` (left for redelivery). */
+  abandoned: number;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -73,9 +75,10 @@ export function toSqsRecord(message: Message, queueArn: string): SQSRecord {
 /** The queue's event source mapping: start, stop (gracefully or as a crash), wait until drained. */
 export class LocalEventConsumer {
   /** Counts since the consumer was created. */
-  readonly stats: ConsumerStats = { invocations: 0, processed: 0, failed: 0 };
+  readonly stats: ConsumerStats = { invocations: 0, processed: 0, failed: 0, abandoned: 0 };
   private running = false;
   private abandon = false;
+  private invoking = false;
   private loop: Promise<void> | undefined;
 
   constructor(private readonly options: LocalEventConsumerOptions) {}
@@ -83,6 +86,11 @@ export class LocalEventConsumer {
   /** True while polling. */
   get isRunning(): boolean {
     return this.running;
+  }
+
+  /** True while the handler runs. */
+  get inFlight(): boolean {
+    return this.invoking;
   }
 
   /** Starts polling (no-op when running). */
@@ -162,6 +170,7 @@ export class LocalEventConsumer {
     const event: SQSEvent = { Records: messages.map((m) => toSqsRecord(m, this.options.queueArn)) };
     let failed: Set<string>;
     this.stats.invocations += 1;
+    this.invoking = true;
     try {
       const result = await this.options.handler(
         event,
@@ -173,8 +182,13 @@ export class LocalEventConsumer {
         `event consumer: the handler failed, the whole batch returns to the queue: ${(error as Error).message}`,
       );
       failed = new Set(messages.map((m) => m.MessageId ?? ''));
+    } finally {
+      this.invoking = false;
     }
-    if (this.abandon) return;
+    if (this.abandon) {
+      this.stats.abandoned += messages.length;
+      return;
+    }
     const done = messages.filter((m) => !failed.has(m.MessageId ?? ''));
     this.stats.failed += messages.length - done.length;
     if (done.length === 0) return;

@@ -34,29 +34,28 @@ function queryParameters(query: string): {
   single: Record<string, string> | null;
   multi: Record<string, string[]> | null;
 } {
-  const params = new URLSearchParams(query);
-  const multi: Record<string, string[]> = {};
-  for (const [name, value] of params) (multi[name] ??= []).push(value);
-  if (Object.keys(multi).length === 0) return { single: null, multi: null };
-  const single = Object.fromEntries(
-    Object.entries(multi).map(([name, values]) => [name, values.at(-1) ?? '']),
-  );
-  return { single, multi };
+  // A Map, not an object: names such as `toString` or `__proto__` are plain parameter names here.
+  const byName = new Map<string, string[]>();
+  for (const [name, value] of new URLSearchParams(query))
+    byName.set(name, [...(byName.get(name) ?? []), value]);
+  if (byName.size === 0) return { single: null, multi: null };
+  return {
+    single: Object.fromEntries([...byName].map(([name, values]) => [name, values.at(-1) ?? ''])),
+    multi: Object.fromEntries(byName),
+  };
 }
 
 function headerMaps(headers: IncomingHttpHeaders): {
   single: Record<string, string>;
   multi: Record<string, string[]>;
 } {
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    const values = Array.isArray(value) ? value : [value];
-    multi[name] = values;
-    single[name] = values.join(',');
-  }
-  return { single, multi };
+  const entries = Object.entries(headers).flatMap(([name, value]) =>
+    value === undefined ? [] : [[name, Array.isArray(value) ? value : [value]] as const],
+  );
+  return {
+    single: Object.fromEntries(entries.map(([name, values]) => [name, values.join(',')])),
+    multi: Object.fromEntries(entries),
+  };
 }
 
 /** The REST API proxy event API Gateway would send for `request`, with the key id of its API key. */
