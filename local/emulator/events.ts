@@ -4,7 +4,7 @@ import { InvalidInputException, ResourceInUseException, ResourceNotFoundExceptio
 import { Status } from './lifecycle';
 import { groupDatasets, schemaFieldsOf } from './resources';
 import type { ResourceOf, StoredEntity, StoredInteraction } from './store';
-import { checkString, isRecord, type RequestReader } from './validation';
+import { checkString, exceedsJsonDepth, isRecord, type RequestReader } from './validation';
 
 /**
  * The events API: PutEvents streams interactions into the dataset group's Interactions dataset
@@ -31,6 +31,10 @@ function parseProperties(field: string, raw: unknown, max: number): Record<strin
   if (raw === undefined || raw === null) return {};
   const text = typeof raw === 'string' ? raw : JSON.stringify(raw);
   checkString(field, text, { min: 1, max });
+  if (exceedsJsonDepth(text, 2))
+    throw new InvalidInputException(
+      `${field} must be a JSON object of strings, numbers, booleans or lists of them (a multi-value field).`,
+    );
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -38,9 +42,15 @@ function parseProperties(field: string, raw: unknown, max: number): Record<strin
     throw new InvalidInputException(`${field} is not valid JSON: ${text.slice(0, 80)}`);
   }
   if (!isRecord(parsed)) throw new InvalidInputException(`${field} must be a JSON object.`);
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(parsed)) out[toColumnName(key)] = value;
-  return out;
+  const entries = Object.entries(parsed).map(([key, value]): [string, unknown] => {
+    if (isRecord(value))
+      throw new InvalidInputException(
+        `${field}.${key} must be a string, a number, a boolean or a list of them, not an object.`,
+      );
+    return [toColumnName(key), value];
+  });
+  // Object.fromEntries defines own properties, so a key such as "__proto__" stays an ordinary key.
+  return Object.fromEntries(entries);
 }
 
 function coerce(field: SchemaField, value: unknown, where: string): unknown {

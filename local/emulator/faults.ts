@@ -27,12 +27,52 @@ export interface FaultEffect {
   readonly latencyMs: number;
 }
 
-/** Parses and checks one fault rule from JSON. */
-export function parseFaultRule(value: unknown): FaultRule {
+/** Edit distance between two short strings (for "did you mean"). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** The closest known operation name, if one is close enough to be a misspelling. */
+function closest(operation: string, operations: ReadonlySet<string>): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of operations) {
+    const distance = editDistance(operation.toLowerCase(), name.toLowerCase());
+    if (best === undefined || distance < best.distance) best = { name, distance };
+  }
+  return best !== undefined && best.distance <= Math.max(2, Math.floor(operation.length / 4))
+    ? best.name
+    : undefined;
+}
+
+/**
+ * Parses and checks one fault rule from JSON.
+ * @param operations the operation names a rule may name (besides `*`); any other name is refused, so a
+ *   misspelt operation is an error instead of a rule that never fires
+ */
+export function parseFaultRule(value: unknown, operations: ReadonlySet<string>): FaultRule {
   if (!isRecord(value)) throw new InvalidInputException('A fault rule must be an object.');
   const { operation, error, message, failResource, latencyMs, count } = value;
   if (typeof operation !== 'string' || operation.length === 0)
     throw new InvalidInputException('A fault rule needs an "operation" (an operation name or "*").');
+  if (operation !== '*' && !operations.has(operation)) {
+    const suggestion = closest(operation, operations);
+    throw new InvalidInputException(
+      `Fault "operation" ${JSON.stringify(operation.slice(0, 100))} is not an operation of the emulator${
+        suggestion
+          ? `; did you mean ${suggestion}?`
+          : '; use an operation name such as CreateSolutionVersion, or "*".'
+      }`,
+    );
+  }
   if (error !== undefined && (typeof error !== 'string' || !KNOWN_ERROR_CODES.includes(error))) {
     throw new InvalidInputException(`Fault "error" must be one of ${KNOWN_ERROR_CODES.join(', ')}.`);
   }
@@ -40,7 +80,10 @@ export function parseFaultRule(value: unknown): FaultRule {
     throw new InvalidInputException('Fault "message" must be a string.');
   if (failResource !== undefined && typeof failResource !== 'string')
     throw new InvalidInputException('Fault "failResource" must be a string.');
-  if (latencyMs !== undefined && (typeof latencyMs !== 'number' || latencyMs < 0))
+  if (
+    latencyMs !== undefined &&
+    (typeof latencyMs !== 'number' || !Number.isFinite(latencyMs) || latencyMs < 0)
+  )
     throw new InvalidInputException('Fault "latencyMs" must be a non-negative number.');
   if (count !== undefined && (typeof count !== 'number' || !Number.isInteger(count) || count < 1))
     throw new InvalidInputException('Fault "count" must be a positive integer.');
@@ -66,13 +109,26 @@ interface ActiveRule {
 export class FaultRegistry {
   private rules: ActiveRule[] = [];
 
-  constructor(initial: readonly FaultRule[] = []) {
+  /**
+   * @param operations the operation names rules may name (besides `*`)
+   * @param initial rules in force from the start
+   * @throws InvalidInputException when a rule is malformed or names an unknown operation
+   */
+  constructor(
+    private readonly operations: ReadonlySet<string>,
+    initial: readonly FaultRule[] = [],
+  ) {
     this.add(initial);
   }
 
-  /** Adds rules; they apply in the order added. */
+  /**
+   * Adds rules; they apply in the order added. Every rule is checked first, so either all are added or
+   * none.
+   * @throws InvalidInputException when a rule is malformed or names an unknown operation
+   */
   add(rules: readonly FaultRule[]): void {
-    for (const rule of rules) this.rules.push({ rule, remaining: rule.count ?? Number.POSITIVE_INFINITY });
+    const checked = rules.map((rule) => parseFaultRule(rule, this.operations));
+    for (const rule of checked) this.rules.push({ rule, remaining: rule.count ?? Number.POSITIVE_INFINITY });
   }
 
   /** Removes every rule. */

@@ -9,7 +9,7 @@ import { FaultRegistry, type FaultRule } from './faults';
 import { jobsHooks, type JobsEnvironment } from './hooks';
 import { Lifecycle } from './lifecycle';
 import { ModelCache } from './model-cache';
-import { createEmulatorServer } from './server';
+import { createEmulatorServer, MAX_BODY_BYTES, OPERATION_NAMES } from './server';
 import { Serving } from './serving';
 import { Store } from './store';
 
@@ -46,6 +46,8 @@ export interface EmulatorOptions {
   readonly faults?: readonly FaultRule[];
   /** Quota overrides. */
   readonly quotas?: Partial<Quotas>;
+  /** Largest request body, in bytes; a larger one is answered with SerializationException. @default 16 MiB */
+  readonly maxRequestBytes?: number;
   /** SQLite `synchronous` setting (see store.ts). @default 'FULL' */
   readonly synchronous?: 'FULL' | 'NORMAL';
   /**
@@ -83,6 +85,9 @@ function resolveDelays(delays: EmulatorOptions['delays']): DelayConfig {
 /** Starts a Personalize emulator (control plane, runtime and events on one port). */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const log = options.log ?? (() => undefined);
+  const maxRequestBytes = options.maxRequestBytes ?? MAX_BODY_BYTES;
+  if (!Number.isSafeInteger(maxRequestBytes) || maxRequestBytes < 1)
+    throw new Error(`maxRequestBytes must be a whole number ≥ 1, got ${String(maxRequestBytes)}.`);
   const dataDir = resolve(options.dataDir ?? '.personalize-local');
   const store = new Store({ dataDir, ...(options.synchronous ? { synchronous: options.synchronous } : {}) });
   const scope: ArnScope = {
@@ -101,7 +106,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       ? {}
       : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
   });
-  const faults = new FaultRegistry(options.faults ?? []);
+  const faults = new FaultRegistry(OPERATION_NAMES, options.faults ?? []);
   const models = new ModelCache(store);
   // The lifecycle's hooks need the context, which holds the lifecycle: tie the knot through a holder.
   const holder: { env?: JobsEnvironment } = {};
@@ -152,6 +157,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       }),
     },
     log,
+    { maxBodyBytes: maxRequestBytes },
   );
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolveListen, reject) => {

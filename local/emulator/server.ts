@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { EmulatorContext, HandlerTable, RequestInfo } from './context';
+import type { Duplex } from 'node:stream';
+import type { EmulatorContext, Handler, HandlerTable, RequestInfo } from './context';
 import { batchJobOperations } from './control/batch-jobs';
 import { campaignOperations } from './control/campaigns';
 import { datasetGroupOperations } from './control/dataset-groups';
@@ -24,7 +25,7 @@ import { putEvents, putItems, putUsers } from './events';
 import { parseFaultRule } from './faults';
 import { getPersonalizedRanking, getRecommendations } from './runtime';
 import type { Serving } from './serving';
-import { isRecord, RequestReader } from './validation';
+import { exceedsJsonDepth, isRecord, MAX_JSON_DEPTH, RequestReader } from './validation';
 
 /**
  * The HTTP front of the emulator. One port serves:
@@ -38,45 +39,67 @@ import { isRecord, RequestReader } from './validation';
  * Signatures are not checked: any SigV4 (service `personalize` on every host) is accepted.
  */
 
-/** Control-plane operations by name. */
-const CONTROL_PLANE: HandlerTable = {
-  ...schemaOperations,
-  ...datasetGroupOperations,
-  ...datasetOperations,
-  ...importJobOperations,
-  ...solutionOperations,
-  ...campaignOperations,
-  ...eventTrackerOperations,
-  ...filterOperations,
-  ...batchJobOperations,
-  ...recipeOperations,
-  ...tagOperations,
-  ...unsupportedOperations,
-};
+/**
+ * Control-plane operations by name. A Map, not an object: a target such as `AmazonPersonalize.constructor`
+ * or `AmazonPersonalize.__proto__` must find nothing rather than something inherited from Object.
+ */
+const CONTROL_PLANE: ReadonlyMap<string, Handler> = new Map(
+  Object.entries({
+    ...schemaOperations,
+    ...datasetGroupOperations,
+    ...datasetOperations,
+    ...importJobOperations,
+    ...solutionOperations,
+    ...campaignOperations,
+    ...eventTrackerOperations,
+    ...filterOperations,
+    ...batchJobOperations,
+    ...recipeOperations,
+    ...tagOperations,
+    ...unsupportedOperations,
+  } satisfies HandlerTable),
+);
 
 type RestHandler = (ctx: EmulatorContext, serving: Serving, input: RequestReader) => unknown;
 
-const REST_ROUTES: Readonly<Record<string, { operation: string; handler: RestHandler }>> = {
-  '/recommendations': {
-    operation: 'GetRecommendations',
-    handler: (_ctx, serving, input) => getRecommendations(serving, input),
-  },
-  '/personalize-ranking': {
-    operation: 'GetPersonalizedRanking',
-    handler: (_ctx, serving, input) => getPersonalizedRanking(serving, input),
-  },
-  '/events': { operation: 'PutEvents', handler: (ctx, _serving, input) => putEvents(ctx, input) },
-  '/items': { operation: 'PutItems', handler: (ctx, _serving, input) => putItems(ctx, input) },
-  '/users': { operation: 'PutUsers', handler: (ctx, _serving, input) => putUsers(ctx, input) },
-};
+/** Runtime and events operations by path (a Map for the same reason as {@link CONTROL_PLANE}). */
+const REST_ROUTES: ReadonlyMap<string, { operation: string; handler: RestHandler }> = new Map([
+  [
+    '/recommendations',
+    {
+      operation: 'GetRecommendations',
+      handler: (_ctx, serving, input) => getRecommendations(serving, input),
+    },
+  ],
+  [
+    '/personalize-ranking',
+    {
+      operation: 'GetPersonalizedRanking',
+      handler: (_ctx, serving, input) => getPersonalizedRanking(serving, input),
+    },
+  ],
+  ['/events', { operation: 'PutEvents', handler: (ctx, _serving, input) => putEvents(ctx, input) }],
+  ['/items', { operation: 'PutItems', handler: (ctx, _serving, input) => putItems(ctx, input) }],
+  ['/users', { operation: 'PutUsers', handler: (ctx, _serving, input) => putUsers(ctx, input) }],
+]);
 
-const UNSUPPORTED_REST: Readonly<Record<string, string>> = {
-  '/action-recommendations': 'GetActionRecommendations',
-  '/actions': 'PutActions',
-  '/action-interactions': 'PutActionInteractions',
-};
+const UNSUPPORTED_REST: ReadonlyMap<string, string> = new Map([
+  ['/action-recommendations', 'GetActionRecommendations'],
+  ['/actions', 'PutActions'],
+  ['/action-interactions', 'PutActionInteractions'],
+]);
 
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/**
+ * Every operation a fault rule can name: the control-plane operations (including those answered with
+ * UnsupportedOperationException) and the runtime and events operations the emulator serves.
+ */
+export const OPERATION_NAMES: ReadonlySet<string> = new Set([
+  ...CONTROL_PLANE.keys(),
+  ...[...REST_ROUTES.values()].map((route) => route.operation),
+]);
+
+/** Largest request body the emulator reads by default (larger ones get a SerializationException). */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 const TARGET_PREFIX = 'AmazonPersonalize.';
 
 /** Admin actions the server delegates to its owner. */
@@ -87,29 +110,42 @@ export interface AdminActions {
   stats(): Record<string, unknown>;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/**
+ * Reads a request body. A body over `maxBytes` is read to its end but not kept, then rejected with a
+ * SerializationException: the client, still sending, gets that answer instead of a reset connection,
+ * and the connection stays usable.
+ */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new SerializationException(`Request body larger than ${MAX_BODY_BYTES} bytes.`));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      if (size <= maxBytes) chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => {
+      if (size > maxBytes)
+        reject(
+          new SerializationException(
+            `The request body has ${size} bytes; the emulator accepts at most ${maxBytes}.`,
+          ),
+        );
+      else resolve(Buffer.concat(chunks));
+    });
     req.on('error', reject);
   });
 }
 
 function parseJson(body: Buffer): Record<string, unknown> {
   if (body.length === 0) return {};
+  const text = body.toString('utf8');
+  if (exceedsJsonDepth(text))
+    throw new SerializationException(
+      `The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`,
+    );
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch {
     throw new SerializationException('The request body is not valid JSON.');
   }
@@ -144,13 +180,22 @@ function toPersonalizeError(error: unknown, log: (message: string) => void): Per
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Limits of the HTTP front. */
+export interface ServerLimits {
+  /** Largest request body read, in bytes. @default MAX_BODY_BYTES (16 MiB) */
+  readonly maxBodyBytes?: number;
+}
+
 /** Creates the HTTP server (not yet listening). */
 export function createEmulatorServer(
   ctx: EmulatorContext,
   serving: Serving,
   admin: AdminActions,
   log: (message: string) => void,
+  limits: ServerLimits = {},
 ): Server {
+  const maxBodyBytes = limits.maxBodyBytes ?? MAX_BODY_BYTES;
+
   async function dispatch(operation: string, run: (info: RequestInfo) => unknown): Promise<unknown> {
     const effect = ctx.faults.effectFor(operation);
     if (effect.latencyMs > 0) await sleep(effect.latencyMs);
@@ -180,9 +225,9 @@ export function createEmulatorServer(
 
   async function controlPlane(req: IncomingMessage): Promise<unknown> {
     const target = String(req.headers['x-amz-target'] ?? '');
-    const body = await readBody(req);
+    const body = await readBody(req, maxBodyBytes);
     const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-    const handler = CONTROL_PLANE[operation];
+    const handler = CONTROL_PLANE.get(operation);
     if (!handler)
       throw new UnknownOperationException(`Unknown operation ${target || '(missing X-Amz-Target)'}.`);
     const input = new RequestReader(parseJson(body));
@@ -190,11 +235,11 @@ export function createEmulatorServer(
   }
 
   async function rest(req: IncomingMessage, path: string): Promise<unknown> {
-    const body = await readBody(req);
-    const unsupported = UNSUPPORTED_REST[path];
+    const body = await readBody(req, maxBodyBytes);
+    const unsupported = UNSUPPORTED_REST.get(path);
     if (unsupported)
       throw new UnsupportedOperationException(`${unsupported} is not supported by the emulator.`);
-    const route = REST_ROUTES[path];
+    const route = REST_ROUTES.get(path);
     if (!route || req.method !== 'POST')
       throw new UnknownOperationException(`No operation at ${req.method ?? ''} ${path}.`);
     const input = new RequestReader(parseJson(body));
@@ -202,7 +247,7 @@ export function createEmulatorServer(
   }
 
   async function adminRoute(req: IncomingMessage, path: string): Promise<unknown> {
-    const body = await readBody(req);
+    const body = await readBody(req, maxBodyBytes);
     const method = req.method ?? 'GET';
     if (path === '/_emulator/health' && method === 'GET') return admin.health();
     if (path === '/_emulator/stats' && method === 'GET') return admin.stats();
@@ -218,17 +263,15 @@ export function createEmulatorServer(
       }
       if (method === 'POST') {
         const parsed = parseJson(body);
-        const rules = Array.isArray(parsed.faults)
-          ? parsed.faults.map(parseFaultRule)
-          : [parseFaultRule(parsed)];
-        ctx.faults.add(rules);
+        const raw: unknown[] = Array.isArray(parsed.faults) ? parsed.faults : [parsed];
+        ctx.faults.add(raw.map((rule) => parseFaultRule(rule, OPERATION_NAMES)));
         return { faults: ctx.faults.list() };
       }
     }
     throw new UnknownOperationException(`No admin operation at ${method} ${path}.`);
   }
 
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     const requestId = randomUUID();
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     let handled: Promise<void>;
@@ -250,4 +293,24 @@ export function createEmulatorServer(
         );
     });
   });
+  // CONNECT is not an operation of any Personalize API; without a listener Node would drop the socket.
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    const body = JSON.stringify({
+      __type: 'UnknownOperationException',
+      message: 'CONNECT is not an operation of the emulator.',
+    });
+    socket.end(
+      [
+        'HTTP/1.1 404 Not Found',
+        'Content-Type: application/json',
+        `Content-Length: ${Buffer.byteLength(body)}`,
+        'x-amzn-errortype: UnknownOperationException',
+        `x-amzn-RequestId: ${randomUUID()}`,
+        'Connection: close',
+        '',
+        body,
+      ].join('\r\n'),
+    );
+  });
+  return server;
 }

@@ -27,8 +27,12 @@ export interface Tag {
   readonly tagValue: string;
 }
 
+/** Longest rendering of a value in an error message. */
+const MAX_SHOWN = 200;
+
 function show(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}...` : text;
 }
 
 /** Builds the service's "1 validation error detected" message. */
@@ -291,4 +295,29 @@ export function paginate<T>(
   const page = items.slice(offset, offset + maxResults);
   const next = offset + maxResults;
   return next < items.length ? { page, nextToken: encodeNextToken(next) } : { page };
+}
+
+/** Deepest nesting of arrays and objects a request body (or a JSON `properties` string) may have. */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Whether JSON text nests arrays and objects deeper than `maxDepth`. Checked before `JSON.parse`, so
+ * nothing downstream (validation, storage, serialization) ever walks a pathologically deep value.
+ */
+export function exceedsJsonDepth(text: string, maxDepth: number = MAX_JSON_DEPTH): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      // A backslash escapes the next character (it may be a quote).
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > maxDepth) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
 }
