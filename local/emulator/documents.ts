@@ -69,16 +69,112 @@ export interface DatasetImportJobDoc extends LifecycleMembers {
   readonly publishAttributionMetricsToS3: boolean;
 }
 
+/** `hpoConfig.hpoObjective`. */
+export interface HPOObjective {
+  readonly type?: string;
+  readonly metricName?: string;
+  readonly metricRegex?: string;
+}
+
+/** `hpoConfig.hpoResourceConfig`: numbers written as strings. */
+export interface HPOResourceConfig {
+  readonly maxNumberOfTrainingJobs?: string;
+  readonly maxParallelTrainingJobs?: string;
+}
+
+/** One `integerHyperParameterRanges` entry. */
+export interface IntegerHyperParameterRange {
+  readonly name?: string;
+  readonly minValue?: number;
+  readonly maxValue?: number;
+}
+
+/** One `continuousHyperParameterRanges` entry. */
+export interface ContinuousHyperParameterRange {
+  readonly name?: string;
+  readonly minValue?: number;
+  readonly maxValue?: number;
+}
+
+/** One `categoricalHyperParameterRanges` entry. */
+export interface CategoricalHyperParameterRange {
+  readonly name?: string;
+  readonly values?: readonly string[];
+}
+
+/** `hpoConfig.algorithmHyperParameterRanges`. */
+export interface HyperParameterRanges {
+  readonly integerHyperParameterRanges?: readonly IntegerHyperParameterRange[];
+  readonly continuousHyperParameterRanges?: readonly ContinuousHyperParameterRange[];
+  readonly categoricalHyperParameterRanges?: readonly CategoricalHyperParameterRange[];
+}
+
+/** `solutionConfig.hpoConfig` (stored and rendered; the engine does not tune). */
+export interface HPOConfig {
+  readonly hpoObjective?: HPOObjective;
+  readonly hpoResourceConfig?: HPOResourceConfig;
+  readonly algorithmHyperParameterRanges?: HyperParameterRanges;
+}
+
+/** `solutionConfig.autoMLConfig`. */
+export interface AutoMLConfig {
+  readonly metricName?: string;
+  readonly recipeList?: readonly string[];
+}
+
+/** One `eventsConfig.eventParametersList` entry. */
+export interface EventParameters {
+  readonly eventType?: string;
+  readonly eventValueThreshold?: number;
+  /** From 0 to 1. */
+  readonly weight?: number;
+}
+
+/** `eventsConfig`. */
+export interface EventsConfig {
+  readonly eventParametersList?: readonly EventParameters[];
+}
+
+/** `solutionConfig.optimizationObjective`. */
+export interface OptimizationObjective {
+  readonly itemAttribute?: string;
+  readonly objectiveSensitivity?: 'LOW' | 'MEDIUM' | 'HIGH' | 'OFF';
+}
+
+/** `solutionConfig.trainingDataConfig`: dataset type → column names. */
+export interface TrainingDataConfig {
+  readonly excludedDatasetColumns?: Readonly<Record<string, readonly string[]>>;
+  readonly includedDatasetColumns?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** `autoTrainingConfig`. */
+export interface AutoTrainingConfig {
+  /** `rate(N days)`, N from 1 to 30. */
+  readonly schedulingExpression?: string;
+}
+
 /**
- * `solutionConfig`: the members the emulator reads. Other members (e.g. `hpoConfig`) are stored and
- * rendered as they were sent.
+ * `solutionConfig`: the model's `SolutionConfig`, checked member by member on the way in (see
+ * model-shapes.ts). The engine reads `algorithmHyperParameters`, `featureTransformationParameters` and
+ * `eventValueThreshold`; the other members are stored and rendered.
  */
 export interface SolutionConfig {
   readonly algorithmHyperParameters?: Readonly<Record<string, string>>;
   readonly featureTransformationParameters?: Readonly<Record<string, string>>;
   /** A number written as a string. */
   readonly eventValueThreshold?: string;
-  readonly autoTrainingConfig?: { readonly schedulingExpression?: string };
+  readonly hpoConfig?: HPOConfig;
+  readonly autoMLConfig?: AutoMLConfig;
+  readonly eventsConfig?: EventsConfig;
+  readonly optimizationObjective?: OptimizationObjective;
+  readonly trainingDataConfig?: TrainingDataConfig;
+  readonly autoTrainingConfig?: AutoTrainingConfig;
+}
+
+/** `solutionUpdateConfig` of UpdateSolution: the model's `SolutionUpdateConfig`. */
+export interface SolutionUpdateConfig {
+  readonly autoTrainingConfig?: AutoTrainingConfig;
+  readonly eventsConfig?: EventsConfig;
 }
 
 /** A solution. */
@@ -97,7 +193,7 @@ export interface SolutionDoc extends LifecycleMembers {
 
 /** A pending or finished UpdateSolution (served as `latestSolutionUpdate`). */
 export interface SolutionUpdateDoc extends LifecycleMembers {
-  readonly solutionUpdateConfig?: SolutionConfig;
+  readonly solutionUpdateConfig?: SolutionUpdateConfig;
   readonly performAutoTraining: boolean;
   readonly performIncrementalUpdate?: boolean;
 }
@@ -134,11 +230,15 @@ export interface ItemExplorationConfig {
   readonly explorationItemAgeCutOff?: string;
 }
 
-/** `campaignConfig`: the members the emulator reads; others are stored and rendered as sent. */
+/** `rankingInfluence`: weights from 0 to 1 (stored and rendered; the engine does not use them). */
+export type RankingInfluence = Readonly<Partial<Record<'POPULARITY' | 'FRESHNESS', number>>>;
+
+/** `campaignConfig`: the model's `CampaignConfig`, checked member by member on the way in. */
 export interface CampaignConfig {
   readonly itemExplorationConfig?: ItemExplorationConfig;
   readonly enableMetadataWithRecommendations?: boolean;
   readonly syncWithLatestSolutionVersion?: boolean;
+  readonly rankingInfluence?: RankingInfluence;
 }
 
 /** A campaign. */
@@ -192,9 +292,10 @@ interface BatchJobMembers extends LifecycleMembers {
   readonly roleArn: string;
 }
 
-/** `batchInferenceJobConfig`: the members the emulator reads; others are stored and rendered as sent. */
+/** `batchInferenceJobConfig`: the model's `BatchInferenceJobConfig`, checked member by member on the way in. */
 export interface BatchInferenceJobConfig {
   readonly itemExplorationConfig?: ItemExplorationConfig;
+  readonly rankingInfluence?: RankingInfluence;
 }
 
 /** A batch inference job. */

@@ -1,4 +1,5 @@
 import { InvalidInputException, InvalidNextTokenException, TooManyTagsException } from './errors';
+import type { Shape } from './shapes';
 
 /**
  * Request validation with the limits of the Personalize service model. Every constraint failure is an
@@ -137,6 +138,13 @@ export class RequestReader {
     return value;
   }
 
+  /** An optional member checked against a shape of the service model (see model-shapes.ts). */
+  optionalShape<T>(field: string, shape: Shape<T>): T | undefined {
+    const value = this.body[field];
+    if (value === undefined || value === null) return undefined;
+    return shape.read(value, field);
+  }
+
   /** A required JSON object. */
   object(field: string): Record<string, unknown> {
     const value = this.optionalObject(field);
@@ -177,12 +185,13 @@ export class RequestReader {
         `Member must have length less than or equal to ${rules.maxEntries}`,
       );
     }
-    const out: Record<string, string> = {};
-    for (const [k, v] of entries) {
-      checkString(`${field}.key`, k, rules.key ?? {});
-      out[k] = checkString(`${field}.${k}`, v, rules.value ?? {});
-    }
-    return out;
+    // Object.fromEntries defines own properties, so a key such as "__proto__" stays an ordinary key.
+    return Object.fromEntries(
+      entries.map(([k, v]) => [
+        checkString(`${field}.key`, k, rules.key ?? {}),
+        checkString(`${field}.${k}`, v, rules.value ?? {}),
+      ]),
+    );
   }
 
   /** The optional `tags` member (≤ 200 tags, model key/value limits). */

@@ -1,8 +1,9 @@
 import { findRecipe } from '../../../core/recipes';
 import { namedArn, type ResourceKind } from '../arn';
 import type { EmulatorContext, HandlerTable, RequestInfo } from '../context';
-import type { BatchInferenceJobConfig, S3DataConfig } from '../documents';
+import type { S3DataConfig } from '../documents';
 import { InvalidInputException, LimitExceededException } from '../errors';
+import { BATCH_INFERENCE_JOB_CONFIG } from '../model-shapes';
 import {
   createResource,
   isCreating,
@@ -14,7 +15,6 @@ import {
   requireResource,
 } from '../resources';
 import { checkString, isRecord, PATTERNS, type RequestReader } from '../validation';
-import { checkExplorationConfig } from './campaigns';
 
 /** `jobInput.s3DataSource` or `jobOutput.s3DataDestination`. */
 function s3Config(
@@ -57,8 +57,10 @@ function createJob(
       "1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null",
     );
   const tags = input.tags();
-  const config = kind === 'batchInferenceJob' ? input.optionalObject('batchInferenceJobConfig') : undefined;
-  if (config) checkExplorationConfig('batchInferenceJobConfig', config.itemExplorationConfig);
+  const config =
+    kind === 'batchInferenceJob'
+      ? input.optionalShape('batchInferenceJobConfig', BATCH_INFERENCE_JOB_CONFIG)
+      : undefined;
   const mode =
     kind === 'batchInferenceJob'
       ? (input.optionalString('batchInferenceJobMode') ?? 'BATCH_INFERENCE')
@@ -103,8 +105,7 @@ function createJob(
         jobName,
         batchInferenceJobArn: arn,
         ...members,
-        // The exploration members are checked above; the others are kept as they were sent.
-        ...(config ? { batchInferenceJobConfig: config as BatchInferenceJobConfig } : {}),
+        ...(config ? { batchInferenceJobConfig: config } : {}),
         batchInferenceJobMode: 'BATCH_INFERENCE',
       },
     });

@@ -17,6 +17,7 @@ import {
   requireResource,
 } from '../resources';
 import type { CampaignConfig } from '../documents';
+import { CAMPAIGN_CONFIG } from '../model-shapes';
 import type { ResourceOf } from '../store';
 import type { RequestReader } from '../validation';
 import { latestVersion } from './solutions';
@@ -48,41 +49,12 @@ export function resolveServingVersion(
   return requireActive(requireResource(ctx, solutionVersionArn, 'solutionVersion'));
 }
 
-/**
- * Checks an `itemExplorationConfig` map (of `campaignConfig` or `batchInferenceJobConfig`): known keys,
- * numbers written as strings, the weight from 0 to 1.
- */
-export function checkExplorationConfig(field: string, exploration: unknown): void {
-  if (exploration === undefined) return;
-  if (typeof exploration !== 'object' || exploration === null)
-    throw new InvalidInputException(`${field}.itemExplorationConfig must be a map.`);
-  for (const [key, value] of Object.entries(exploration)) {
-    if (key !== 'explorationWeight' && key !== 'explorationItemAgeCutOff') {
-      throw new InvalidInputException(
-        `Unknown itemExplorationConfig key ${key}; use explorationWeight or explorationItemAgeCutOff.`,
-      );
-    }
-    const n = Number(value);
-    if (
-      typeof value !== 'string' ||
-      Number.isNaN(n) ||
-      (key === 'explorationWeight' && (n < 0 || n > 1)) ||
-      n < 0
-    ) {
-      throw new InvalidInputException(
-        `Invalid itemExplorationConfig.${key} ${JSON.stringify(value)}: ${key === 'explorationWeight' ? 'a number from 0 to 1' : 'a non-negative number of days'} written as a string.`,
-      );
-    }
-  }
-}
-
 function readCampaignConfig(
   input: RequestReader,
   solutionVersionArn: string | undefined,
 ): CampaignConfig | undefined {
-  const config = input.optionalObject('campaignConfig');
+  const config = input.optionalShape('campaignConfig', CAMPAIGN_CONFIG);
   if (!config) return undefined;
-  checkExplorationConfig('campaignConfig', config.itemExplorationConfig);
   if (
     config.syncWithLatestSolutionVersion === true &&
     solutionVersionArn !== undefined &&
@@ -92,8 +64,7 @@ function readCampaignConfig(
       'syncWithLatestSolutionVersion requires solutionVersionArn in the form {solutionArn}/$LATEST.',
     );
   }
-  // The members read above are checked; the others are kept and rendered as they were sent.
-  return config as CampaignConfig;
+  return config;
 }
 
 function checkDeployable(version: ResourceOf<'solutionVersion'>): void {

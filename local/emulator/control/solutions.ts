@@ -23,11 +23,11 @@ import {
   requireFreeArn,
   requireResource,
 } from '../resources';
-import type { SolutionConfig, TrainingMode } from '../documents';
+import type { TrainingMode } from '../documents';
+import { SOLUTION_CONFIG, SOLUTION_UPDATE_CONFIG } from '../model-shapes';
 import type { ResourceOf } from '../store';
 
 const TRAINING_MODES: readonly TrainingMode[] = ['FULL', 'UPDATE', 'AUTOTRAIN'];
-const AUTO_TRAINING = /^rate\(([1-9]|[12]\d|30) days?\)$/;
 
 const VERSION_SUMMARY_KEYS = [
   'solutionVersionArn',
@@ -38,33 +38,6 @@ const VERSION_SUMMARY_KEYS = [
   'lastUpdatedDateTime',
   'failureReason',
 ];
-
-/** Checks the members of a `solutionConfig` the emulator reads; the others are kept as they were sent. */
-function readSolutionConfig(config: Record<string, unknown> | undefined): SolutionConfig | undefined {
-  if (!config) return undefined;
-  const auto = config.autoTrainingConfig as { schedulingExpression?: unknown } | undefined;
-  if (
-    auto?.schedulingExpression !== undefined &&
-    (typeof auto.schedulingExpression !== 'string' || !AUTO_TRAINING.test(auto.schedulingExpression))
-  ) {
-    throw new InvalidInputException(
-      `Invalid autoTrainingConfig.schedulingExpression ${JSON.stringify(auto.schedulingExpression)}: use rate(N days) with N from 1 to 30.`,
-    );
-  }
-  const threshold = config.eventValueThreshold;
-  if (threshold !== undefined && (typeof threshold !== 'string' || Number.isNaN(Number(threshold)))) {
-    throw new InvalidInputException(
-      `Invalid solutionConfig.eventValueThreshold ${JSON.stringify(threshold)}: it must be a number written as a string.`,
-    );
-  }
-  for (const key of ['algorithmHyperParameters', 'featureTransformationParameters']) {
-    const map = config[key];
-    if (map !== undefined && (typeof map !== 'object' || map === null || Object.keys(map).length > 100)) {
-      throw new InvalidInputException(`solutionConfig.${key} must be a map of at most 100 entries.`);
-    }
-  }
-  return config as SolutionConfig;
-}
 
 /** The newest solution version of a solution, optionally only ACTIVE ones. */
 export function latestVersion(
@@ -114,9 +87,8 @@ export const solutionOperations: HandlerTable = {
     const performAutoTraining = input.optionalBoolean('performAutoTraining') ?? true;
     const performIncrementalUpdate = input.optionalBoolean('performIncrementalUpdate');
     const eventType = input.optionalString('eventType', { max: 256 });
-    const rawSolutionConfig = input.optionalObject('solutionConfig');
+    const solutionConfig = input.optionalShape('solutionConfig', SOLUTION_CONFIG);
     const tags = input.tags();
-    const solutionConfig = readSolutionConfig(rawSolutionConfig);
     if (performAutoML)
       throw new UnsupportedOperationException(
         'performAutoML is not supported by the emulator; set recipeArn instead.',
@@ -202,7 +174,7 @@ export const solutionOperations: HandlerTable = {
     const row = requireActive(requireResource(ctx, input.arn('solutionArn'), 'solution'));
     const performAutoTraining = input.optionalBoolean('performAutoTraining');
     const performIncrementalUpdate = input.optionalBoolean('performIncrementalUpdate');
-    const solutionUpdateConfig = readSolutionConfig(input.optionalObject('solutionUpdateConfig'));
+    const solutionUpdateConfig = input.optionalShape('solutionUpdateConfig', SOLUTION_UPDATE_CONFIG);
     const pending = ctx.store.listResources('solutionUpdate', { parentArn: row.arn }).find(isCreating);
     if (pending) throw new ResourceInUseException(`Solution ${row.arn} already has an update in progress.`);
     createResource(ctx, req, {
