@@ -81,14 +81,13 @@ export const SERVING_HANDLERS: Readonly<Record<ServingHandler, ServingHandlerSpe
   },
   'event-consumer': {
     entry: 'lambda/serving/event-consumer.ts',
-    // DynamoDB through Powertools idempotency; the archive is written SSE-KMS (bucket default) and the
-    // queue's messages are decrypted with the data key.
+    // DynamoDB through Powertools idempotency; the archive is written SSE-KMS (the bucket's default key).
+    // Reading the SSE-KMS queue (kms:Decrypt) is the event source's, below.
     permissions: [
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
-      'kms:Decrypt',
       'kms:GenerateDataKey',
       'personalize:PutEvents',
       's3:PutObject',

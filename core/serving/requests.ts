@@ -359,17 +359,23 @@ const properties = (maxChars: number, reserved: ReadonlySet<string> = new Set())
       }),
     );
 
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** When an event happened: epoch seconds, or an ISO 8601 time with its offset. */
+const sentAt = z.custom<number | string>(
+  (value) =>
+    (typeof value === 'number' && value > 0 && value <= MAX_EPOCH_SECONDS) ||
+    (typeof value === 'string' && ISO_TIME.test(value) && Number.isFinite(Date.parse(value))),
+  { error: 'expected epoch seconds or an ISO 8601 time such as 2026-01-31T12:00:00Z' },
+);
+
 const eventSchema = z
   .strictObject({
     eventId: id(),
     eventType: id(),
     // Required: every event is recorded in the Interactions dataset, whose ITEM_ID is required.
     itemId: id(),
-    sentAt: z.optional(
-      z.union([z.number().check(z.positive(), z.lte(MAX_EPOCH_SECONDS)), z.iso.datetime({ offset: true })], {
-        error: 'expected epoch seconds or an ISO 8601 time such as 2026-01-31T12:00:00Z',
-      }),
-    ),
+    sentAt: z.optional(sentAt),
     eventValue: z.optional(z.number()),
     recommendationId: z.optional(id(40)),
     impression: z.optional(z.array(id()).check(z.minLength(1), z.maxLength(25))),

@@ -1,8 +1,13 @@
-/** The event consumer's logic: PutEvents requests from queued envelopes. */
+/** The event consumer's logic: PutEvents requests from queued envelopes, and its named error. */
 import type { PutEventsCommandInput } from '@aws-sdk/client-personalize-events';
 import type { EventEnvelope } from '../../core/serving/events';
 import type { ApiEvent } from '../../core/serving/requests';
 import { propertiesText } from './catalog.logic';
+
+/** Some events of a message were not delivered; the message goes back to the queue. */
+export class EventsNotDelivered extends Error {
+  override readonly name = 'EventsNotDelivered';
+}
 
 /** The PutEvents request for some events of an envelope (at most 10, one session). */
 export function putEventsInput(

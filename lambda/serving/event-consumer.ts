@@ -24,7 +24,7 @@ import { s3Client } from '../shared/clients';
 import { requireEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 import { dynamoDbClient, eventsClient } from './clients';
-import { putEventsInput } from './event-consumer.logic';
+import { EventsNotDelivered, putEventsInput } from './event-consumer.logic';
 import { EventLedger } from './event-ledger';
 import { trackingId } from './parameters';
 import { withRetries } from './retry';
@@ -35,11 +35,6 @@ const BUCKET_NAME = requireEnv('BUCKET_NAME');
 const ledger = new EventLedger(requireEnv('IDEMPOTENCY_TABLE'), dynamoDbClient());
 
 const processor = new BatchProcessor(EventType.SQS, { logger });
-
-/** Some events of a message were not delivered; the message goes back to the queue. */
-export class EventsNotDelivered extends Error {
-  override readonly name = 'EventsNotDelivered';
-}
 
 interface SendOutcome {
   readonly delivered: ApiEvent[];
