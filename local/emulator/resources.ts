@@ -5,7 +5,7 @@ import type { ResourceDocuments, StoredDatasetType } from './documents';
 import { ResourceAlreadyExistsException, ResourceInUseException, ResourceNotFoundException } from './errors';
 import { CREATING, DELETING, Status } from './lifecycle';
 import type { ResourceOf } from './store';
-import { paginate, type RequestReader, type Tag } from './validation';
+import { listingOf, paginate, type RequestReader, type Tag } from './validation';
 
 /** Human-readable resource labels used in error messages. */
 export const LABELS: Record<ResourceKind, string> = {
@@ -142,16 +142,22 @@ export function isLive(row: ResourceOf<ResourceKind>): boolean {
   return row.status === null || !DELETING.has(row.status);
 }
 
-/** One page of a List operation: `{ [key]: summaries, nextToken? }`. */
+/**
+ * One page of a List operation: `{ [key]: summaries, nextToken? }`. Its `nextToken` is valid only for the
+ * same listing: the same result key and the same `selectors` (the request members that choose the rows,
+ * e.g. the dataset group ARN), so a token from one listing is InvalidNextTokenException in another.
+ */
 export function listPage<K extends ResourceKind>(
   input: RequestReader,
   rows: readonly ResourceOf<K>[],
   key: string,
   summary: (row: ResourceOf<K>) => Record<string, unknown>,
+  selectors: readonly (string | undefined)[] = [],
 ): Record<string, unknown> {
   const maxResults = input.maxResults();
-  const offset = input.offset();
-  const { page, nextToken } = paginate(rows, offset, maxResults);
+  const listing = listingOf(key, selectors);
+  const offset = input.offset(listing);
+  const { page, nextToken } = paginate(rows, offset, maxResults, listing);
   return { [key]: page.map(summary), ...(nextToken ? { nextToken } : {}) };
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { InvalidInputException, InvalidNextTokenException, TooManyTagsException } from './errors';
 import type { Shape } from './shapes';
 
@@ -206,10 +207,14 @@ export class RequestReader {
     return this.optionalInteger('maxResults', 1, 100) ?? defaultValue;
   }
 
-  /** `nextToken` decoded to an offset. */
-  offset(): number {
+  /**
+   * `nextToken` decoded to an offset. A token is valid only for the listing that issued it.
+   * @param listing names the listing: the operation's result key and the request members that select
+   *   what is listed (e.g. `solutions` and the dataset group ARN)
+   */
+  offset(listing: string): number {
     const token = this.optionalString('nextToken', { max: 1500 });
-    return token === undefined ? 0 : decodeNextToken(token);
+    return token === undefined ? 0 : decodeNextToken(token, listing);
   }
 }
 
@@ -270,28 +275,48 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const TOKEN_PREFIX = 'pe1.';
+const TOKEN_PREFIX = 'pe2.';
 
-/** Encodes a list offset as an opaque `nextToken`. */
-export function encodeNextToken(offset: number): string {
-  return TOKEN_PREFIX + Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
+/** A short digest of a listing's identity, carried in its tokens. */
+function listingDigest(listing: string): string {
+  return createHash('sha256').update(listing).digest('base64url').slice(0, 16);
 }
 
-/** Decodes a `nextToken`; anything not issued by {@link encodeNextToken} is an InvalidNextTokenException. */
-export function decodeNextToken(token: string): number {
+/** Names a listing for {@link encodeNextToken}: its result key and the members that select its rows. */
+export function listingOf(key: string, selectors: readonly (string | undefined)[] = []): string {
+  return JSON.stringify([key, ...selectors.map((s) => s ?? null)]);
+}
+
+/** Encodes a list offset as an opaque `nextToken` valid for one listing (see {@link listingOf}). */
+export function encodeNextToken(offset: number, listing: string): string {
+  return (
+    TOKEN_PREFIX + Buffer.from(JSON.stringify({ o: offset, l: listingDigest(listing) })).toString('base64url')
+  );
+}
+
+/**
+ * Decodes a `nextToken`; anything not issued by {@link encodeNextToken} for the same listing is an
+ * InvalidNextTokenException.
+ */
+export function decodeNextToken(token: string, listing: string): number {
   const invalid = (): never => {
     throw new InvalidNextTokenException('Invalid next token.');
   };
   if (!token.startsWith(TOKEN_PREFIX)) invalid();
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(
-      Buffer.from(token.slice(TOKEN_PREFIX.length), 'base64url').toString('utf8'),
-    );
-    if (isRecord(parsed) && typeof parsed.o === 'number' && Number.isInteger(parsed.o) && parsed.o >= 0)
-      return parsed.o;
+    parsed = JSON.parse(Buffer.from(token.slice(TOKEN_PREFIX.length), 'base64url').toString('utf8'));
   } catch {
-    // fall through
+    return invalid();
   }
+  if (
+    isRecord(parsed) &&
+    typeof parsed.o === 'number' &&
+    Number.isSafeInteger(parsed.o) &&
+    parsed.o >= 0 &&
+    parsed.l === listingDigest(listing)
+  )
+    return parsed.o;
   return invalid();
 }
 
@@ -300,10 +325,11 @@ export function paginate<T>(
   items: readonly T[],
   offset: number,
   maxResults: number,
+  listing: string,
 ): { page: T[]; nextToken?: string } {
   const page = items.slice(offset, offset + maxResults);
   const next = offset + maxResults;
-  return next < items.length ? { page, nextToken: encodeNextToken(next) } : { page };
+  return next < items.length ? { page, nextToken: encodeNextToken(next, listing) } : { page };
 }
 
 /** Deepest nesting of arrays and objects a request body (or a JSON `properties` string) may have. */

@@ -124,17 +124,22 @@ function listJobs(
 ): Record<string, unknown> {
   const solutionVersionArn = input.optionalArn('solutionVersionArn');
   const rows = ctx.store.listResources(kind, solutionVersionArn ? { parentArn: solutionVersionArn } : {});
-  return listPage(input, rows, key, (row) =>
-    pick(render(row), [
-      arnKey,
-      'jobName',
-      'status',
-      'creationDateTime',
-      'lastUpdatedDateTime',
-      'failureReason',
-      'solutionVersionArn',
-      'batchInferenceJobMode',
-    ]),
+  return listPage(
+    input,
+    rows,
+    key,
+    (row) =>
+      pick(render(row), [
+        arnKey,
+        'jobName',
+        'status',
+        'creationDateTime',
+        'lastUpdatedDateTime',
+        'failureReason',
+        'solutionVersionArn',
+        'batchInferenceJobMode',
+      ]),
+    [solutionVersionArn],
   );
 }
 

@@ -128,15 +128,20 @@ export const campaignOperations: HandlerTable = {
   ListCampaigns(ctx, input) {
     const solutionArn = input.optionalArn('solutionArn');
     const rows = ctx.store.listResources('campaign', solutionArn ? { parentArn: solutionArn } : {});
-    return listPage(input, rows, 'campaigns', (row) =>
-      pick(render(row), [
-        'name',
-        'campaignArn',
-        'status',
-        'creationDateTime',
-        'lastUpdatedDateTime',
-        'failureReason',
-      ]),
+    return listPage(
+      input,
+      rows,
+      'campaigns',
+      (row) =>
+        pick(render(row), [
+          'name',
+          'campaignArn',
+          'status',
+          'creationDateTime',
+          'lastUpdatedDateTime',
+          'failureReason',
+        ]),
+      [solutionArn],
     );
   },
 

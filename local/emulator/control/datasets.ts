@@ -102,15 +102,20 @@ export const datasetOperations: HandlerTable = {
 
   ListDatasets(ctx, input) {
     const groupArn = input.arn('datasetGroupArn');
-    return listPage(input, ctx.store.listResources('dataset', { groupArn }), 'datasets', (row) =>
-      pick(render(row), [
-        'name',
-        'datasetArn',
-        'datasetType',
-        'status',
-        'creationDateTime',
-        'lastUpdatedDateTime',
-      ]),
+    return listPage(
+      input,
+      ctx.store.listResources('dataset', { groupArn }),
+      'datasets',
+      (row) =>
+        pick(render(row), [
+          'name',
+          'datasetArn',
+          'datasetType',
+          'status',
+          'creationDateTime',
+          'lastUpdatedDateTime',
+        ]),
+      [groupArn],
     );
   },
 

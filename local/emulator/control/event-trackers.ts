@@ -55,8 +55,13 @@ export const eventTrackerOperations: HandlerTable = {
   ListEventTrackers(ctx, input) {
     const groupArn = input.optionalArn('datasetGroupArn');
     const rows = ctx.store.listResources('eventTracker', groupArn ? { groupArn } : {});
-    return listPage(input, rows, 'eventTrackers', (row) =>
-      pick(render(row), ['name', 'eventTrackerArn', 'status', 'creationDateTime', 'lastUpdatedDateTime']),
+    return listPage(
+      input,
+      rows,
+      'eventTrackers',
+      (row) =>
+        pick(render(row), ['name', 'eventTrackerArn', 'status', 'creationDateTime', 'lastUpdatedDateTime']),
+      [groupArn],
     );
   },
 

@@ -66,7 +66,7 @@ export const filterOperations: HandlerTable = {
   ListFilters(ctx, input) {
     const groupArn = input.optionalArn('datasetGroupArn');
     const rows = ctx.store.listResources('filter', groupArn ? { groupArn } : {});
-    return listPage(input, rows, 'Filters', (row) => pick(render(row), SUMMARY_KEYS));
+    return listPage(input, rows, 'Filters', (row) => pick(render(row), SUMMARY_KEYS), [groupArn]);
   },
 
   DeleteFilter(ctx, input) {

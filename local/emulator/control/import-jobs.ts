@@ -78,16 +78,21 @@ export const importJobOperations: HandlerTable = {
   ListDatasetImportJobs(ctx, input) {
     const datasetArn = input.optionalArn('datasetArn');
     const rows = ctx.store.listResources('datasetImportJob', datasetArn ? { parentArn: datasetArn } : {});
-    return listPage(input, rows, 'datasetImportJobs', (row) =>
-      pick(render(row), [
-        'datasetImportJobArn',
-        'jobName',
-        'status',
-        'creationDateTime',
-        'lastUpdatedDateTime',
-        'failureReason',
-        'importMode',
-      ]),
+    return listPage(
+      input,
+      rows,
+      'datasetImportJobs',
+      (row) =>
+        pick(render(row), [
+          'datasetImportJobArn',
+          'jobName',
+          'status',
+          'creationDateTime',
+          'lastUpdatedDateTime',
+          'failureReason',
+          'importMode',
+        ]),
+      [datasetArn],
     );
   },
 };

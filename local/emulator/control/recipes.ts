@@ -1,7 +1,7 @@
 import { DOMAIN_RECIPES, RECIPES, findRecipe, type Recipe } from '../../../core/recipes';
 import type { HandlerTable } from '../context';
 import { ResourceNotFoundException } from '../errors';
-import { paginate } from '../validation';
+import { listingOf, paginate } from '../validation';
 import { DOMAINS } from './schemas';
 
 /** Recipes are service-owned: they all report this fixed creation time (2019-06-10, the SIMS launch era). */
@@ -52,7 +52,8 @@ export const recipeOperations: HandlerTable = {
           domain: r.domain,
         }))
       : RECIPES.map((r) => ({ name: r.name, recipeArn: r.arn }));
-    const { page, nextToken } = paginate(summaries, input.offset(), input.maxResults());
+    const listing = listingOf('recipes', [domain]);
+    const { page, nextToken } = paginate(summaries, input.offset(listing), input.maxResults(), listing);
     return {
       recipes: page.map((r) => ({
         ...r,

@@ -141,15 +141,20 @@ export const solutionOperations: HandlerTable = {
   ListSolutions(ctx, input) {
     const groupArn = input.optionalArn('datasetGroupArn');
     const rows = ctx.store.listResources('solution', groupArn ? { groupArn } : {});
-    return listPage(input, rows, 'solutions', (row) =>
-      pick(render(row), [
-        'name',
-        'solutionArn',
-        'status',
-        'creationDateTime',
-        'lastUpdatedDateTime',
-        'recipeArn',
-      ]),
+    return listPage(
+      input,
+      rows,
+      'solutions',
+      (row) =>
+        pick(render(row), [
+          'name',
+          'solutionArn',
+          'status',
+          'creationDateTime',
+          'lastUpdatedDateTime',
+          'recipeArn',
+        ]),
+      [groupArn],
     );
   },
 
@@ -255,7 +260,9 @@ export const solutionOperations: HandlerTable = {
     const solutionArn = input.optionalArn('solutionArn');
     if (solutionArn) requireResource(ctx, solutionArn, 'solution');
     const rows = ctx.store.listResources('solutionVersion', solutionArn ? { parentArn: solutionArn } : {});
-    return listPage(input, rows, 'solutionVersions', (row) => pick(render(row), VERSION_SUMMARY_KEYS));
+    return listPage(input, rows, 'solutionVersions', (row) => pick(render(row), VERSION_SUMMARY_KEYS), [
+      solutionArn,
+    ]);
   },
 
   StopSolutionVersionCreation(ctx, input) {

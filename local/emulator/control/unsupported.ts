@@ -1,5 +1,6 @@
 import type { Handler, HandlerTable } from '../context';
 import { UnsupportedOperationException } from '../errors';
+import { listingOf } from '../validation';
 
 /** Resource families of the Personalize API the emulator does not implement. */
 const FAMILIES: Readonly<Record<string, { operations: readonly string[]; listKey: string; list: string }>> = {
@@ -46,6 +47,15 @@ function rejecter(operation: string, family: string): Handler {
   };
 }
 
+/** A List operation of an unsupported family: always empty, and no `nextToken` was ever issued for it. */
+function listNothing(listKey: string): Handler {
+  return (_ctx, input) => {
+    input.maxResults();
+    input.offset(listingOf(listKey));
+    return { [listKey]: [] };
+  };
+}
+
 /**
  * Operations of unsupported families answer `UnsupportedOperationException` ("not supported by the
  * emulator"). Their List operations answer an empty list instead: no such resource can exist here,
@@ -54,6 +64,6 @@ function rejecter(operation: string, family: string): Handler {
 export const unsupportedOperations: HandlerTable = Object.fromEntries(
   Object.entries(FAMILIES).flatMap(([family, { operations, list, listKey }]) => [
     ...operations.map((op) => [op, rejecter(op, family)] as const),
-    [list, (() => ({ [listKey]: [] })) as Handler] as const,
+    [list, listNothing(listKey)] as const,
   ]),
 );
