@@ -269,6 +269,5 @@ export async function deployEventPathOnly(emulatorEndpoint: string, projectName:
 /** The sample config as it is (without a serving section), loaded as the demo loads it. */
 export function sampleConfigWithoutServing(): PipelineConfig {
   const config = loadConfig(path.join(ROOT, 'personalize.config.json'));
-  const { serving: _serving, ...rest } = config;
-  return rest;
+  return { ...config, serving: undefined };
 }
