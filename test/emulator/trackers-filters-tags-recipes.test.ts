@@ -1,8 +1,10 @@
 import {
+  CreateDatasetCommand,
   CreateDatasetGroupCommand,
   CreateEventTrackerCommand,
   CreateFilterCommand,
   CreateRecommenderCommand,
+  CreateSchemaCommand,
   DeleteEventTrackerCommand,
   DeleteFilterCommand,
   DescribeDatasetGroupCommand,
@@ -21,7 +23,7 @@ import {
   TooManyTagsException,
   UntagResourceCommand,
 } from '@aws-sdk/client-personalize';
-import { startTestEmulator, waitFor, type TestEmulator } from './helpers';
+import { schemaJson, startTestEmulator, waitFor, type TestEmulator } from './helpers';
 
 describe('event trackers, filters, tags, recipes and unsupported operations', () => {
   let t: TestEmulator;
@@ -42,6 +44,20 @@ describe('event trackers, filters, tags, recipes and unsupported operations', ()
       () => t.control.send(new DescribeDatasetGroupCommand({ datasetGroupArn: groupArn })),
       (r) => r.datasetGroup?.status === 'ACTIVE',
     );
+    // Filters are checked against the schemas of the group's datasets, so the datasets come first.
+    for (const type of ['interactions', 'items'] as const) {
+      const { schemaArn } = await t.control.send(
+        new CreateSchemaCommand({ name: `misc-${type}`, schema: schemaJson(type) }),
+      );
+      await t.control.send(
+        new CreateDatasetCommand({
+          name: `misc-${type}`,
+          datasetGroupArn: groupArn,
+          schemaArn,
+          datasetType: type,
+        }),
+      );
+    }
   });
   afterAll(async () => {
     await t.close();
