@@ -2,7 +2,7 @@ import type { SchemaField } from '../../core/schema-rules';
 import type { EmulatorContext } from './context';
 import { InvalidInputException, ResourceInUseException, ResourceNotFoundException } from './errors';
 import { Status } from './lifecycle';
-import { groupDatasets, schemaFieldsOf } from './resources';
+import { groupDatasets, schemaFieldsOf, withArticle } from './resources';
 import type { ResourceOf, StoredEntity, StoredInteraction } from './store';
 import { checkString, exceedsJsonDepth, isRecord, type RequestReader } from './validation';
 
@@ -191,7 +191,7 @@ function putEntities(
   if (!dataset) throw new ResourceNotFoundException(`Dataset ${datasetArn} does not exist.`);
   if (dataset.doc.datasetType !== kind.toUpperCase())
     throw new InvalidInputException(
-      `Dataset ${datasetArn} is a ${dataset.doc.datasetType} dataset, not ${kind.toUpperCase()}.`,
+      `Dataset ${datasetArn} is ${withArticle(dataset.doc.datasetType)} dataset, not ${withArticle(kind.toUpperCase())} dataset.`,
     );
   if (dataset.status !== Status.ACTIVE)
     throw new ResourceInUseException(`Dataset ${datasetArn} is not ACTIVE (status: ${dataset.status}).`);

@@ -1,8 +1,13 @@
 import { parseSchema, type SchemaField } from '../../core/schema-rules';
 import type { ResourceKind } from './arn';
-import type { EmulatorContext, RequestInfo } from './context';
+import type { EmulatorContext, Quotas, RequestInfo } from './context';
 import type { ResourceDocuments, StoredDatasetType } from './documents';
-import { ResourceAlreadyExistsException, ResourceInUseException, ResourceNotFoundException } from './errors';
+import {
+  LimitExceededException,
+  ResourceAlreadyExistsException,
+  ResourceInUseException,
+  ResourceNotFoundException,
+} from './errors';
 import { CREATING, DELETING, Status } from './lifecycle';
 import type { ResourceOf } from './store';
 import { listingOf, paginate, type RequestReader, type Tag } from './validation';
@@ -24,6 +29,29 @@ export const LABELS: Record<ResourceKind, string> = {
   solutionUpdate: 'Solution update',
   datasetUpdate: 'Dataset update',
 };
+
+/** A word with its indefinite article: `an Interactions`, `a Users`. */
+export function withArticle(word: string): string {
+  return `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
+}
+
+/**
+ * The LimitExceededException for a quota that is reached, naming the quota so it can be raised
+ * (`--quota name=value`, or `quotas` in code).
+ * @param noun the resource being created, singular (`campaign`)
+ * @param scope what the quota counts beyond the noun, e.g. ` in dataset group arn:...`
+ */
+export function quotaReached(
+  ctx: EmulatorContext,
+  quota: keyof Quotas,
+  noun: string,
+  scope = '',
+): LimitExceededException {
+  const limit = ctx.quotas[quota];
+  return new LimitExceededException(
+    `Cannot create ${withArticle(noun)}: the limit of ${limit} ${limit === 1 ? noun : `${noun}s`}${scope} is reached (quota ${quota}).`,
+  );
+}
 
 /** The public view of a stored resource: its doc without hidden members, plus status and timestamps. */
 export function render(row: ResourceOf<ResourceKind>): Record<string, unknown> {

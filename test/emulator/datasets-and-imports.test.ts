@@ -375,7 +375,7 @@ describe('datasets and dataset import jobs', () => {
     await expect(create).rejects.toBeInstanceOf(InvalidInputException);
   });
 
-  test('a sixth pending import job is LimitExceededException with the documented message', async () => {
+  test('a sixth pending import job is LimitExceededException naming the limit and its quota', async () => {
     // Prepare
     const slow = await startTestEmulator({
       delays: {
@@ -420,7 +420,9 @@ describe('datasets and dataset import jobs', () => {
 
     // Assess
     expect(error).toBeInstanceOf(LimitExceededException);
-    expect((error as Error).message).toBe('More than 5 resources with PENDING or IN_PROGRESS status.');
+    expect((error as Error).message).toBe(
+      'Cannot create a dataset import job: the limit of 5 dataset import jobs with PENDING or IN_PROGRESS status is reached (quota pendingImportJobs).',
+    );
     const listed = await slow.control.send(new ListDatasetImportJobsCommand({ datasetArn }));
     expect(listed.datasetImportJobs).toHaveLength(5);
     const deleteWhileImporting = slow.control.send(new DeleteDatasetCommand({ datasetArn }));

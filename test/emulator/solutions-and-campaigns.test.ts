@@ -303,7 +303,7 @@ describe('solutions, solution versions and campaigns', () => {
     expect(remove).toBeInstanceOf(ResourceInUseException);
   });
 
-  test('the sixth campaign in a dataset group is LimitExceededException with the documented message', async () => {
+  test('the sixth campaign in a dataset group is LimitExceededException naming the limit and its quota', async () => {
     // Prepare
     const existing = (await t.control.send(new ListCampaignsCommand({}))).campaigns?.length ?? 0;
     for (let i = existing; i < 5; i += 1)
@@ -326,7 +326,9 @@ describe('solutions, solution versions and campaigns', () => {
 
     // Assess
     expect(sixth).toBeInstanceOf(LimitExceededException);
-    expect((sixth as Error).message).toBe('Cannot create a campaign. More than 5 resources in ACTIVE state.');
+    expect((sixth as Error).message).toBe(
+      `Cannot create a campaign: the limit of 5 campaigns in dataset group ${groupArn} is reached (quota campaignsPerGroup).`,
+    );
   });
 
   test('deleting a campaign passes through DELETE states and the campaign disappears', async () => {

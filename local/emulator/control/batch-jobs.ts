@@ -2,7 +2,7 @@ import { findRecipe } from '../../../core/recipes';
 import { namedArn, type ResourceKind } from '../arn';
 import type { EmulatorContext, HandlerTable, RequestInfo } from '../context';
 import type { S3DataConfig } from '../documents';
-import { InvalidInputException, LimitExceededException } from '../errors';
+import { InvalidInputException } from '../errors';
 import { BATCH_INFERENCE_JOB_CONFIG } from '../model-shapes';
 import {
   createResource,
@@ -13,6 +13,7 @@ import {
   requireActive,
   requireFreeArn,
   requireResource,
+  quotaReached,
 } from '../resources';
 import { checkString, isRecord, PATTERNS, type RequestReader } from '../validation';
 
@@ -85,8 +86,11 @@ function createJob(
   requireFreeArn(ctx, arn, kind, jobName);
   const pending = ctx.store.listResources(kind).filter(isCreating).length;
   if (pending >= ctx.quotas.pendingBatchJobs)
-    throw new LimitExceededException(
-      `More than ${ctx.quotas.pendingBatchJobs} resources with PENDING or IN_PROGRESS status.`,
+    throw quotaReached(
+      ctx,
+      'pendingBatchJobs',
+      kind === 'batchInferenceJob' ? 'batch inference job' : 'batch segment job',
+      ' with PENDING or IN_PROGRESS status',
     );
   const members = {
     solutionVersionArn,

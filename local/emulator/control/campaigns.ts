@@ -1,7 +1,7 @@
 import { findRecipe } from '../../../core/recipes';
 import { LATEST_SUFFIX, namedArn } from '../arn';
 import type { EmulatorContext, HandlerTable } from '../context';
-import { InvalidInputException, LimitExceededException, ResourceInUseException } from '../errors';
+import { InvalidInputException, ResourceInUseException } from '../errors';
 import { Status } from '../lifecycle';
 import {
   beginDelete,
@@ -15,6 +15,7 @@ import {
   requireCreated,
   requireFreeArn,
   requireResource,
+  quotaReached,
 } from '../resources';
 import type { CampaignConfig } from '../documents';
 import { CAMPAIGN_CONFIG } from '../model-shapes';
@@ -99,9 +100,7 @@ export const campaignOperations: HandlerTable = {
       .listResources('campaign')
       .filter((c) => c.groupArn === groupArn && isLive(c) && c.status !== Status.CREATE_FAILED);
     if (live.length >= ctx.quotas.campaignsPerGroup) {
-      throw new LimitExceededException(
-        `Cannot create a campaign. More than ${ctx.quotas.campaignsPerGroup} resources in ACTIVE state.`,
-      );
+      throw quotaReached(ctx, 'campaignsPerGroup', 'campaign', ` in dataset group ${groupArn}`);
     }
     createResource(ctx, req, {
       kind: 'campaign',

@@ -1,6 +1,6 @@
 import { namedArn } from '../arn';
 import type { HandlerTable } from '../context';
-import { LimitExceededException, ResourceInUseException } from '../errors';
+import { ResourceInUseException } from '../errors';
 import {
   beginDelete,
   createResource,
@@ -12,6 +12,7 @@ import {
   requireCreated,
   requireFreeArn,
   requireResource,
+  quotaReached,
 } from '../resources';
 import { DOMAINS } from './schemas';
 
@@ -30,9 +31,7 @@ export const datasetGroupOperations: HandlerTable = {
     requireFreeArn(ctx, arn, 'datasetGroup', name);
     const live = ctx.store.listResources('datasetGroup').filter(isLive).length;
     if (live >= ctx.quotas.datasetGroups) {
-      throw new LimitExceededException(
-        `Cannot create a dataset group. More than ${ctx.quotas.datasetGroups} resources in ACTIVE state.`,
-      );
+      throw quotaReached(ctx, 'datasetGroups', 'dataset group');
     }
     createResource(ctx, req, {
       kind: 'datasetGroup',

@@ -15,6 +15,7 @@ import {
   requireCreated,
   requireResource,
   schemaFieldsOf,
+  withArticle,
 } from '../resources';
 import type { ResourceOf } from '../store';
 import { PATTERNS } from '../validation';
@@ -67,12 +68,12 @@ export const datasetOperations: HandlerTable = {
     const problems = schemaProblems(type, schemaRow, group);
     if (problems.length > 0)
       throw new InvalidInputException(
-        `Schema ${schemaArn} cannot be used for a ${type} dataset: ${problems.join(' ')}`,
+        `Schema ${schemaArn} cannot be used for ${withArticle(type)} dataset: ${problems.join(' ')}`,
       );
     const arn = datasetArn(ctx.scope, group.name, type);
     if (ctx.store.getResource(arn))
       throw new ResourceAlreadyExistsException(
-        `Dataset group ${groupArn} already has a ${type} dataset (${arn}).`,
+        `Dataset group ${groupArn} already has ${withArticle(type)} dataset (${arn}).`,
       );
     const sameName = ctx.store.listResources('dataset').find((d) => d.name === name);
     if (sameName)

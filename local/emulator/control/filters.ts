@@ -8,7 +8,7 @@ import { parseFilterExpression } from '../../engine';
 import { namedArn } from '../arn';
 import type { EmulatorContext, HandlerTable } from '../context';
 import type { StoredDatasetType } from '../documents';
-import { InvalidInputException, LimitExceededException } from '../errors';
+import { InvalidInputException } from '../errors';
 import {
   groupDatasets,
   schemaFieldsOf,
@@ -22,6 +22,7 @@ import {
   requireCreated,
   requireFreeArn,
   requireResource,
+  quotaReached,
 } from '../resources';
 
 const SUMMARY_KEYS = [
@@ -114,9 +115,7 @@ export const filterOperations: HandlerTable = {
     const arn = namedArn(ctx.scope, 'filter', name);
     requireFreeArn(ctx, arn, 'filter', name);
     if (ctx.store.listResources('filter', { groupArn }).filter(isLive).length >= ctx.quotas.filtersPerGroup) {
-      throw new LimitExceededException(
-        `Cannot create a filter. More than ${ctx.quotas.filtersPerGroup} filters in dataset group ${groupArn}.`,
-      );
+      throw quotaReached(ctx, 'filtersPerGroup', 'filter', ` in dataset group ${groupArn}`);
     }
     createResource(ctx, req, {
       kind: 'filter',

@@ -1,7 +1,7 @@
 import { namedArn } from '../arn';
 import type { HandlerTable } from '../context';
 import type { DatasetImportJobDoc } from '../documents';
-import { InvalidInputException, LimitExceededException } from '../errors';
+import { InvalidInputException } from '../errors';
 import { Status } from '../lifecycle';
 import {
   createResource,
@@ -12,6 +12,7 @@ import {
   requireActive,
   requireFreeArn,
   requireResource,
+  quotaReached,
 } from '../resources';
 import { checkString, PATTERNS } from '../validation';
 
@@ -45,8 +46,11 @@ export const importJobOperations: HandlerTable = {
     }
     const pending = jobs.filter(isCreating).length;
     if (pending >= ctx.quotas.pendingImportJobs) {
-      throw new LimitExceededException(
-        `More than ${ctx.quotas.pendingImportJobs} resources with PENDING or IN_PROGRESS status.`,
+      throw quotaReached(
+        ctx,
+        'pendingImportJobs',
+        'dataset import job',
+        ' with PENDING or IN_PROGRESS status',
       );
     }
     createResource(ctx, req, {

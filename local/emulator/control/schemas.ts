@@ -1,7 +1,7 @@
 import { parseSchema, SchemaError, type Domain } from '../../../core/schema-rules';
 import { namedArn } from '../arn';
 import type { HandlerTable } from '../context';
-import { InvalidInputException, LimitExceededException, ResourceInUseException } from '../errors';
+import { InvalidInputException, ResourceInUseException } from '../errors';
 import {
   createResource,
   isLive,
@@ -10,6 +10,7 @@ import {
   render,
   requireFreeArn,
   requireResource,
+  quotaReached,
 } from '../resources';
 
 /** Values of the `domain` member of schemas, dataset groups and ListRecipes. */
@@ -31,7 +32,7 @@ export const schemaOperations: HandlerTable = {
     const arn = namedArn(ctx.scope, 'schema', name);
     requireFreeArn(ctx, arn, 'schema', name);
     if (ctx.store.listResources('schema').length >= ctx.quotas.schemas) {
-      throw new LimitExceededException(`Cannot create more than ${ctx.quotas.schemas} schemas.`);
+      throw quotaReached(ctx, 'schemas', 'schema');
     }
     createResource(ctx, req, {
       kind: 'schema',

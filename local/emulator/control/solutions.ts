@@ -4,7 +4,6 @@ import { namedArn, shortId, solutionVersionArn } from '../arn';
 import type { EmulatorContext, HandlerTable } from '../context';
 import {
   InvalidInputException,
-  LimitExceededException,
   ResourceInUseException,
   ResourceNotFoundException,
   UnsupportedOperationException,
@@ -22,6 +21,7 @@ import {
   requireCreated,
   requireFreeArn,
   requireResource,
+  quotaReached,
 } from '../resources';
 import type { TrainingMode } from '../documents';
 import { SOLUTION_CONFIG, SOLUTION_UPDATE_CONFIG } from '../model-shapes';
@@ -107,9 +107,7 @@ export const solutionOperations: HandlerTable = {
     if (
       ctx.store.listResources('solution', { groupArn }).filter(isLive).length >= ctx.quotas.solutionsPerGroup
     ) {
-      throw new LimitExceededException(
-        `Cannot create a solution. More than ${ctx.quotas.solutionsPerGroup} resources in ACTIVE state in dataset group ${groupArn}.`,
-      );
+      throw quotaReached(ctx, 'solutionsPerGroup', 'solution', ` in dataset group ${groupArn}`);
     }
     createResource(ctx, req, {
       kind: 'solution',
@@ -216,8 +214,11 @@ export const solutionOperations: HandlerTable = {
     }
     const pending = ctx.store.listResources('solutionVersion').filter(isCreating).length;
     if (pending >= ctx.quotas.pendingSolutionVersions) {
-      throw new LimitExceededException(
-        `More than ${ctx.quotas.pendingSolutionVersions} resources with PENDING or IN_PROGRESS status.`,
+      throw quotaReached(
+        ctx,
+        'pendingSolutionVersions',
+        'solution version',
+        ' with PENDING or IN_PROGRESS status',
       );
     }
     let arn = solutionVersionArn(solution.arn, shortId());
