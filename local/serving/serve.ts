@@ -7,6 +7,7 @@
  *   npm run serve                  # port 8080
  *   npm run serve -- --port 0      # a free port
  *   npm run serve -- --config my.config.json
+ *   npm run serve -- --state-dir /tmp/state   # the emulator's state elsewhere
  */
 import { parseArgs } from 'node:util';
 import { describeProgress } from '../demo/progress';
@@ -17,16 +18,19 @@ async function main(): Promise<void> {
     options: {
       port: { type: 'string', default: '8080' },
       config: { type: 'string', default: 'personalize.config.json' },
+      'state-dir': { type: 'string', default: '.personalize-local' },
     },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new Error(`--port: "${values.port}" is not a port number`);
   const started = Date.now();
-  console.log('Starting moto and the Personalize emulator (state in .personalize-local/) ...');
+  const stateDir = values['state-dir'];
+  console.log(`Starting moto and the Personalize emulator (state in ${stateDir}/) ...`);
   const api = await startLocalApi({
     port,
     configFile: values.config,
+    emulator: { dataDir: stateDir },
     pipelineWaitMs: 250,
     onPipelineProgress: (event) => {
       const line = describeProgress(event);
