@@ -181,6 +181,7 @@ export interface PreviousJob {
   readonly status: string;
 }
 
+/** What {@link decideBatchJob} decides on. */
 export interface BatchJobDecisionInput {
   readonly job: { readonly name: string; readonly solution: string };
   readonly force: boolean;
@@ -194,6 +195,7 @@ export interface BatchJobDecisionInput {
   readonly jobName: string;
 }
 
+/** Start the job (on the version this run vouches for, if any), or skip it; with the reason either way. */
 export type BatchJobDecision =
   | { readonly action: 'start'; readonly reason: string; readonly solutionVersionArn?: string }
   | { readonly action: 'skip'; readonly reason: string };
@@ -211,6 +213,7 @@ export function vouchedVersion(result: SolutionRunResult | undefined): string | 
   return undefined;
 }
 
+/** Whether the batch job runs in this run, in the order the file comment gives. */
 export function decideBatchJob(input: BatchJobDecisionInput): BatchJobDecision {
   const { job, solutionResult } = input;
   const version = vouchedVersion(solutionResult);

@@ -16,4 +16,5 @@ const deps: BatchJobDeps = {
   personalizeRoleArn: requireEnv('PERSONALIZE_ROLE_ARN'),
 };
 
+/** The Lambda handler: starts or skips the event's batch job. */
 export const handler = async (event: BatchJobEvent): Promise<BatchJobResult> => runBatchJob(event, deps);

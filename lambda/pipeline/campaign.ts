@@ -5,5 +5,6 @@ import { deployCampaign } from './campaign.logic';
 
 const personalize = new PersonalizeClient({});
 
+/** The Lambda handler: deploys the event's version to the solution's campaign. */
 export const handler = async (event: CampaignEvent): Promise<CampaignResult> =>
   deployCampaign(event, { personalize });

@@ -15,5 +15,6 @@ const deps: DatasetGroupDeps = {
   personalizeRoleArn: requireEnv('PERSONALIZE_ROLE_ARN'),
 };
 
+/** The Lambda handler: ensures the schemas and the dataset group of the run's config. */
 export const handler = async (event: RunState): Promise<DatasetGroupResult> =>
   ensureDatasetGroup(event, deps);

@@ -5,5 +5,6 @@ import { ensureDatasets } from './datasets.logic';
 
 const personalize = new PersonalizeClient({});
 
+/** The Lambda handler: ensures the datasets of the event's config. */
 export const handler = async (event: DatasetsEvent): Promise<DatasetsResult> =>
   ensureDatasets(event, { personalize });

@@ -75,6 +75,7 @@ export interface GateSettings {
   readonly maxRegression: number;
 }
 
+/** What the gate judges: a new version's metrics and, when a campaign serves one, the live version's. */
 export interface GateInput {
   readonly gate: GateSettings;
   readonly solutionVersionArn: string;
@@ -86,6 +87,7 @@ export interface GateInput {
   };
 }
 
+/** The gate's verdict, the reason in a sentence, and the values compared. */
 export interface GateOutcome {
   readonly passed: boolean;
   readonly reason: string;
@@ -98,6 +100,7 @@ const EPSILON = 1e-12;
 
 const fmt = (n: number): string => String(Number(n.toFixed(6)));
 
+/** Applies the quality gate, in the order the file comment gives. */
 export function evaluateGate(input: GateInput): GateOutcome {
   const { gate, live } = input;
   if (live?.solutionVersionArn === input.solutionVersionArn) {

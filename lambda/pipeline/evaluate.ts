@@ -5,5 +5,6 @@ import { evaluateVersion } from './evaluate.logic';
 
 const personalize = new PersonalizeClient({});
 
+/** The Lambda handler: applies the quality gate to the event's version. */
 export const handler = async (event: EvaluateEvent): Promise<EvaluateResult> =>
   evaluateVersion(event, { personalize });

@@ -14,5 +14,6 @@ const deps: EventTrackerDeps = {
   parameterPrefix: requireEnv('PARAMETER_PREFIX'),
 };
 
+/** The Lambda handler: ensures the event tracker and its parameter. */
 export const handler = async (event: EventTrackerEvent): Promise<EventTrackerResult> =>
   ensureEventTracker(event, deps);

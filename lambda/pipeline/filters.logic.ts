@@ -99,6 +99,7 @@ export interface ExistingFilter {
   readonly status: string;
 }
 
+/** What the filters step does in one call. */
 export interface FilterPlan {
   /** Config name → Personalize name of the filter to exist. */
   readonly wanted: Record<string, string>;
@@ -118,6 +119,7 @@ export function isGenerationOf(project: string, configName: string, name: string
   return name.startsWith(prefix) && GENERATION.test(name.slice(prefix.length));
 }
 
+/** Which filters to create, delete now, and delete once their replacement is ACTIVE. */
 export function planFilters(
   project: string,
   filters: ReadonlyArray<{ readonly name: string; readonly expression: string }>,

@@ -5,5 +5,6 @@ import { ensureFilters } from './filters.logic';
 
 const personalize = new PersonalizeClient({});
 
+/** The Lambda handler: ensures the filters of the event's config. */
 export const handler = async (event: FiltersEvent): Promise<FiltersResult> =>
   ensureFilters(event, { personalize });

@@ -235,6 +235,7 @@ export function latestActiveJob<Job extends ImportJobInfo>(jobs: readonly Job[])
   return jobs.filter((job) => job.status === 'ACTIVE').sort((a, b) => b.createdAt - a.createdAt)[0];
 }
 
+/** What {@link decideImport} decides on, for one dataset. */
 export interface ImportDecisionInput {
   readonly force: boolean;
   readonly importMode: 'FULL' | 'INCREMENTAL';
@@ -247,11 +248,13 @@ export interface ImportDecisionInput {
   readonly location: string;
 }
 
+/** Reuse a running job, start one (in a mode), or skip the dataset; with the reason. */
 export type ImportDecision =
   | { readonly action: 'reuse'; readonly jobArn: string; readonly reason: string }
   | { readonly action: 'start'; readonly importMode: 'FULL' | 'INCREMENTAL'; readonly reason: string }
   | { readonly action: 'skip'; readonly reason: string };
 
+/** Whether a dataset needs a new import job, in the order the file comment gives. */
 export function decideImport(input: ImportDecisionInput): ImportDecision {
   const running = input.jobs.find((job) => CREATING_STATUSES.has(job.status));
   if (running)

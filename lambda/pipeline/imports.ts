@@ -15,4 +15,5 @@ const deps: ImportsDeps = {
   personalizeRoleArn: requireEnv('PERSONALIZE_ROLE_ARN'),
 };
 
+/** The Lambda handler: starts the import jobs the event's datasets need. */
 export const handler = async (event: ImportsEvent): Promise<ImportsResult> => startImports(event, deps);

@@ -16,5 +16,6 @@ const deps: NotifyFailureDeps = {
   eventBusName: requireEnv('EVENT_BUS_NAME'),
 };
 
+/** The Lambda handler: publishes the run's failure. */
 export const handler = async (event: NotifyFailureEvent): Promise<NotifyFailureResult> =>
   notifyFailure(event, deps);

@@ -191,6 +191,7 @@ function fields(resource: Described): Observed {
 /** Status reported for a `deleted` target whose Describe answers ResourceNotFoundException. */
 export const DELETED = 'DELETED';
 
+/** A target as Describe found it. */
 export interface ObservedTarget {
   readonly kind: PollKind;
   readonly arn: string;
@@ -228,7 +229,8 @@ export function assessStage({
   const pending = targets.filter((t) => !isDone(t));
   const elapsed = Math.max(0, Math.floor(elapsedSeconds));
   if (pending.length === 0) return { done: true, waitSeconds: 0, elapsedSeconds: elapsed, statuses };
-  if (elapsed > timeoutSeconds) throw new StageTimeout(stage, elapsed, timeoutSeconds, pending);
+  if (elapsed > timeoutSeconds)
+    throw new StageTimeout({ stage, elapsedSeconds: elapsed, timeoutSeconds, pending });
   return { done: false, waitSeconds: nextWaitSeconds(elapsed), elapsedSeconds: elapsed, statuses };
 }
 
@@ -272,8 +274,9 @@ export function timeoutSecondsOf(event: Pick<PollEvent, 'timeoutSeconds' | 'time
   return FALLBACK_TIMEOUT_SECONDS;
 }
 
-/** `detail-type`s of the stage events `poll` publishes (source `personalize-pipeline`). */
+/** `detail-type` of the event of a finished stage (source `personalize-pipeline`). */
 export const STAGE_COMPLETED = 'Pipeline Stage Completed';
+/** `detail-type` of the event of a failed or timed-out stage. */
 export const STAGE_FAILED = 'Pipeline Stage Failed';
 
 /** The `detail` of a stage event. */

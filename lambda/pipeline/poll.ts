@@ -15,4 +15,5 @@ const deps: PollDeps = {
   eventBusName: requireEnv('EVENT_BUS_NAME'),
 };
 
+/** The Lambda handler: polls the event's stage once. */
 export const handler = async (event: PollEvent): Promise<PollResult> => pollStage(event, deps);

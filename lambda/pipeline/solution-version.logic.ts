@@ -134,6 +134,7 @@ export interface VersionInfo {
   readonly createdAt: number;
 }
 
+/** What {@link decideTraining} decides on, for one solution. */
 export interface TrainingDecisionInput {
   readonly versions: readonly VersionInfo[];
   /** Epoch seconds at which the newest ACTIVE import job of the group finished, if any. */
@@ -145,6 +146,7 @@ export interface TrainingDecisionInput {
   readonly supportsUpdate: boolean;
 }
 
+/** Reuse a version in progress, keep the newest ACTIVE one, or train one (in a mode); with the reason. */
 export type TrainingDecision =
   | { readonly action: 'reuse'; readonly solutionVersionArn: string; readonly reason: string }
   | { readonly action: 'keep'; readonly solutionVersionArn: string; readonly reason: string }
@@ -154,6 +156,7 @@ function newest(versions: readonly VersionInfo[]): VersionInfo | undefined {
   return [...versions].sort((a, b) => b.createdAt - a.createdAt)[0];
 }
 
+/** Whether to train a version, in the order the file comment gives. */
 export function decideTraining(input: TrainingDecisionInput): TrainingDecision {
   const running = newest(input.versions.filter((v) => CREATING_STATUSES.has(v.status)));
   if (running) {

@@ -5,5 +5,6 @@ import { trainIfNeeded } from './solution-version.logic';
 
 const personalize = new PersonalizeClient({});
 
+/** The Lambda handler: trains a version of the event's solution when needed. */
 export const handler = async (event: SolutionVersionEvent): Promise<SolutionVersionResult> =>
   trainIfNeeded(event, { personalize });

@@ -5,5 +5,6 @@ import { ensureSolution } from './solution.logic';
 
 const personalize = new PersonalizeClient({});
 
+/** The Lambda handler: ensures the event's solution. */
 export const handler = async (event: SolutionEvent): Promise<SolutionResult> =>
   ensureSolution(event, { personalize });

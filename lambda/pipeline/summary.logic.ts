@@ -239,6 +239,7 @@ export interface ServingParameter {
   readonly recipes: Record<string, string>;
 }
 
+/** The serving parameter of the run: campaign and filter ARNs by config name, and each solution's recipe. */
 export function servingParameter(
   event: SummaryEvent,
   campaigns: Record<string, string>,

@@ -26,4 +26,5 @@ const deps: SummaryDeps = {
   metricsNamespace: requireEnv('METRICS_NAMESPACE'),
 };
 
+/** The Lambda handler: publishes the run's summary. */
 export const handler = async (event: SummaryEvent): Promise<SummaryResult> => summarizeRun(event, deps);

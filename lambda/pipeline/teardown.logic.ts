@@ -196,14 +196,17 @@ export const TEARDOWN_PHASES: readonly TeardownPhase[] = [
 /** Seconds between teardown calls while deletions run. */
 export const TEARDOWN_WAIT_SECONDS = 15;
 
+/** A resource of the project. */
 export interface InventoryItem {
   /** ARN, or the parameter name for `parameters`. */
   readonly id: string;
   readonly status?: string | undefined;
 }
 
+/** The project's resources by phase. */
 export type Inventory = Partial<Record<TeardownPhase, readonly InventoryItem[]>>;
 
+/** What one teardown call does. */
 export interface TeardownPlan {
   readonly done: boolean;
   readonly phase?: TeardownPhase;
@@ -219,6 +222,7 @@ export function orderedResources(inventory: Inventory): string[] {
   return TEARDOWN_PHASES.flatMap((phase) => (inventory[phase] ?? []).map((item) => item.id));
 }
 
+/** The first phase that still has resources and what to delete in it; done when every phase is empty. */
 export function planTeardown(inventory: Inventory): TeardownPlan {
   const remaining: Partial<Record<TeardownPhase, string[]>> = {};
   for (const phase of TEARDOWN_PHASES) {

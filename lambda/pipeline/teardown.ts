@@ -16,4 +16,5 @@ const deps: TeardownDeps = {
   parameterPrefix: requireEnv('PARAMETER_PREFIX'),
 };
 
+/** The Lambda handler: one call of the teardown loop. */
 export const handler = async (event: TeardownEvent): Promise<TeardownResult> => tearDown(event, deps);

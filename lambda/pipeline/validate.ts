@@ -9,4 +9,5 @@ import { validateRun, type ValidateDeps } from './validate.logic';
 
 const deps: ValidateDeps = { s3: createS3Client(), bucket: requireEnv('BUCKET_NAME') };
 
+/** The Lambda handler: validates the run's config and data and returns the run state. */
 export const handler = async (event: ValidateEvent): Promise<RunState> => validateRun(event, deps);

@@ -40,21 +40,32 @@ export class ResourceFailed extends Error {
   }
 }
 
+/** A stage that waited longer than its timeout, with the resources it still waited for. */
+export interface StageTimeoutDetails {
+  readonly stage: string;
+  readonly elapsedSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly pending: ReadonlyArray<{ readonly arn: string; readonly status: string }>;
+}
+
 /** A stage waited longer than its timeout. */
 export class StageTimeout extends Error {
   override readonly name = 'StageTimeout';
+  readonly stage: string;
+  readonly elapsedSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly pending: StageTimeoutDetails['pending'];
 
-  constructor(
-    readonly stage: string,
-    readonly elapsedSeconds: number,
-    readonly timeoutSeconds: number,
-    readonly pending: ReadonlyArray<{ readonly arn: string; readonly status: string }>,
-  ) {
+  constructor({ stage, elapsedSeconds, timeoutSeconds, pending }: StageTimeoutDetails) {
     super(
       `Stage "${stage}" timed out after ${elapsedSeconds} s (limit ${timeoutSeconds} s); still pending: ` +
         pending.map((p) => `${p.arn} (${p.status})`).join(', ') +
         '. Raise the stage timeout in the config "timeouts" section or check the resources in the Personalize console.',
     );
+    this.stage = stage;
+    this.elapsedSeconds = elapsedSeconds;
+    this.timeoutSeconds = timeoutSeconds;
+    this.pending = pending;
   }
 }
 

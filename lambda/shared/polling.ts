@@ -6,8 +6,12 @@
  * elapsed) — never more than 60 s — after it happens, while a 10-hour training costs ~600 polls
  * instead of thousands.
  */
+
+/** The shortest wait, at the start of a stage. */
 export const MIN_WAIT_SECONDS = 10;
+/** The longest wait, however long the stage has run. */
 export const MAX_WAIT_SECONDS = 60;
+/** The wait as a fraction of the time the stage has run, between the two. */
 export const WAIT_FRACTION = 0.05;
 
 /** Seconds to wait before the next poll, given the seconds elapsed since the stage started. */

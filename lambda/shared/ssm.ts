@@ -2,4 +2,5 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { lazy } from './lazy';
 
+/** The function's SSM client, created on first use. */
 export const ssmClient = /* @__PURE__ */ lazy(() => new SSMClient({}));

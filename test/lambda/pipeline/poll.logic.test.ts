@@ -44,7 +44,12 @@ describe('stage events', () => {
 
   test('a timed-out stage is reported as Pipeline Stage Failed with the error, a failed resource too', () => {
     // Prepare
-    const timeout = new StageTimeout('Training', 130, 120, [{ arn: 'a', status: 'CREATE IN_PROGRESS' }]);
+    const timeout = new StageTimeout({
+      stage: 'Training',
+      elapsedSeconds: 130,
+      timeoutSeconds: 120,
+      pending: [{ arn: 'a', status: 'CREATE IN_PROGRESS' }],
+    });
     const failed = new ResourceFailed('gone', 'NOT FOUND', 'deleted');
     // Act
     const timedOut = stageFailedEvent(

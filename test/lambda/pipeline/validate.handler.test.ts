@@ -199,4 +199,20 @@ describe('validate', () => {
       'input.solutions: unknown solution "trending"; the config defines popular, personal.',
     );
   });
+
+  test('fails at cold start, naming the variable, when its function has no BUCKET_NAME', async () => {
+    // Prepare
+    const bucket = process.env.BUCKET_NAME;
+    delete process.env.BUCKET_NAME;
+    try {
+      // Act
+      const loading = jest.isolateModulesAsync(async () => {
+        await import('../../../lambda/pipeline/validate');
+      });
+      // Assess
+      await expect(loading).rejects.toThrow('Environment variable BUCKET_NAME is not set');
+    } finally {
+      process.env.BUCKET_NAME = bucket;
+    }
+  });
 });
