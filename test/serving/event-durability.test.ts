@@ -5,7 +5,9 @@
  * in the middle of an invocation and restarted, and when a client sends the same events again.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { createS3Client } from '../../lambda/shared/clients';
 import { EventLedger } from '../../lambda/serving/event-ledger';
 import { ensureEventQueues } from '../../local/serving/provision';
 import {
@@ -189,4 +191,62 @@ describe('accepted events', () => {
       sqs.destroy();
     }
   }, 60_000);
+
+  test('are archived to the data bucket as SSE-KMS objects, through a KMS-encrypted queue with a redrive policy', async () => {
+    // Prepare: whatever other tests left in the queue is delivered first.
+    fx.api.consumer.start();
+    await fx.api.consumer.drained(60_000);
+    const [request] = eventRequests('archive', 1, 2);
+    const before = new Set((await archivedCsv(fx.api.bucketName)).keys());
+
+    // Act
+    await sendAll([request]);
+    await fx.api.consumer.drained(60_000);
+
+    // Assess
+    const sqs = new SQSClient({});
+    const s3 = createS3Client();
+    try {
+      const { Attributes = {} } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: fx.api.queues.queueUrl, AttributeNames: ['All'] }),
+      );
+      expect(Attributes.KmsMasterKeyId).toBe(fx.api.keyArn);
+      expect(JSON.parse(Attributes.RedrivePolicy ?? '{}')).toEqual({
+        deadLetterTargetArn: fx.api.queues.deadLetterQueueArn,
+        maxReceiveCount: MAX_RECEIVE_COUNT,
+      });
+      const added = [...(await archivedCsv(fx.api.bucketName))].filter(([key]) => !before.has(key));
+      expect(added).toHaveLength(1);
+      const [key = '', csv = ''] = added[0] ?? [];
+      expect(csv.trim().split('\n')).toEqual([
+        'USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE,EVENT_VALUE,IMPRESSION,RECOMMENDATION_ID',
+        'user-0001,item-0001,1790000000,view,,,',
+        'user-0001,item-0002,1790000001,view,,,',
+      ]);
+      const head = await s3.send(new HeadObjectCommand({ Bucket: fx.api.bucketName, Key: key }));
+      expect(head.ServerSideEncryption).toBe('aws:kms');
+    } finally {
+      sqs.destroy();
+      s3.destroy();
+    }
+  }, 60_000);
+});
+
+describe('the read routes before the pipeline deployed their campaigns', () => {
+  test('answer 503 NotDeployed naming the route, and still 400 for bad input', async () => {
+    const notDeployed = await call(fx.api, CLIENTS.storefront, 'GET', '/recommendations?userId=user-0001');
+    const bad = await call(
+      fx.api,
+      CLIENTS.storefront,
+      'GET',
+      '/recommendations?userId=user-0001&numResults=x',
+    );
+
+    expect(notDeployed.status).toBe(503);
+    expect(notDeployed.body).toMatchObject({ error: 'NotDeployed' });
+    expect(notDeployed.body.message).toBe(
+      'route "recommendations" is served by solution "user-personalization", whose campaign is not deployed yet; run the pipeline',
+    );
+    expect(bad.status).toBe(400);
+  });
 });
