@@ -22,3 +22,8 @@ export const PERSONALIZE_ARN_PREFIX = `arn:${Aws.PARTITION}:personalize:${Aws.RE
 export function personalizeResourceArns(config: NamedConfig): string[] {
   return personalizeResourcePatterns(config).map((pattern) => `${PERSONALIZE_ARN_PREFIX}${pattern}`);
 }
+
+/** A name as a construct or output id: `event-consumer` → `EventConsumer`, `catalog_sync` → `CatalogSync`. */
+export function pascalCase(name: string): string {
+  return name.replace(/(^|[-_])(\w)/g, (_match, _separator: string, char: string) => char.toUpperCase());
+}

@@ -4,11 +4,13 @@
  * same services on the same resources.
  */
 import { Aws } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import { type NamedConfig, personalizeResourcePatterns } from '../../core/names';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { datasetGroupName, type NamedConfig, personalizeResourcePatterns } from '../../core/names';
 import { PERSONALIZE_ARN_PREFIX } from './names';
 import type { ScopeRule, ScopeTable } from './permissions';
 
@@ -151,6 +153,113 @@ export function metricsScopeRules(namespace: string): ScopeRule[] {
         sid: 'Cloudwatch',
         resources: ['*'],
         conditions: { StringEquals: { 'cloudwatch:namespace': namespace } },
+      },
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The serving API's functions
+
+/** The resources the serving API's functions may be granted actions on. */
+export interface ServingResources {
+  /** The config: its names give the campaigns, filters, event tracker and datasets. */
+  readonly config: NamedConfig;
+  /** The solutions whose campaigns the deployed read routes call (`serving.campaigns`). */
+  readonly servedSolutions: readonly string[];
+  /** The data bucket, where accepted events are archived. */
+  readonly bucket: s3.IBucket;
+  /** Key prefix of the event archive in the bucket, e.g. `events-archive/`. */
+  readonly archivePrefix: string;
+  /** The project key. */
+  readonly key: kms.IKey;
+  /** Names of the pipeline's parameters the functions read, under `/<projectName>/`, e.g. `serving`. */
+  readonly parameterNames: readonly string[];
+  /** The event queue. @default - none: no function may send to a queue */
+  readonly queue?: sqs.IQueue;
+  /** The idempotency table. @default - none: no function may use DynamoDB */
+  readonly table?: dynamodb.ITable;
+}
+
+/**
+ * The scope table of the serving API: each Personalize operation on exactly the resources it acts on (the
+ * runtime calls on the served campaigns and the project's filters, PutEvents on the event tracker, PutItems
+ * and PutUsers on the Items and Users datasets), the pipeline's parameters by exact name, archive objects,
+ * the key, the queue and the table.
+ */
+export function servingScopeTable(resources: ServingResources): ScopeTable {
+  const project = resources.config.projectName;
+  return {
+    personalize: servingPersonalizeScopeRules(resources.config, resources.servedSolutions),
+    ssm: parameterNameScopeRules(project, resources.parameterNames),
+    s3: objectPrefixScopeRules(resources.bucket, resources.archivePrefix),
+    kms: keyScopeRules(resources.key),
+    ...(resources.queue ? { sqs: [{ scope: { sid: 'Sqs', resources: [resources.queue.queueArn] } }] } : {}),
+    ...(resources.table
+      ? { dynamodb: [{ scope: { sid: 'DynamoDb', resources: [resources.table.tableArn] } }] }
+      : {}),
+  };
+}
+
+/**
+ * Personalize for the serving API, one operation group per resource kind, from the naming authority
+ * (core/names.ts): GetRecommendations and GetPersonalizedRanking on the served campaigns and the project's
+ * filters (a request may name one), PutEvents on the event tracker, PutItems on the Items dataset and
+ * PutUsers on the Users dataset. Any other Personalize operation has no scope.
+ */
+export function servingPersonalizeScopeRules(
+  config: NamedConfig,
+  servedSolutions: readonly string[],
+): ScopeRule[] {
+  const project = config.projectName;
+  const arns = (kind: string, named: NamedConfig) =>
+    personalizeResourcePatterns(named)
+      .filter((pattern) => pattern.startsWith(`${kind}/`))
+      .map((pattern) => `${PERSONALIZE_ARN_PREFIX}${pattern}`);
+  const campaigns = arns('campaign', {
+    projectName: project,
+    solutions: servedSolutions.map((name) => ({ name })),
+  });
+  const dataset = (type: 'ITEMS' | 'USERS') =>
+    `${PERSONALIZE_ARN_PREFIX}dataset/${datasetGroupName(project)}/${type}`;
+  return [
+    {
+      operations: ['GetRecommendations', 'GetPersonalizedRanking'],
+      scope: { sid: 'PersonalizeRuntime', resources: [...campaigns, ...arns('filter', config)] },
+    },
+    {
+      operations: ['PutEvents'],
+      scope: { sid: 'PersonalizeEvents', resources: arns('event-tracker', config) },
+    },
+    { operations: ['PutItems'], scope: { sid: 'PersonalizeItems', resources: [dataset('ITEMS')] } },
+    { operations: ['PutUsers'], scope: { sid: 'PersonalizeUsers', resources: [dataset('USERS')] } },
+  ];
+}
+
+/** SSM: the named parameters under `/<projectName>/`, each by its exact name. */
+export function parameterNameScopeRules(projectName: string, names: readonly string[]): ScopeRule[] {
+  const resources = names.map(
+    (name) => `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter/${projectName}/${name}`,
+  );
+  return [{ scope: { sid: 'SsmParameters', resources } }];
+}
+
+/** S3: object actions on the objects under one prefix of the bucket (ending in `/`). */
+export function objectPrefixScopeRules(bucket: s3.IBucket, prefix: string): ScopeRule[] {
+  if (!prefix.endsWith('/') || prefix.startsWith('/')) {
+    throw new Error(
+      `objectPrefixScopeRules: prefix must be a key prefix ending in "/" (e.g. events-archive/), got "${prefix}".`,
+    );
+  }
+  const objects = bucket.arnForObjects(`${prefix}*`);
+  return [
+    {
+      scope: {
+        sid: 'S3Prefix',
+        resources: [objects],
+        wildcardReasons: {
+          [objects]: `Objects under ${prefix} of the project's own data bucket only: the "/" that ends the prefix keeps every other key of the bucket out.`,
+        },
       },
     },
   ];
