@@ -7,10 +7,13 @@ import { resolveConfig } from '../core/config/resolved';
 import { dataBucketName } from './constructs/names';
 import { DataStack } from './stacks/data-stack';
 import { PipelineStack } from './stacks/pipeline-stack';
+import { ServingStack } from './stacks/serving-stack';
 
 export interface PersonalizePipelineStacks {
   readonly data: DataStack;
   readonly pipeline: PipelineStack;
+  /** The real-time API, deployed when the config has a `serving` section. */
+  readonly serving?: ServingStack;
 }
 
 export interface BuildAppOptions {
@@ -56,10 +59,20 @@ export function buildApp(
     key: data.key,
     personalizeRole: data.personalizeRole,
   });
+  const serving = config.serving
+    ? new ServingStack(app, `${config.projectName}-serving`, {
+        env: options.env,
+        description: `${config.projectName}: real-time API for recommendations and events`,
+        config,
+        bucketName: dataBucketName(config.projectName),
+        key: data.key,
+        alarmTopic: pipeline.topic,
+      })
+    : undefined;
 
   Tags.of(app).add('project', config.projectName);
   for (const [key, value] of Object.entries(config.tags)) Tags.of(app).add(key, value);
-  return { data, pipeline };
+  return { data, pipeline, ...(serving ? { serving } : {}) };
 }
 
 /** Runs the AWS Solutions rule pack on every stack; any unacknowledged finding fails synthesis. */

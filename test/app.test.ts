@@ -59,8 +59,10 @@ describe('the CDK app', () => {
     }
   });
 
-  test.each(['data', 'pipeline'] as const)('the %s stack matches its snapshot', (name) => {
+  test.each(['data', 'pipeline', 'serving'] as const)('the %s stack matches its snapshot', (name) => {
     const { stacks } = synthesizedApp();
-    expect(Template.fromStack(stacks[name]).toJSON()).toMatchSnapshot();
+    const stack = stacks[name];
+    if (!stack) throw new Error(`The sample config deploys no ${name} stack`);
+    expect(Template.fromStack(stack).toJSON()).toMatchSnapshot();
   });
 });

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { alarmsOfThisAccount } from '../constructs/alarm-access';
 import { dataBucketName } from '../constructs/names';
 import {
   asPrefixPattern,
@@ -51,6 +52,7 @@ export class DataStack extends Stack {
     this.allowPersonalizeOnBucket(props.readPrefixes, writePrefixes);
     this.allowPersonalizeOnKey();
     this.allowLogsOnKey();
+    this.allowAlarmsOnKey();
 
     this.personalizeRole = new PersonalizeServiceRole(this, 'PersonalizeServiceRole', {
       bucket: this.bucket,
@@ -173,6 +175,14 @@ export class DataStack extends Stack {
         conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
       }),
     );
+  }
+
+  /**
+   * CloudWatch alarms of this account may publish to topics encrypted with the key (the notification topic);
+   * without this, an alarm's notification is dropped silently.
+   */
+  private allowAlarmsOnKey(): void {
+    this.key.addToResourcePolicy(alarmsOfThisAccount(this, ['kms:Decrypt', 'kms:GenerateDataKey*'], ['*']));
   }
 
   /** CloudWatch Logs may encrypt this account's log groups (pipeline, API and functions) with the key. */

@@ -18,7 +18,9 @@ import {
   type PipelineStep,
   type StepVariable,
 } from '../../core/pipeline-steps';
+import { alarmsOfThisAccount } from '../constructs/alarm-access';
 import { HandlerFunction } from '../constructs/handler-function';
+import { pascalCase } from '../constructs/names';
 import { acknowledgeRoleWildcards } from '../constructs/nag';
 import { grantScoped, type ScopeTable, wildcardReasonsOf } from '../constructs/permissions';
 import { PipelineWorkflow } from '../constructs/pipeline-workflow';
@@ -74,6 +76,7 @@ export class PipelineStack extends Stack {
       masterKey: props.key,
       enforceSSL: true,
     });
+    this.allowAlarmsToPublish();
     const permissions = projectScopeTable({
       config: props.config,
       bucket,
@@ -124,7 +127,7 @@ export class PipelineStack extends Stack {
   ): Record<PipelineStep, HandlerFunction> {
     const steps = Object.keys(PIPELINE_PERMISSIONS) as PipelineStep[];
     const entries = steps.map((step) => {
-      const fn = new HandlerFunction(this, `${pascal(step)}Function`, {
+      const fn = new HandlerFunction(this, `${pascalCase(step)}Function`, {
         entry: `lambda/pipeline/${step}.ts`,
         description: `${props.config.projectName} pipeline: ${step}`,
         encryptionKey: props.key,
@@ -173,6 +176,14 @@ export class PipelineStack extends Stack {
       this.teardownStateMachine.role,
     ];
     for (const role of roles) acknowledgeRoleWildcards(role, reasons);
+  }
+
+  /**
+   * CloudWatch alarms of this account (the serving API's dead-letter alarm, and any alarm on the pipeline)
+   * may publish to the topic; the key policy lets them encrypt with the project key (DataStack).
+   */
+  private allowAlarmsToPublish(): void {
+    this.topic.addToResourcePolicy(alarmsOfThisAccount(this, ['sns:Publish'], [this.topic.topicArn]));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -235,8 +246,4 @@ export class PipelineStack extends Stack {
       });
     }
   }
-}
-
-function pascal(name: string): string {
-  return name.replace(/(^|[-_])(\w)/g, (_m, _sep: string, c: string) => c.toUpperCase());
 }

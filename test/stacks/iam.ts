@@ -1,5 +1,19 @@
 /** Reading IAM policies out of synthesized templates, with ARNs rendered for one partition, region and account. */
 import type { App, Stack } from 'aws-cdk-lib';
+import type { PipelineConfig } from '../../core/config';
+import {
+  batchJobName,
+  campaignName,
+  compactTimestamp,
+  DATASET_KEYS,
+  datasetGroupName,
+  eventTrackerName,
+  filterName,
+  importJobName,
+  MAX_SCHEMA_GENERATION,
+  schemaName,
+  solutionName,
+} from '../../core/names';
 
 /** Where the test app deploys: what `AWS::Partition`, `AWS::Region` and `AWS::AccountId` stand for. */
 export const TEST_ENV = { partition: 'aws', region: 'eu-west-1', account: '111122223333' } as const;
@@ -80,4 +94,52 @@ export function renderValue(value: unknown): string {
 /** The ARN of a Personalize resource of the test environment: `arn:aws:personalize:eu-west-1:<account>:<suffix>`. */
 export function personalizeArn(suffix: string): string {
   return `arn:${TEST_ENV.partition}:personalize:${TEST_ENV.region}:${TEST_ENV.account}:${suffix}`;
+}
+
+const RUN_ID = compactTimestamp(new Date('2026-03-04T05:06:07Z'));
+/** A solution version id as Personalize generates them. */
+const VERSION_ID = '1a2b3c4d';
+
+/** The kinds of Personalize resource a project creates. */
+export type PersonalizeKind =
+  | 'dataset-group'
+  | 'schema'
+  | 'dataset'
+  | 'dataset-import-job'
+  | 'filter'
+  | 'solution'
+  | 'solution-version'
+  | 'campaign'
+  | 'event-tracker'
+  | 'batch-inference-job'
+  | 'batch-segment-job';
+
+/** The ARN of every Personalize resource `project` creates with the names of `config`, by kind. */
+export function personalizeResourcesOf(
+  config: PipelineConfig,
+  project: string,
+): Record<PersonalizeKind, string[]> {
+  const group = datasetGroupName(project);
+  const solutions = config.solutions.map((s) => solutionName(project, s.name));
+  const batchJobs = config.batchJobs.map((j) => batchJobName(project, j.name, RUN_ID));
+  const names: Record<PersonalizeKind, string[]> = {
+    'dataset-group': [`dataset-group/${group}`],
+    schema: DATASET_KEYS.flatMap((key) =>
+      [1, 2, 10, MAX_SCHEMA_GENERATION].map((version) => `schema/${schemaName(project, key, version)}`),
+    ),
+    dataset: DATASET_KEYS.map((key) => `dataset/${group}/${key.toUpperCase()}`),
+    'dataset-import-job': DATASET_KEYS.map(
+      (key) => `dataset-import-job/${importJobName(project, key, RUN_ID)}`,
+    ),
+    filter: config.filters.map((f) => `filter/${filterName(project, f.name, f.expression)}`),
+    solution: solutions.map((name) => `solution/${name}`),
+    'solution-version': solutions.map((name) => `solution/${name}/${VERSION_ID}`),
+    campaign: config.solutions.map((s) => `campaign/${campaignName(project, s.name)}`),
+    'event-tracker': [`event-tracker/${eventTrackerName(project)}`],
+    'batch-inference-job': batchJobs.map((name) => `batch-inference-job/${name}`),
+    'batch-segment-job': batchJobs.map((name) => `batch-segment-job/${name}`),
+  };
+  return Object.fromEntries(
+    Object.entries(names).map(([kind, suffixes]) => [kind, suffixes.map(personalizeArn)]),
+  ) as Record<PersonalizeKind, string[]>;
 }

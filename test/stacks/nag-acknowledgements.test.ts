@@ -52,7 +52,7 @@ const config = loadConfig('personalize.config.json');
 const app = testApp();
 const stacks = buildApp(app, config, { env: { account: TEST_ENV.account, region: TEST_ENV.region } });
 attachNag(app);
-const policies = policiesOf(app, [stacks.data, stacks.pipeline]);
+const policies = policiesOf(app, [stacks.data, stacks.pipeline, ...(stacks.serving ? [stacks.serving] : [])]);
 
 /** Each IAM5 acknowledgement that applies to `construct` (its own and its ancestors'), with its reason. */
 function iam5Acknowledgements(construct: IConstruct): Array<{ id: string; reason: string }> {

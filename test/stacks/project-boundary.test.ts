@@ -2,77 +2,23 @@
  * The IAM boundary between projects, proven on the synthesized app: no statement of project `shop-recs` (the
  * sample config) reaches a Personalize resource of another project in the same account whose name starts
  * with `shop-recs` (such as `shop-recs-eu` with the same config names), while every resource of `shop-recs`
- * itself is reachable by each function that acts on it.
+ * itself is reachable by each function that acts on it: the pipeline's and the serving API's.
  */
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import { loadConfig } from '../../core/config';
-import {
-  batchJobName,
-  campaignName,
-  compactTimestamp,
-  DATASET_KEYS,
-  datasetGroupName,
-  eventTrackerName,
-  filterName,
-  iamPatternMatches,
-  importJobName,
-  MAX_SCHEMA_GENERATION,
-  schemaName,
-  solutionName,
-} from '../../core/names';
+import { iamPatternMatches } from '../../core/names';
 import { PIPELINE_PERMISSIONS, type PipelineStep } from '../../core/pipeline-steps';
 import { buildApp } from '../../lib/app';
 import { UNSCOPED_ACTIONS } from '../../lib/constructs/permissions';
 import { testApp } from '../util/app';
-import { personalizeArn, policiesOf, type Statement, TEST_ENV } from './iam';
+import { type PersonalizeKind, personalizeResourcesOf, policiesOf, type Statement, TEST_ENV } from './iam';
 
 const config = loadConfig('personalize.config.json');
 const app = testApp();
 const stacks = buildApp(app, config, { env: { account: TEST_ENV.account, region: TEST_ENV.region } });
-const policies = policiesOf(app, [stacks.data, stacks.pipeline]);
-
-const RUN_ID = compactTimestamp(new Date('2026-03-04T05:06:07Z'));
-/** A solution version id as Personalize generates them. */
-const VERSION_ID = '1a2b3c4d';
-
-type Kind =
-  | 'dataset-group'
-  | 'schema'
-  | 'dataset'
-  | 'dataset-import-job'
-  | 'filter'
-  | 'solution'
-  | 'solution-version'
-  | 'campaign'
-  | 'event-tracker'
-  | 'batch-inference-job'
-  | 'batch-segment-job';
-
-/** The ARN of every Personalize resource `project` creates with the sample config's names, by kind. */
-function resourcesOf(project: string): Record<Kind, string[]> {
-  const group = datasetGroupName(project);
-  const solutions = config.solutions.map((s) => solutionName(project, s.name));
-  const batchJobs = config.batchJobs.map((j) => batchJobName(project, j.name, RUN_ID));
-  const names: Record<Kind, string[]> = {
-    'dataset-group': [`dataset-group/${group}`],
-    schema: DATASET_KEYS.flatMap((key) =>
-      [1, 2, 10, MAX_SCHEMA_GENERATION].map((version) => `schema/${schemaName(project, key, version)}`),
-    ),
-    dataset: DATASET_KEYS.map((key) => `dataset/${group}/${key.toUpperCase()}`),
-    'dataset-import-job': DATASET_KEYS.map(
-      (key) => `dataset-import-job/${importJobName(project, key, RUN_ID)}`,
-    ),
-    filter: config.filters.map((f) => `filter/${filterName(project, f.name, f.expression)}`),
-    solution: solutions.map((name) => `solution/${name}`),
-    'solution-version': solutions.map((name) => `solution/${name}/${VERSION_ID}`),
-    campaign: config.solutions.map((s) => `campaign/${campaignName(project, s.name)}`),
-    'event-tracker': [`event-tracker/${eventTrackerName(project)}`],
-    'batch-inference-job': batchJobs.map((name) => `batch-inference-job/${name}`),
-    'batch-segment-job': batchJobs.map((name) => `batch-segment-job/${name}`),
-  };
-  return Object.fromEntries(
-    Object.entries(names).map(([kind, suffixes]) => [kind, suffixes.map(personalizeArn)]),
-  ) as Record<Kind, string[]>;
-}
+const serving = stacks.serving;
+if (!serving) throw new Error('The sample config deploys a ServingStack');
+const policies = policiesOf(app, [stacks.data, stacks.pipeline, serving]);
 
 /** Statements granting a Personalize action on a resource (List calls on "*" act on no resource). */
 function personalizeStatements(): Array<Statement & { policy: string }> {
@@ -83,18 +29,23 @@ function personalizeStatements(): Array<Statement & { policy: string }> {
   );
 }
 
-/** Whether any statement of the function's role allows `action` on `arn`. */
-function roleAllows(step: PipelineStep, action: string, arn: string): boolean {
-  const role = stacks.pipeline.getLogicalId(stacks.pipeline.functions[step].role.node.defaultChild as never);
+/** Whether any statement of the role allows `action` on `arn`. */
+function allows(role: iam.Role, action: string, arn: string): boolean {
+  const logicalId = role.stack.getLogicalId(role.node.defaultChild as never);
   return policies
-    .filter((policy) => policy.roles.includes(role))
+    .filter((policy) => policy.roles.includes(logicalId))
     .flatMap((policy) => policy.statements)
     .some(
       (s) => s.actions.includes(action) && s.resources.some((pattern) => iamPatternMatches(pattern, arn)),
     );
 }
 
-const NOUNS: Record<string, Kind> = {
+/** Whether any statement of the pipeline function's role allows `action` on `arn`. */
+function roleAllows(step: PipelineStep, action: string, arn: string): boolean {
+  return allows(stacks.pipeline.functions[step].role, action, arn);
+}
+
+const NOUNS: Record<string, PersonalizeKind> = {
   DatasetGroup: 'dataset-group',
   Schema: 'schema',
   Dataset: 'dataset',
@@ -109,7 +60,7 @@ const NOUNS: Record<string, Kind> = {
 };
 
 /** The kinds of resource a step's action acts on: its noun; for TagResource, what the step creates. */
-function kindsActedOn(step: PipelineStep, operation: string): Kind[] {
+function kindsActedOn(step: PipelineStep, operation: string): PersonalizeKind[] {
   if (operation === 'TagResource') {
     return PIPELINE_PERMISSIONS[step]
       .filter((action) => action.startsWith('personalize:Create'))
@@ -130,7 +81,7 @@ describe('the IAM boundary between projects', () => {
     'no statement of shop-recs matches any resource of a project named %s',
     (other) => {
       // Prepare
-      const foreign = Object.values(resourcesOf(other)).flat();
+      const foreign = Object.values(personalizeResourcesOf(config, other)).flat();
 
       // Act
       const reached = personalizeStatements().flatMap((statement) =>
@@ -150,7 +101,7 @@ describe('the IAM boundary between projects', () => {
     'the %s function may act on every shop-recs resource its actions need',
     (step) => {
       // Prepare
-      const own = resourcesOf(config.projectName);
+      const own = personalizeResourcesOf(config, config.projectName);
       const needs = PIPELINE_PERMISSIONS[step]
         .filter((action) => action.startsWith('personalize:') && UNSCOPED_ACTIONS[action] === undefined)
         .flatMap((action) =>
@@ -168,13 +119,41 @@ describe('the IAM boundary between projects', () => {
   );
 
   test('teardown may delete the campaigns, datasets, schemas and dataset group of shop-recs', () => {
-    const own = resourcesOf(config.projectName);
+    const own = personalizeResourcesOf(config, config.projectName);
 
     expect(own.campaign.every((arn) => roleAllows('teardown', 'personalize:DeleteCampaign', arn))).toBe(true);
     expect(own.dataset.every((arn) => roleAllows('teardown', 'personalize:DeleteDataset', arn))).toBe(true);
     expect(own.schema.every((arn) => roleAllows('teardown', 'personalize:DeleteSchema', arn))).toBe(true);
     expect(roleAllows('teardown', 'personalize:DeleteDatasetGroup', own['dataset-group'][0] ?? '')).toBe(
       true,
+    );
+  });
+  test('the serving functions may call every served campaign and filter, the tracker and the two datasets of shop-recs', () => {
+    // Prepare
+    const own = personalizeResourcesOf(config, config.projectName);
+    const functions = serving.functions;
+    const role = (handler: keyof typeof functions): iam.Role => {
+      const fn = functions[handler];
+      if (!fn) throw new Error(`no ${handler} function`);
+      return fn.role;
+    };
+    const [itemsDataset, usersDataset] = ['ITEMS', 'USERS'].map((type) =>
+      own.dataset.find((arn) => arn.endsWith(`/${type}`)),
+    );
+
+    // Act
+    const reads = ['personalize:GetRecommendations', 'personalize:GetPersonalizedRanking'].flatMap((action) =>
+      [...own.campaign, ...own.filter].map((arn) => allows(role('recommendations'), action, arn)),
+    );
+
+    // Assess
+    expect(reads.every(Boolean)).toBe(true);
+    expect(allows(role('catalog'), 'personalize:PutItems', itemsDataset ?? '')).toBe(true);
+    expect(allows(role('catalog'), 'personalize:PutUsers', usersDataset ?? '')).toBe(true);
+    expect(allows(role('catalog'), 'personalize:PutItems', usersDataset ?? '')).toBe(false);
+    expect(allows(role('event-consumer'), 'personalize:PutEvents', own['event-tracker'][0] ?? '')).toBe(true);
+    expect(allows(role('recommendations'), 'personalize:PutEvents', own['event-tracker'][0] ?? '')).toBe(
+      false,
     );
   });
 });
