@@ -27,6 +27,24 @@ export type ResourceKind =
   | 'solutionUpdate'
   | 'datasetUpdate';
 
+/** Every resource kind (the object makes the compiler check the list is complete). */
+export const RESOURCE_KINDS: readonly ResourceKind[] = Object.keys({
+  schema: true,
+  datasetGroup: true,
+  dataset: true,
+  datasetImportJob: true,
+  solution: true,
+  solutionVersion: true,
+  campaign: true,
+  eventTracker: true,
+  filter: true,
+  batchInferenceJob: true,
+  batchSegmentJob: true,
+  campaignUpdate: true,
+  solutionUpdate: true,
+  datasetUpdate: true,
+} satisfies Record<ResourceKind, true>) as ResourceKind[];
+
 /** The ARN path segment of each named resource kind. */
 const SEGMENT: Partial<Record<ResourceKind, string>> = {
   schema: 'schema',

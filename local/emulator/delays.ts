@@ -1,4 +1,4 @@
-import type { ResourceKind } from './arn';
+import { RESOURCE_KINDS, type ResourceKind } from './arn';
 
 /**
  * How long resources wait in their transitional statuses. Kept apart from the context so the lifecycle,
@@ -32,4 +32,23 @@ export const ZERO_DELAYS: DelayConfig = { default: { pendingMs: 0, inProgressMs:
 /** The delays for one kind of resource. */
 export function delaysFor(config: DelayConfig, kind: ResourceKind): PhaseDelays {
   return config[kind] ?? config.default;
+}
+
+/**
+ * Checks delay overrides: keys are `default` or a resource kind, each value has `pendingMs` and
+ * `inProgressMs` as finite numbers ≥ 0.
+ * @throws Error naming the offending key
+ */
+export function checkDelayOverrides(overrides: Readonly<Record<string, unknown>>): void {
+  for (const [kind, value] of Object.entries(overrides)) {
+    if (value === undefined) continue;
+    if (kind !== 'default' && !(RESOURCE_KINDS as readonly string[]).includes(kind))
+      throw new Error(`Unknown delay kind ${kind}; use default or one of ${RESOURCE_KINDS.join(', ')}.`);
+    const phases = value as Partial<Record<keyof PhaseDelays, unknown>> | null;
+    for (const phase of ['pendingMs', 'inProgressMs'] as const) {
+      const ms = phases?.[phase];
+      if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0)
+        throw new Error(`Delay ${kind}.${phase} must be a number of milliseconds ≥ 0, got ${String(ms)}.`);
+    }
+  }
 }

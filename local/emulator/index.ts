@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../harness/env';
 import type { ArnScope } from './arn';
 import { DEFAULT_QUOTAS, type EmulatorContext, type Quotas } from './context';
-import { DEFAULT_DELAYS, ZERO_DELAYS, type DelayConfig } from './delays';
+import { checkDelayOverrides, DEFAULT_DELAYS, ZERO_DELAYS, type DelayConfig } from './delays';
 import { FaultRegistry, type FaultRule } from './faults';
 import { jobsHooks, type JobsEnvironment } from './hooks';
 import { Lifecycle } from './lifecycle';
@@ -44,7 +44,7 @@ export interface EmulatorOptions {
   readonly s3Endpoint?: string;
   /** Fault rules active from the start. */
   readonly faults?: readonly FaultRule[];
-  /** Quota overrides. */
+  /** Quota overrides (whole numbers ≥ 0). */
   readonly quotas?: Partial<Quotas>;
   /** Largest request body, in bytes; a larger one is answered with SerializationException. @default 16 MiB */
   readonly maxRequestBytes?: number;
@@ -78,8 +78,23 @@ export interface RunningEmulator {
 function resolveDelays(delays: EmulatorOptions['delays']): DelayConfig {
   if (delays === 'zero') return ZERO_DELAYS;
   if (!delays) return DEFAULT_DELAYS;
+  checkDelayOverrides(delays);
   const base: DelayConfig = delays.default ? { default: delays.default } : DEFAULT_DELAYS;
   return { ...base, ...delays } as DelayConfig;
+}
+
+/** Quotas with overrides applied; an unknown quota or a value that is not a whole number ≥ 0 is an error. */
+function resolveQuotas(overrides: Partial<Quotas> = {}): Quotas {
+  const checked: Partial<Record<keyof Quotas, number>> = {};
+  for (const [name, value] of Object.entries(overrides)) {
+    if (value === undefined) continue;
+    if (!Object.hasOwn(DEFAULT_QUOTAS, name))
+      throw new Error(`Unknown quota ${name}; quotas are ${Object.keys(DEFAULT_QUOTAS).join(', ')}.`);
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+      throw new Error(`Quota ${name} must be a whole number ≥ 0, got ${String(value)}.`);
+    checked[name as keyof Quotas] = value;
+  }
+  return { ...DEFAULT_QUOTAS, ...checked };
 }
 
 /** Starts a Personalize emulator (control plane, runtime and events on one port). */
@@ -88,6 +103,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const maxRequestBytes = options.maxRequestBytes ?? MAX_BODY_BYTES;
   if (!Number.isSafeInteger(maxRequestBytes) || maxRequestBytes < 1)
     throw new Error(`maxRequestBytes must be a whole number ≥ 1, got ${String(maxRequestBytes)}.`);
+  // Options are checked before anything is opened, so a bad one leaves nothing behind.
+  const faults = new FaultRegistry(OPERATION_NAMES, options.faults ?? []);
+  const quotas = resolveQuotas(options.quotas);
+  const delays = resolveDelays(options.delays);
   const dataDir = resolve(options.dataDir ?? '.personalize-local');
   const store = new Store({ dataDir, ...(options.synchronous ? { synchronous: options.synchronous } : {}) });
   const scope: ArnScope = {
@@ -106,19 +125,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       ? {}
       : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
   });
-  const faults = new FaultRegistry(OPERATION_NAMES, options.faults ?? []);
   const models = new ModelCache(store);
   // The lifecycle's hooks need the context, which holds the lifecycle: tie the knot through a holder.
   const holder: { env?: JobsEnvironment } = {};
   const lifecycle = new Lifecycle(
     store,
-    resolveDelays(options.delays),
+    delays,
     jobsHooks(() => holder.env as JobsEnvironment, log),
   );
   const ctx: EmulatorContext = {
     store,
     scope,
-    quotas: { ...DEFAULT_QUOTAS, ...(options.quotas ?? {}) },
+    quotas,
     lifecycle,
     faults,
     models,
