@@ -187,6 +187,13 @@ function putEntities(
   const idMember = kind === 'items' ? 'itemId' : 'userId';
   const idColumn = kind === 'items' ? 'ITEM_ID' : 'USER_ID';
   const maxProperties = kind === 'items' ? 32_000 : 24_000;
+  // The records' own shape is checked before the dataset is looked up, as constraint checks come first.
+  const records = list.map((raw, index) => {
+    const where = `${kind}.${index + 1}`;
+    if (!isRecord(raw)) throw new InvalidInputException(`${where} must be an object.`);
+    const id = checkString(`${where}.member.${idMember}`, raw[idMember] ?? null, { min: 1, max: 256 });
+    return { where, id, properties: parseProperties(`${where}.properties`, raw.properties, maxProperties) };
+  });
   const dataset = ctx.store.getResource(datasetArn, 'dataset');
   if (!dataset) throw new ResourceNotFoundException(`Dataset ${datasetArn} does not exist.`);
   if (dataset.doc.datasetType !== kind.toUpperCase())
@@ -197,11 +204,7 @@ function putEntities(
     throw new ResourceInUseException(`Dataset ${datasetArn} is not ACTIVE (status: ${dataset.status}).`);
   const fields = (schemaFieldsOf(ctx, dataset) ?? []).filter((f) => f.name !== idColumn);
   const byName = new Map(fields.map((f) => [f.name, f]));
-  const rows: StoredEntity[] = list.map((raw, index) => {
-    const where = `${kind}.${index + 1}`;
-    if (!isRecord(raw)) throw new InvalidInputException(`${where} must be an object.`);
-    const id = checkString(`${where}.member.${idMember}`, raw[idMember] ?? null, { min: 1, max: 256 });
-    const properties = parseProperties(`${where}.properties`, raw.properties, maxProperties);
+  const rows: StoredEntity[] = records.map(({ where, id, properties }) => {
     for (const key of Object.keys(properties)) {
       if (!byName.has(key))
         throw new InvalidInputException(
