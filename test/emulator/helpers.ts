@@ -3,6 +3,7 @@ import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { PersonalizeEventsClient } from '@aws-sdk/client-personalize-events';
 import { PersonalizeRuntimeClient } from '@aws-sdk/client-personalize-runtime';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpRequest, type Agent, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../local/emulator';
@@ -283,4 +284,77 @@ export async function deployCampaign(
   );
   if (done.campaign?.status !== 'ACTIVE') throw new Error(`campaign failed: ${done.campaign?.failureReason}`);
   return campaignArn;
+}
+
+/** What came back for a raw HTTP request: an answer, or how the exchange failed. */
+export type RawOutcome =
+  | {
+      readonly kind: 'answer';
+      readonly status: number;
+      readonly headers: IncomingHttpHeaders;
+      readonly body: string;
+      /** Whether the request went over a connection an earlier request had used. */
+      readonly reusedSocket: boolean;
+    }
+  | { readonly kind: 'reset'; readonly error: string }
+  | { readonly kind: 'timeout' };
+
+/** A raw HTTP request: any method, path, headers and body (string or bytes), nothing added but framing. */
+export interface RawRequest {
+  readonly method?: string;
+  readonly path?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string | Buffer;
+  /** Connection pool to use; by default a fresh connection per request. */
+  readonly agent?: Agent;
+  /** How long to wait for the whole answer before calling it a hang. @default 15000 */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Sends one request with node:http and reports what happened, never throwing: an answer (status,
+ * headers, body), a reset or failed connection, or a timeout.
+ */
+export function rawRequest(endpoint: string, request: RawRequest): Promise<RawOutcome> {
+  const url = new URL(endpoint);
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (outcome: RawOutcome): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(outcome);
+    };
+    const req = httpRequest({
+      host: url.hostname,
+      port: url.port,
+      method: request.method ?? 'POST',
+      path: request.path ?? '/',
+      headers: {
+        ...(request.body !== undefined ? { 'Content-Length': String(Buffer.byteLength(request.body)) } : {}),
+        ...request.headers,
+      },
+      agent: request.agent ?? false,
+    });
+    const timer = setTimeout(() => {
+      settle({ kind: 'timeout' });
+      req.destroy();
+    }, request.timeoutMs ?? 15_000);
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        settle({
+          kind: 'answer',
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+          reusedSocket: req.reusedSocket,
+        }),
+      );
+      res.on('error', (error) => settle({ kind: 'reset', error: String(error) }));
+    });
+    req.on('error', (error) => settle({ kind: 'reset', error: String(error) }));
+    req.end(request.body);
+  });
 }
