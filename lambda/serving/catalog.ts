@@ -18,6 +18,7 @@ const API_CLIENTS = parseApiClients(requireEnv('API_CLIENTS'));
 const ALLOWED_ORIGINS = parseAllowedOrigins(requireEnv('ALLOWED_ORIGINS'));
 const DATASET_GROUP_ARN = personalizeArn(scopeFromEnv(), 'dataset-group', datasetGroupName(PROJECT_NAME));
 
+/** The Lambda handler: API Gateway REST API proxy events of this file's routes. */
 export const handler = servingApi({
   handler: 'catalog',
   clients: API_CLIENTS,

@@ -157,5 +157,6 @@ async function deliverLogged(
   }
 }
 
+/** The Lambda handler: SQS events of the event queue, answered with the partial batch failures. */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
   processPartialResponse(event, deliverLogged, processor, { context, throwOnFullBatchFailure: false });

@@ -44,6 +44,7 @@ async function enqueue(bodies: readonly string[], requestId: string): Promise<vo
     );
 }
 
+/** The Lambda handler: API Gateway REST API proxy events of this file's routes. */
 export const handler = servingApi({
   handler: 'events',
   clients: API_CLIENTS,

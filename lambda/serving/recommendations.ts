@@ -48,6 +48,7 @@ function recommend(
   };
 }
 
+/** The Lambda handler: API Gateway REST API proxy events of this file's routes. */
 export const handler = servingApi({
   handler: 'recommendations',
   clients: API_CLIENTS,
