@@ -117,6 +117,14 @@ export interface LocalApi {
   stop(): Promise<void>;
 }
 
+/** A second local API in one process needs other handler settings than the loaded handlers read. */
+export class HandlersAlreadyLoaded extends Error {
+  override readonly name = 'HandlersAlreadyLoaded';
+}
+
+/** The environment the handlers were loaded with: they read it once, so one process serves one API. */
+let loadedEnvironment: string | undefined;
+
 type ApiFunction = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /** Reads a body of at most `limit` bytes; a larger one is drained and reported, the connection kept. */
@@ -137,7 +145,11 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** Starts the local serving API; see the module comment. */
+/**
+ * Starts the local serving API; see the module comment. One process serves one API (project, queue and
+ * clients), as the handlers read their environment once: a second call with other settings throws
+ * {@link HandlersAlreadyLoaded}.
+ */
 export async function startLocalApi(options: LocalApiOptions = {}): Promise<LocalApi> {
   const log = options.log ?? ((line: string) => console.error(line));
   const config = options.config ?? loadConfig(options.configFile ?? 'personalize.config.json');
@@ -172,7 +184,7 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     }));
     // The environment the ServingStack gives the functions (core/serving/handlers.ts), set before the
     // handlers are loaded: they read it once, at load.
-    Object.assign(process.env, {
+    const environment = {
       ACCOUNT_ID: LOCAL_ACCOUNT,
       ALLOWED_ORIGINS: JSON.stringify(settings.allowedOrigins),
       API_CLIENTS: JSON.stringify(apiClientsVariable(settings.clients, localApiKeyId)),
@@ -182,7 +194,14 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
       PROJECT_NAME: config.projectName,
       QUEUE_URL: queues.queueUrl,
       ROUTE_SOLUTIONS: JSON.stringify(settings.campaigns),
-    });
+    };
+    const signature = JSON.stringify(environment);
+    if (loadedEnvironment !== undefined && loadedEnvironment !== signature)
+      throw new HandlersAlreadyLoaded(
+        'The serving handlers of this process were loaded for another local API (project, queue or clients); start this one in a new process.',
+      );
+    loadedEnvironment = signature;
+    Object.assign(process.env, environment);
     process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
     const functions: Record<ApiHandlerName, ApiFunction> = {
       recommendations: (await import('../../lambda/serving/recommendations')).handler,
