@@ -180,6 +180,24 @@ function toPersonalizeError(error: unknown, log: (message: string) => void): Per
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * A complete HTTP/1.1 error response, for sockets that never became a request/response pair. The
+ * answer to a HEAD request carries the headers only.
+ */
+function rawErrorResponse(status: string, code: string, message: string, head = false): string {
+  const body = JSON.stringify({ __type: code, message });
+  return [
+    `HTTP/1.1 ${status}`,
+    'Content-Type: application/json',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    `x-amzn-errortype: ${code}`,
+    `x-amzn-RequestId: ${randomUUID()}`,
+    'Connection: close',
+    '',
+    head ? '' : body,
+  ].join('\r\n');
+}
+
 /** Limits of the HTTP front. */
 export interface ServerLimits {
   /** Largest request body read, in bytes. @default MAX_BODY_BYTES (16 MiB) */
@@ -295,21 +313,25 @@ export function createEmulatorServer(
   });
   // CONNECT is not an operation of any Personalize API; without a listener Node would drop the socket.
   server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
-    const body = JSON.stringify({
-      __type: 'UnknownOperationException',
-      message: 'CONNECT is not an operation of the emulator.',
-    });
     socket.end(
-      [
-        'HTTP/1.1 404 Not Found',
-        'Content-Type: application/json',
-        `Content-Length: ${Buffer.byteLength(body)}`,
-        'x-amzn-errortype: UnknownOperationException',
-        `x-amzn-RequestId: ${randomUUID()}`,
-        'Connection: close',
-        '',
-        body,
-      ].join('\r\n'),
+      rawErrorResponse(
+        '404 Not Found',
+        'UnknownOperationException',
+        'CONNECT is not an operation of the emulator.',
+      ),
+    );
+  });
+  // A request Node cannot parse (bad request line, malformed headers) still gets a named error.
+  server.on('clientError', (error: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex) => {
+    if (!socket.writable) return;
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    socket.end(
+      rawErrorResponse(
+        tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request',
+        'SerializationException',
+        `The request is not valid HTTP/1.1 (${error.code ?? error.message}).`,
+        error.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ',
+      ),
     );
   });
   return server;
