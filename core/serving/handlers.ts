@@ -11,11 +11,12 @@
  * - `eventSource`: for the queue consumer, what its SQS event source mapping needs (granted by the
  *   event source itself, not sent by the code).
  *
- * Resources to scope the actions to: Personalize runtime actions to the project's campaigns and filters
- * (`campaign/<project>-*`, `filter/<project>-*`), PutItems/PutUsers to `dataset/<project>/ITEMS|USERS`,
- * ssm:GetParameter to `parameter/<project>/serving` and `parameter/<project>/event-tracker`,
- * PutEvents to the event tracker `event-tracker/<project>-tracker`, the DynamoDB actions to the idempotency
- * table, s3:PutObject to `events-archive/*` of the data bucket, KMS to the data key.
+ * Resources the ServingStack scopes the actions to (names from core/names.ts, ending at a name boundary):
+ * Personalize runtime actions to the exact campaigns of the solutions the routes use and the project's filters
+ * (`filter/<project>-<filter>-????????`), PutItems/PutUsers to `dataset/<project>/ITEMS|USERS`,
+ * ssm:GetParameter to `parameter/<project>/serving` and `parameter/<project>/event-tracker`, PutEvents to the
+ * event tracker `event-tracker/<project>-tracker`, the DynamoDB actions to the idempotency table, s3:PutObject
+ * to `events-archive/*` of the data bucket, KMS to the project key.
  */
 import type { ServingRoute } from '../config/serving-routes';
 import { routesOf } from './routes';
