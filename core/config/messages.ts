@@ -146,8 +146,11 @@ function distance(a: string, b: string): number {
   return previous[b.length] ?? 0;
 }
 
-/** The allowed word closest to `word`, if it is close enough to be a likely typo. */
-export function closestMatch(word: string, allowed: readonly string[]): string | undefined {
+/**
+ * The allowed word closest to `word` (case-insensitive), if it is close enough to be a likely typo: at most
+ * max(2, ⌊length / `lengthPerEdit`⌋) edits away.
+ */
+export function closestMatch(word: string, allowed: Iterable<string>, lengthPerEdit = 3): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of allowed) {
@@ -157,7 +160,9 @@ export function closestMatch(word: string, allowed: readonly string[]): string |
       bestDistance = d;
     }
   }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / lengthPerEdit))
+    ? best
+    : undefined;
 }
 
 /** Message for unknown object keys, with a suggestion for a single likely typo. */

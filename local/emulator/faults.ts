@@ -1,3 +1,4 @@
+import { closestMatch } from '../../core/config/messages';
 import { InvalidInputException, KNOWN_ERROR_CODES, errorFromCode, type PersonalizeError } from './errors';
 import { isRecord } from './validation';
 
@@ -27,32 +28,6 @@ export interface FaultEffect {
   readonly latencyMs: number;
 }
 
-/** Edit distance between two short strings (for "did you mean"). */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-
-/** The closest known operation name, if one is close enough to be a misspelling. */
-function closest(operation: string, operations: ReadonlySet<string>): string | undefined {
-  let best: { name: string; distance: number } | undefined;
-  for (const name of operations) {
-    const distance = editDistance(operation.toLowerCase(), name.toLowerCase());
-    if (best === undefined || distance < best.distance) best = { name, distance };
-  }
-  return best !== undefined && best.distance <= Math.max(2, Math.floor(operation.length / 4))
-    ? best.name
-    : undefined;
-}
-
 /**
  * Parses and checks one fault rule from JSON.
  * @param operations the operation names a rule may name (besides `*`); any other name is refused, so a
@@ -64,7 +39,8 @@ export function parseFaultRule(value: unknown, operations: ReadonlySet<string>):
   if (typeof operation !== 'string' || operation.length === 0)
     throw new InvalidInputException('A fault rule needs an "operation" (an operation name or "*").');
   if (operation !== '*' && !operations.has(operation)) {
-    const suggestion = closest(operation, operations);
+    // Operation names are long and alike (Describe…/Create…): allow one edit per 4 characters.
+    const suggestion = closestMatch(operation, operations, 4);
     throw new InvalidInputException(
       `Fault "operation" ${JSON.stringify(operation.slice(0, 100))} is not an operation of the emulator${
         suggestion
