@@ -158,18 +158,27 @@ const PROJECT_RULES: readonly NameRule[] = [
   { noun: 'event tracker', shape: '<projectName>-tracker', longest: (p) => `${p}-tracker` },
 ];
 
-const SECTION_RULES: Readonly<Record<'solutions' | 'filters' | 'batchJobs', NameRule>> = {
+/** A rule for the names of one config section, with what the section's entries are called. */
+interface SectionRule extends NameRule {
+  /** The entry's noun in the config, e.g. "solution". */
+  readonly entry: string;
+}
+
+const SECTION_RULES: Readonly<Record<'solutions' | 'filters' | 'batchJobs', SectionRule>> = {
   solutions: {
+    entry: 'solution',
     noun: 'solution (and its campaign)',
     shape: '<projectName>-<name>',
     longest: (p, n) => `${p}-${n}`,
   },
   filters: {
+    entry: 'filter',
     noun: 'filter',
     shape: `<projectName>-<name>-<${EXPRESSION_HASH_LENGTH}-character expression hash>`,
     longest: (p, n) => `${p}-${n}-${LONGEST_HASH}`,
   },
   batchJobs: {
+    entry: 'batch job',
     noun: 'batch job',
     shape: `<projectName>-<name>-<${RUN_ID_LENGTH}-digit run id>`,
     longest: (p, n) => `${p}-${n}-${LONGEST_RUN_ID}`,
@@ -221,7 +230,7 @@ export function nameProblems(config: NamedConfig): NameProblem[] {
           rule,
           full,
           room,
-          `in project "${project}" a ${rule.noun.split(' (')[0]} name`,
+          `in project "${project}" a ${rule.entry} name`,
           project,
           entry.name,
         ),

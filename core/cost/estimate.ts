@@ -57,8 +57,8 @@ export interface CostLine {
   readonly quantity: number;
   readonly unit: string;
   readonly usd: number;
-  /** Billed whether or not anyone uses the system. */
-  readonly idle: boolean;
+  /** Billed whether or not anyone uses the system: by the campaigns, or by the stacks themselves. */
+  readonly idle: false | 'campaigns' | 'stacks';
 }
 
 /** A change and what it would save a month. */
@@ -86,7 +86,13 @@ export interface CostEstimate {
   readonly savings: readonly Saving[];
 }
 
-function line(item: string, detail: string, price: Price, quantity: number, idle = false): CostLine {
+function line(
+  item: string,
+  detail: string,
+  price: Price,
+  quantity: number,
+  idle: CostLine['idle'] = false,
+): CostLine {
   return { item, detail, quantity, unit: price.unit, usd: costOf(price, quantity), idle };
 }
 
@@ -161,7 +167,7 @@ export function estimateMonthlyCost(
       `${campaigns.length} campaigns, ${tps} TPS in all × ${round1(HOURS_PER_MONTH)} h`,
       prices.campaignTpsHour,
       tps * HOURS_PER_MONTH,
-      true,
+      'campaigns',
     ),
     line(
       'Personalize batch inference',
@@ -174,7 +180,7 @@ export function estimateMonthlyCost(
       `${v.interfaceEndpoints} endpoints × ${v.availabilityZones} AZ × ${round1(HOURS_PER_MONTH)} h`,
       prices.interfaceEndpointHour,
       endpointHours,
-      true,
+      'stacks',
     ),
     line(
       'Step Functions',
@@ -198,9 +204,7 @@ export function estimateMonthlyCost(
   ].filter((l) => !options.personalizeOnly || (l.item.startsWith('Personalize') && l.usd > 0));
   const totalUsd = lines.reduce((sum, l) => sum + l.usd, 0);
   const idleUsd = lines.filter((l) => l.idle).reduce((sum, l) => sum + l.usd, 0);
-  const idleWithoutCampaignsUsd = lines
-    .filter((l) => l.idle && l.unit !== prices.campaignTpsHour.unit)
-    .reduce((sum, l) => sum + l.usd, 0);
+  const idleWithoutCampaignsUsd = lines.filter((l) => l.idle === 'stacks').reduce((sum, l) => sum + l.usd, 0);
 
   const savings: Saving[] = [];
   const realTime =
