@@ -36,17 +36,40 @@ const CONTEXT_KEY = /^[A-Za-z\d_]{1,150}$/;
 const FILTER_KEY = /^[A-Za-z0-9_]{1,50}$/;
 const COLUMN_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,149}$/;
 const PROPERTY_NAME = /^[A-Za-z][A-Za-z0-9_]{0,149}$/;
-/** Event members that must not appear in `properties` (Personalize rejects them there). */
-const RESERVED_EVENT_PROPERTIES = new Set([
-  'USER_ID',
-  'SESSION_ID',
-  'EVENT_TYPE',
-  'TIMESTAMP',
-  'RECOMMENDATION_ID',
-  'IMPRESSION',
-  'ITEM_ID',
-  'EVENT_VALUE',
-]);
+/**
+ * The keywords an event's `properties` must not use, as PutEvents documents them (`Event.properties`: "The
+ * following can't be included as a keyword for properties (case insensitive)"): the members Personalize
+ * records from the call and the event themselves. The emulator refuses them too (local/emulator/events.ts).
+ */
+export const RESERVED_EVENT_PROPERTIES = [
+  'userId',
+  'sessionId',
+  'eventType',
+  'timestamp',
+  'recommendationId',
+  'impression',
+] as const;
+
+/**
+ * Members of an API event ({@link ApiEvent}) that Personalize does not list among its reserved keywords,
+ * yet a property of the same name would fill the same Interactions column a second time (`itemId` →
+ * `ITEM_ID`): the API refuses them as well, before an event is queued rather than in the consumer.
+ */
+const API_EVENT_MEMBERS = ['itemId', 'eventValue'] as const;
+
+/** A property name compared as Personalize compares keywords: without case, and `USER_ID` as `userId`. */
+const keywordOf = (name: string): string => name.replace(/_/g, '').toLowerCase();
+
+const RESERVED_KEYWORDS = new Set(RESERVED_EVENT_PROPERTIES.map(keywordOf));
+const API_RESERVED_KEYWORDS = new Set([...RESERVED_KEYWORDS, ...API_EVENT_MEMBERS.map(keywordOf)]);
+
+/**
+ * True when `name` is one of {@link RESERVED_EVENT_PROPERTIES} in any case (`userId`, `USERID`), or names
+ * its column (`USER_ID`): Personalize refuses an event whose `properties` hold it.
+ */
+export function isReservedEventProperty(name: string): boolean {
+  return RESERVED_KEYWORDS.has(keywordOf(name));
+}
 /** Epoch seconds above this are milliseconds sent by mistake (the year 5138). */
 const MAX_EPOCH_SECONDS = 1e11;
 
@@ -328,6 +351,7 @@ export function columnOf(property: string): string {
 
 type Properties = Record<string, string | number | boolean | string[]>;
 
+/** A `properties` object of at most `maxChars` characters as JSON, without the `reserved` keywords (see keywordOf). */
 const properties = (maxChars: number, reserved: ReadonlySet<string> = new Set()) =>
   z
     .record(
@@ -341,7 +365,7 @@ const properties = (maxChars: number, reserved: ReadonlySet<string> = new Set())
     .check(
       z.superRefine((value: Properties, ctx) => {
         for (const key of Object.keys(value)) {
-          if (reserved.has(columnOf(key)))
+          if (reserved.has(keywordOf(key)))
             ctx.issues.push({
               code: 'custom',
               input: value,
@@ -379,7 +403,7 @@ const eventSchema = z
     eventValue: z.optional(z.number()),
     recommendationId: z.optional(id(40)),
     impression: z.optional(z.array(id()).check(z.minLength(1), z.maxLength(25))),
-    properties: z.optional(properties(1024, RESERVED_EVENT_PROPERTIES)),
+    properties: z.optional(properties(1024, API_RESERVED_KEYWORDS)),
   })
   .check(
     z.superRefine((event, ctx) => {

@@ -1,4 +1,5 @@
 import type { SchemaField } from '../../core/schema-rules';
+import { isReservedEventProperty } from '../../core/serving/requests';
 import type { EmulatorContext } from './context';
 import { InvalidInputException, ResourceInUseException, ResourceNotFoundException } from './errors';
 import { Status } from './lifecycle';
@@ -13,14 +14,6 @@ import { checkString, exceedsJsonDepth, isRecord, type RequestReader } from './v
  */
 
 const MAX_EVENT_BYTES = 10 * 1024;
-const FORBIDDEN_EVENT_PROPERTIES = new Set([
-  'USER_ID',
-  'SESSION_ID',
-  'EVENT_TYPE',
-  'TIMESTAMP',
-  'RECOMMENDATION_ID',
-  'IMPRESSION',
-]);
 
 /** `numberOfRatings` → `NUMBER_OF_RATINGS`, `categoryL1` → `CATEGORY_L1`; UPPER_SNAKE stays as is. */
 function toColumnName(property: string): string {
@@ -147,7 +140,7 @@ export function putEvents(ctx: EmulatorContext, input: RequestReader): Record<st
     }
     const properties = parseProperties(`${where}.properties`, raw.properties, 1024);
     for (const key of Object.keys(properties)) {
-      if (FORBIDDEN_EVENT_PROPERTIES.has(key))
+      if (isReservedEventProperty(key))
         throw new InvalidInputException(
           `${where}.properties must not contain ${key}; it is a top-level event member.`,
         );

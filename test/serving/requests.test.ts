@@ -5,6 +5,7 @@
 import { BadRequest } from '../../core/serving/errors';
 import {
   filterValueOf,
+  isReservedEventProperty,
   parseCatalogBody,
   parseEventsBody,
   parsePopularQuery,
@@ -12,6 +13,7 @@ import {
   parseRecommendationsQuery,
   parseRelatedQuery,
   readJsonBody,
+  RESERVED_EVENT_PROPERTIES,
   type QueryParameters,
 } from '../../core/serving/requests';
 
@@ -204,6 +206,46 @@ describe('POST /events', () => {
     ],
   ])('refuses %j: %s', (body, message) => {
     expect(refusal(() => parseEventsBody(body, receivedAt)).slice(0, message.length)).toBe(message);
+  });
+});
+
+describe('reserved event properties', () => {
+  const receivedAt = 1_800_000_000;
+  const withProperties = (properties: Record<string, string>) => ({
+    sessionId: 's',
+    events: [{ eventId: 'e', eventType: 'v', itemId: 'i', properties }],
+  });
+
+  test.each(['userId', 'USERID', 'userid', 'USER_ID', 'SessionId', 'EVENT_TYPE', 'TimeStamp', 'impression'])(
+    'isReservedEventProperty(%p) is true: a PutEvents keyword in any case, or its column',
+    (name) => {
+      expect(isReservedEventProperty(name)).toBe(true);
+    },
+  );
+
+  test.each(['numberOfRatings', 'DEVICE', 'itemId', 'eventValue', 'user'])(
+    'isReservedEventProperty(%p) is false: not a keyword PutEvents reserves',
+    (name) => {
+      expect(isReservedEventProperty(name)).toBe(false);
+    },
+  );
+
+  test.each([...RESERVED_EVENT_PROPERTIES, 'USER_ID', 'recommendationid', 'itemId', 'EVENT_VALUE'])(
+    'POST /events refuses the property %s (a PutEvents keyword, or a member of the API event), naming it',
+    (name) => {
+      expect(refusal(() => parseEventsBody(withProperties({ [name]: 'x' }), receivedAt))).toBe(
+        `events[0].properties.${name}: is an event member of its own, not a property`,
+      );
+    },
+  );
+
+  test('POST /events takes properties that fill custom columns', () => {
+    const request = parseEventsBody(
+      withProperties({ device: 'mobile', NUMBER_OF_RATINGS: '12' }),
+      receivedAt,
+    );
+
+    expect(request.events[0]?.properties).toEqual({ device: 'mobile', NUMBER_OF_RATINGS: '12' });
   });
 });
 
