@@ -1,13 +1,14 @@
 /**
  * `npm run cost`: a monthly cost estimate for a config before anyone deploys it.
  *
- *   npm run cost                                   # the sample config at the default volumes, network "prod"
- *   npm run cost -- --config my.config.json --volumes volumes.json --network dev
+ *   npm run cost                                   # the sample config at the default volumes and its network
+ *   npm run cost -- --config my.config.json --volumes volumes.json --network dev   # another network profile
  *   npm run cost -- --example                      # the product brief's worked example (Personalize only)
  *
  * Volumes (JSON, every field optional): importedRecords, trainingHours, fullTrainingHours, updateTrainingHours,
  * manualRuns, recommendationRequests, events, batchRecommendationsPerRun, transitionsPerRun. Prices come from
- * core/cost/prices.ts (illustrative; `--prices file.json` replaces any of them).
+ * core/cost/prices.ts (illustrative; `--prices file.json` replaces any of them). The network profile and its
+ * Availability Zones come from the config's `network` section; `--network none|dev|prod` overrides the profile.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -21,10 +22,22 @@ import {
   type UsageVolumes,
 } from '../core/cost/estimate';
 import { DEFAULT_PRICES, type PriceTable } from '../core/cost/prices';
-import { pipelineEndpointServices } from '../core/network';
+import type { NetworkSettings } from '../core/config';
+import { availabilityZonesOf, deploymentEndpointServices } from '../core/network';
 
-/** Availability Zones per network profile: `dev` trades resilience for a third of the endpoint bill. */
-const NETWORK_AZS: Readonly<Record<string, number>> = { none: 0, dev: 1, prod: 2 };
+/** The values of `--network`: no network, or a profile of the config's `network` section. */
+const NETWORK_CHOICES = ['none', 'dev', 'prod'] as const;
+
+/** The config's network, or the profile `--network` asks for (a prod network keeps the config's AZ count). */
+function networkOf(configured: NetworkSettings, override: string | undefined): NetworkSettings {
+  if (override === undefined) return configured;
+  if (!(NETWORK_CHOICES as readonly string[]).includes(override)) {
+    throw new Error(`--network "${override}" is not a profile; use one of ${NETWORK_CHOICES.join(', ')}`);
+  }
+  if (override === 'none') return { ...configured, enabled: false };
+  if (override === 'dev') return { enabled: true, profile: 'dev' };
+  return { ...configured, enabled: true, profile: 'prod' };
+}
 
 const count = z.number().min(0);
 const volumesSchema = z.strictObject(
@@ -58,7 +71,7 @@ function main(): void {
       config: { type: 'string', default: 'personalize.config.json' },
       volumes: { type: 'string' },
       prices: { type: 'string' },
-      network: { type: 'string', default: 'prod' },
+      network: { type: 'string' },
       example: { type: 'boolean', default: false },
     },
     strict: true,
@@ -78,21 +91,21 @@ function main(): void {
     );
     return;
   }
-  const azs = NETWORK_AZS[values.network];
-  if (azs === undefined) {
-    throw new Error(
-      `--network "${values.network}" is not a profile; use one of ${Object.keys(NETWORK_AZS).join(', ')}`,
-    );
-  }
-  const interfaceEndpoints = pipelineEndpointServices().filter((s) => s.kind === 'interface');
+  const config = loadConfig(values.config);
+  const network = networkOf(config.network, values.network);
+  const azs = availabilityZonesOf(network);
+  const interfaceEndpoints = deploymentEndpointServices(config).filter((s) => s.kind === 'interface');
   const volumes: Partial<UsageVolumes> = {
     ...(values.volumes ? (readJson(values.volumes, volumesSchema, 'volumes') as Partial<UsageVolumes>) : {}),
     interfaceEndpoints: azs === 0 ? 0 : interfaceEndpoints.length,
     availabilityZones: azs,
   };
-  const config = loadConfig(values.config);
+  const source = values.network === undefined ? 'from the config' : 'from --network';
   console.log(
-    `Monthly estimate for ${values.config} (project ${config.projectName}), network profile "${values.network}"`,
+    `Monthly estimate for ${values.config} (project ${config.projectName}), ` +
+      (network.enabled
+        ? `network profile "${network.profile}" (${azs} AZ, ${source})`
+        : `no private network (${source})`),
   );
   if (azs > 0)
     console.log(`Interface endpoints the code needs: ${interfaceEndpoints.map((s) => s.name).join(', ')}`);

@@ -349,6 +349,19 @@ function servingRules(config: Fields, solutions: readonly Entry[]): ConsistencyI
   return issues;
 }
 
+/** `network.availabilityZones` sizes a prod network; a dev network is one Availability Zone by definition. */
+function networkRules(config: Fields): ConsistencyIssue[] {
+  const network = child(config, 'network');
+  if (network?.profile !== 'dev' || network.availabilityZones === undefined) return [];
+  return [
+    {
+      path: ['network', 'availabilityZones'],
+      message:
+        'a dev network spans exactly one Availability Zone; remove availabilityZones, or use profile "prod" for two or more',
+    },
+  ];
+}
+
 function datasetLocationOverlaps(datasets: Fields | undefined): ConsistencyIssue[] {
   const locations = Object.entries(datasets ?? {}).flatMap(([key, value]) => {
     const location = isFields(value) ? text(value, 'dataLocation') : undefined;
@@ -408,5 +421,6 @@ export function consistencyIssues(config: unknown): ConsistencyIssue[] {
     ...solutions.flatMap((solution) => solutionRules(solution, datasets)),
     ...batchJobs.flatMap((job) => batchJobRules(job, solutions, filters)),
     ...servingRules(config, solutions),
+    ...networkRules(config),
   ];
 }

@@ -427,6 +427,40 @@ const servingSchema = strictObject({
     .meta({ description: 'An AWS WAF web ACL (managed common rule set and a rate rule) on the API stage.' }),
 });
 
+/** The network profiles: how many Availability Zones the private network spans. */
+export const NETWORK_PROFILES = ['dev', 'prod'] as const;
+
+/** A network profile: `dev` spans one Availability Zone, `prod` two or more. */
+export type NetworkProfile = (typeof NETWORK_PROFILES)[number];
+
+/** Availability Zones of a `prod` network unless `network.availabilityZones` says otherwise. */
+export const DEFAULT_PROD_AVAILABILITY_ZONES = 2;
+
+/** Most Availability Zones a `prod` network may span (no Region has more than 6). */
+export const MAX_AVAILABILITY_ZONES = 6;
+
+const networkSchema = strictObject({
+  enabled: z.boolean().default(true).meta({
+    description:
+      'Run every function in a VPC of isolated subnets (no NAT), reaching AWS only through VPC endpoints. Off: the functions run outside any VPC.',
+  }),
+  profile: z.enum(NETWORK_PROFILES).default('prod').meta({
+    description:
+      'dev: one Availability Zone (interface endpoints bill per endpoint, per AZ, per hour); prod: two or more.',
+  }),
+  availabilityZones: z
+    .number()
+    .int()
+    .min(2, {
+      error: 'a prod network spans at least 2 Availability Zones; use profile "dev" for one',
+    })
+    .max(MAX_AVAILABILITY_ZONES)
+    .optional()
+    .meta({
+      description: `Availability Zones of a prod network (default ${DEFAULT_PROD_AVAILABILITY_ZONES}); each adds one of every interface endpoint.`,
+    }),
+});
+
 const minutesSchema = (defaultMinutes: number) =>
   z
     .number()
@@ -499,6 +533,9 @@ const pipelineConfigShape = {
   serving: servingSchema.optional().meta({
     description: 'The real-time API for recommendations and events; no API is deployed without it.',
   }),
+  network: networkSchema.prefault({}).meta({
+    description: 'The private network the functions run in: a VPC with isolated subnets and VPC endpoints.',
+  }),
   timeouts: timeoutsSchema.prefault({}),
   tags: tagsSchema.default({}).meta({ description: 'Tags applied to every resource.' }),
 };
@@ -545,5 +582,7 @@ export type QualityGate = z.output<typeof qualityGateSchema>;
 export type ServingSettings = z.output<typeof servingSchema>;
 /** One client application of the real-time API. */
 export type ServingClient = z.output<typeof servingClientSchema>;
+/** The private network's settings. */
+export type NetworkSettings = z.output<typeof networkSchema>;
 /** Per-stage timeouts, in minutes. */
 export type StageTimeouts = z.output<typeof timeoutsSchema>;

@@ -6,8 +6,10 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type * as z from 'zod/mini';
 import type { PipelineConfig, ServingSettings } from '../../core/config/schema';
-import { CAMPAIGN_ROUTES, SERVING_ROUTES, type ServingRoute } from '../../core/config/serving-routes';
+import { CAMPAIGN_ROUTES, type ServingRoute } from '../../core/config/serving-routes';
+import { METRICS_NAMESPACE } from '../../core/monitoring';
 import { apiClientsVariable } from '../../core/serving/access';
+import { deployedServingHandlers, servedRoutes } from '../../core/serving/deployment';
 import { ARCHIVE_PREFIX } from '../../core/serving/events';
 import {
   EVENT_QUEUE_SETTINGS,
@@ -134,19 +136,16 @@ export class ServingStack extends Stack {
       API_CLIENTS: this.toJsonString(apiClientsVariable(serving.clients, (name) => this.api.keyIdOf(name))),
       BUCKET_NAME: props.bucketName,
       IDEMPOTENCY_TABLE: this.eventQueue?.idempotencyTable.tableName,
+      METRICS_NAMESPACE,
       PARAMETER_PREFIX: `/${project}`,
       PROJECT_NAME: project,
       QUEUE_URL: this.eventQueue?.queue.queueUrl,
       ROUTE_SOLUTIONS: JSON.stringify(serving.campaigns),
     };
     const functions: Partial<Record<ServingHandler, HandlerFunction>> = {};
-    for (const handler of Object.keys(SERVING_HANDLERS) as ServingHandler[]) {
+    for (const handler of deployedServingHandlers(props.config)) {
       const spec = SERVING_HANDLERS[handler];
       const consumer = handler === 'event-consumer';
-      const deployed = consumer
-        ? this.routes.includes('events')
-        : spec.routes.some((r) => this.routes.includes(r));
-      if (!deployed) continue;
       const fn = new HandlerFunction(this, `${pascalCase(handler)}Function`, {
         entry: spec.entry,
         description: `${project} serving: ${consumer ? 'event queue consumer' : `routes ${spec.routes.join(', ')}`}`,
@@ -196,20 +195,6 @@ export class ServingStack extends Stack {
       });
     }
   }
-}
-
-/**
- * The routes a config deploys: each read route with a campaign in `serving.campaigns`, events when the event
- * tracker is enabled, items and users when the config has that dataset. None without a `serving` section.
- */
-export function servedRoutes(config: PipelineConfig): ServingRoute[] {
-  const serving = config.serving;
-  if (!serving) return [];
-  return SERVING_ROUTES.filter((route) => {
-    if (route === 'events') return config.eventTracker.enabled;
-    if (route === 'items' || route === 'users') return config.datasets[route] !== undefined;
-    return serving.campaigns[route] !== undefined;
-  });
 }
 
 function required(

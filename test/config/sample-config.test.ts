@@ -106,6 +106,7 @@ describe('defaults', () => {
       eventTracker: { enabled: true },
       batchJobs: [],
       qualityGate: { metric: 'normalized_discounted_cumulative_gain_at_10', minimum: 0, maxRegression: 0.05 },
+      network: { enabled: true, profile: 'prod' },
       timeouts: { import: 360, training: 1440, campaign: 120, batch: 720, other: 60 },
       tags: {},
     });

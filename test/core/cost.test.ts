@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../core/config';
@@ -11,7 +11,7 @@ import {
   HOURS_PER_MONTH,
 } from '../../core/cost/estimate';
 import { DEFAULT_PRICES } from '../../core/cost/prices';
-import { pipelineEndpointServices } from '../../core/network';
+import { deploymentEndpointServices } from '../../core/network';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -143,18 +143,39 @@ describe('estimateMonthlyCost', () => {
   });
 });
 
-describe('pipelineEndpointServices', () => {
-  test('lists the services the pipeline handlers call, S3 through a gateway endpoint', () => {
-    // Act & Assess
-    expect(pipelineEndpointServices()).toEqual([
+describe('deploymentEndpointServices', () => {
+  test('lists the services the functions of the sample config call: S3 and DynamoDB through gateway endpoints', () => {
+    // Prepare
+    const config = loadConfig(join(ROOT, 'personalize.config.json'));
+
+    // Act
+    const services = deploymentEndpointServices(config).map(({ name, kind }) => ({ name, kind }));
+
+    // Assess
+    expect(services).toEqual([
+      { name: 'dynamodb', kind: 'gateway' },
       { name: 'events', kind: 'interface' },
-      { name: 'kms', kind: 'interface' },
       { name: 'monitoring', kind: 'interface' },
       { name: 'personalize', kind: 'interface' },
+      { name: 'personalize-events', kind: 'interface' },
+      { name: 'personalize-runtime', kind: 'interface' },
       { name: 's3', kind: 'gateway' },
       { name: 'sns', kind: 'interface' },
+      { name: 'sqs', kind: 'interface' },
       { name: 'ssm', kind: 'interface' },
+      { name: 'xray', kind: 'interface' },
     ]);
+  });
+
+  test('needs no serving endpoints for a config without the API', () => {
+    // Prepare
+    const config = { ...loadConfig(join(ROOT, 'personalize.config.json')), serving: undefined };
+
+    // Act
+    const names = deploymentEndpointServices(config).map((s) => s.name);
+
+    // Assess
+    expect(names).toEqual(['events', 'monitoring', 'personalize', 's3', 'sns', 'ssm', 'xray']);
   });
 });
 
@@ -178,15 +199,36 @@ describe('npm run cost', () => {
     expect(result.stdout).toContain('Total ≈ $504.00 / month');
   });
 
-  test('prints the sample config with its idle cost and the interface endpoints of the network profile', () => {
+  test("prints the sample config with its idle cost and the interface endpoints of the config's network", () => {
     // Act
-    const result = run('--network', 'dev');
+    const result = run();
 
     // Assess
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain('network profile "dev"');
-    expect(result.stdout).toContain('6 endpoints × 1 AZ');
-    expect(result.stdout).toMatch(/the stacks alone, with no campaign, ≈ \$43\.83 \/ month/);
+    expect(result.stdout).toContain('network profile "prod" (2 AZ, from the config)');
+    expect(result.stdout).toContain('9 endpoints × 2 AZ');
+    expect(result.stdout).toMatch(/the stacks alone, with no campaign, ≈ \$131\.49 \/ month/);
+  });
+
+  test('reads the network profile from the config, which --network overrides', () => {
+    // Prepare
+    const file = join(mkdtempSync(join(tmpdir(), 'cost-')), 'dev.config.json');
+    const sample = JSON.parse(readFileSync(join(ROOT, 'personalize.config.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    writeFileSync(file, JSON.stringify({ ...sample, $schema: undefined, network: { profile: 'dev' } }));
+
+    // Act
+    const fromConfig = run('--config', file);
+    const overridden = run('--config', file, '--network', 'none');
+
+    // Assess
+    expect(fromConfig.status).toBe(0);
+    expect(fromConfig.stdout).toContain('network profile "dev" (1 AZ, from the config)');
+    expect(fromConfig.stdout).toMatch(/the stacks alone, with no campaign, ≈ \$65\.75 \/ month/);
+    expect(overridden.stdout).toContain('no private network (from --network)');
+    expect(overridden.stdout).toMatch(/the stacks alone, with no campaign, ≈ \$0\.00 \/ month/);
   });
 
   test('names the field of a volumes file it cannot use', () => {
