@@ -4,13 +4,17 @@ import { type App, type Environment, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { batchJobPrefixes, type PipelineConfig } from '../core/config';
 import { resolveConfig } from '../core/config/resolved';
+import { availabilityZonesOf, deploymentEndpointServices } from '../core/network';
 import { dataBucketName } from './constructs/names';
 import { DataStack } from './stacks/data-stack';
+import { NetworkStack } from './stacks/network-stack';
 import { PipelineStack } from './stacks/pipeline-stack';
 import { ServingStack } from './stacks/serving-stack';
 
 export interface PersonalizePipelineStacks {
   readonly data: DataStack;
+  /** The private network the functions run in, unless the config turns it off (`network.enabled: false`). */
+  readonly network?: NetworkStack;
   readonly pipeline: PipelineStack;
   /** The real-time API, deployed when the config has a `serving` section. */
   readonly serving?: ServingStack;
@@ -51,6 +55,15 @@ export function buildApp(
     readPrefixes: prefixes.read,
     writePrefixes: prefixes.write,
   });
+  const network = config.network.enabled
+    ? new NetworkStack(app, `${config.projectName}-network`, {
+        env: options.env,
+        description: `${config.projectName}: isolated subnets and the VPC endpoints the functions call`,
+        services: deploymentEndpointServices(config),
+        availabilityZones: availabilityZonesOf(config.network),
+        key: data.key,
+      })
+    : undefined;
   const pipeline = new PipelineStack(app, `${config.projectName}-pipeline`, {
     env: options.env,
     description: `${config.projectName}: Step Functions pipeline from data to deployed Personalize campaigns`,
@@ -58,6 +71,7 @@ export function buildApp(
     bucketName: dataBucketName(config.projectName),
     key: data.key,
     personalizeRole: data.personalizeRole,
+    network: network?.functionNetwork,
   });
   const serving = config.serving
     ? new ServingStack(app, `${config.projectName}-serving`, {
@@ -67,12 +81,13 @@ export function buildApp(
         bucketName: dataBucketName(config.projectName),
         key: data.key,
         alarmTopic: pipeline.topic,
+        network: network?.functionNetwork,
       })
     : undefined;
 
   Tags.of(app).add('project', config.projectName);
   for (const [key, value] of Object.entries(config.tags)) Tags.of(app).add(key, value);
-  return { data, pipeline, ...(serving ? { serving } : {}) };
+  return { data, ...(network ? { network } : {}), pipeline, ...(serving ? { serving } : {}) };
 }
 
 /** Runs the AWS Solutions rule pack on every stack; any unacknowledged finding fails synthesis. */

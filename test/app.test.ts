@@ -59,10 +59,13 @@ describe('the CDK app', () => {
     }
   });
 
-  test.each(['data', 'pipeline', 'serving'] as const)('the %s stack matches its snapshot', (name) => {
-    const { stacks } = synthesizedApp();
-    const stack = stacks[name];
-    if (!stack) throw new Error(`The sample config deploys no ${name} stack`);
-    expect(Template.fromStack(stack).toJSON()).toMatchSnapshot();
-  });
+  test.each(['data', 'network', 'pipeline', 'serving'] as const)(
+    'the %s stack matches its snapshot',
+    (name) => {
+      const { stacks } = synthesizedApp();
+      const stack = stacks[name];
+      if (!stack) throw new Error(`The sample config deploys no ${name} stack`);
+      expect(Template.fromStack(stack).toJSON()).toMatchSnapshot();
+    },
+  );
 });

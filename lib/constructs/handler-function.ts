@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { Duration, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -7,12 +8,37 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { cdkBundlingOptions, PROJECT_ROOT } from './bundling';
+import { acknowledgeWildcardFindings } from './nag';
 
 /** Template metadata key naming a function's handler source, read by the local state machine runner. */
 export const HANDLER_METADATA_KEY = 'personalize-pipeline:handler';
 
 /** The environment variables every HandlerFunction sets itself; `environment` may not set them. */
 export const FIXED_ENVIRONMENT_VARIABLES = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME'] as const;
+
+/**
+ * What Lambda does with a VPC function's role to manage the function's network interfaces (Lambda developer
+ * guide, "Execution role and user permissions"; the actions of the AWS managed policy
+ * AWSLambdaVPCAccessExecutionRole, whose `logs:*` on every log group the functions do not get).
+ */
+export const VPC_ACCESS_ACTIONS = [
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:CreateNetworkInterface',
+  'ec2:DeleteNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSubnets',
+  'ec2:UnassignPrivateIpAddresses',
+] as const;
+
+/** Where a function runs in a VPC (NetworkStack's `functionNetwork`). */
+export interface FunctionNetwork {
+  /** The VPC. */
+  readonly vpc: ec2.IVpc;
+  /** Its subnets the function is placed in. */
+  readonly subnets: ec2.SubnetSelection;
+  /** The function's security group. */
+  readonly securityGroup: ec2.ISecurityGroup;
+}
 
 export interface HandlerFunctionProps {
   /** Handler source, relative to the project root, e.g. `lambda/pipeline/validate.ts`. It exports `handler`. */
@@ -34,6 +60,12 @@ export interface HandlerFunctionProps {
   readonly memorySize?: number;
   /** @default logs.RetentionDays.THREE_MONTHS */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Run the function in these subnets of a VPC, with this security group; its role then also holds what Lambda
+   * needs to manage the function's network interfaces there ({@link VPC_ACCESS_ACTIONS}).
+   * @default - outside any VPC
+   */
+  readonly network?: FunctionNetwork;
 }
 
 /**
@@ -44,6 +76,10 @@ export interface HandlerFunctionProps {
  *
  * Its role holds the X-Ray actions on `"*"`: acknowledge the role's wildcards with `acknowledgeRoleWildcards`
  * (lib/constructs/nag.ts) after its last grant.
+ *
+ * With `network`, the function runs in the given subnets, and a separate policy of its role (`networkPolicy`,
+ * acknowledged here) lets Lambda create and delete its network interfaces; the function depends on that policy,
+ * so Lambda holds the permissions from the function's creation to its deletion.
  */
 export class HandlerFunction extends Construct implements iam.IGrantable {
   /** The Lambda function. */
@@ -54,6 +90,8 @@ export class HandlerFunction extends Construct implements iam.IGrantable {
   public readonly logGroup: logs.LogGroup;
   /** The role, for `grant*` calls. */
   public readonly grantPrincipal: iam.IPrincipal;
+  /** With `network`: the role's policy for the function's network interfaces. */
+  public readonly networkPolicy?: iam.Policy;
 
   constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
     super(scope, id);
@@ -97,18 +135,77 @@ export class HandlerFunction extends Construct implements iam.IGrantable {
         POWERTOOLS_SERVICE_NAME: props.serviceName ?? 'personalize-pipeline',
         ...props.environment,
       },
+      ...(props.network
+        ? {
+            vpc: props.network.vpc,
+            vpcSubnets: props.network.subnets,
+            securityGroups: [props.network.securityGroup],
+          }
+        : {}),
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       projectRoot: PROJECT_ROOT,
       // Minified, tree-shaken ESM with the pinned SDK inside; every option is explained in bundling.ts.
       bundling: cdkBundlingOptions(),
     });
     (this.function.node.defaultChild as lambda.CfnFunction).addMetadata(HANDLER_METADATA_KEY, props.entry);
+    if (props.network) {
+      this.networkPolicy = this.allowNetworkInterfaces(props.network);
+      this.function.node.addDependency(this.networkPolicy);
+    }
 
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
         'Node.js 22 is the runtime the handlers are bundled for (esbuild target node22) and tested on; moving to 24 is a deliberate upgrade, not a silent one.',
     });
+  }
+
+  /**
+   * The role's policy for Lambda to manage the function's network interfaces: create them in the function's
+   * subnets with its security group, and describe, delete and re-address them. Interface ids are only known once
+   * Lambda has created them, so the interface actions name every interface of the account and Region, and EC2
+   * offers no resource-level permission for the Describe actions.
+   */
+  private allowNetworkInterfaces(network: FunctionNetwork): iam.Policy {
+    const stack = Stack.of(this);
+    const arn = (resource: string, resourceName: string) =>
+      stack.formatArn({ service: 'ec2', resource, resourceName });
+    const interfaces = arn('network-interface', '*');
+    const policy = new iam.Policy(this, 'NetworkInterfaces', {
+      roles: [this.role],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'CreateNetworkInterfaces',
+          actions: ['ec2:CreateNetworkInterface'],
+          resources: [
+            interfaces,
+            ...network.vpc.selectSubnets(network.subnets).subnetIds.map((id) => arn('subnet', id)),
+            arn('security-group', network.securityGroup.securityGroupId),
+          ],
+        }),
+        new iam.PolicyStatement({
+          sid: 'ManageNetworkInterfaces',
+          actions: [
+            'ec2:AssignPrivateIpAddresses',
+            'ec2:DeleteNetworkInterface',
+            'ec2:UnassignPrivateIpAddresses',
+          ],
+          resources: [interfaces],
+        }),
+        new iam.PolicyStatement({
+          sid: 'DescribeNetwork',
+          actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'],
+          resources: ['*'],
+        }),
+      ],
+    });
+    acknowledgeWildcardFindings(policy, policy.document, [
+      [
+        interfaces,
+        "Lambda's network interfaces for the function in its VPC: their ids are known only once Lambda creates them, so the pattern names this account's interfaces in this Region; creating one also needs the function's own subnets and security group.",
+      ],
+    ]);
+    return policy;
   }
 }
 

@@ -36,6 +36,8 @@ export const UNSCOPED_ACTIONS: Readonly<Record<string, string>> = {
   'personalize:ListSolutions': 'Personalize List calls',
   'personalize:ListTagsForResource': 'Personalize List calls',
   'cloudwatch:PutMetricData': 'CloudWatch custom metrics',
+  'ec2:DescribeNetworkInterfaces': "Lambda managing a VPC function's network interfaces",
+  'ec2:DescribeSubnets': "Lambda managing a VPC function's network interfaces",
 };
 
 /** The resources (and conditions) a group of actions is granted on: one statement. */

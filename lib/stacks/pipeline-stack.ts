@@ -19,7 +19,7 @@ import {
   type StepVariable,
 } from '../../core/pipeline-steps';
 import { alarmsOfThisAccount } from '../constructs/alarm-access';
-import { HandlerFunction } from '../constructs/handler-function';
+import { type FunctionNetwork, HandlerFunction } from '../constructs/handler-function';
 import { pascalCase } from '../constructs/names';
 import { acknowledgeRoleWildcards } from '../constructs/nag';
 import { grantScoped, type ScopeTable, wildcardReasonsOf } from '../constructs/permissions';
@@ -49,6 +49,8 @@ export interface PipelineStackProps extends StackProps {
   readonly logRetention?: logs.RetentionDays;
   /** How many solutions train at the same time. @default 4 */
   readonly maxConcurrentSolutions?: number;
+  /** Run every function in this network (NetworkStack). @default - outside any VPC */
+  readonly network?: FunctionNetwork;
 }
 
 /**
@@ -135,6 +137,7 @@ export class PipelineStack extends Stack {
         logRetention: props.logRetention,
         timeout: step === 'validate' ? Duration.minutes(15) : Duration.minutes(5),
         memorySize: step === 'validate' ? 1024 : 512,
+        network: props.network,
       });
       grantScoped(fn, PIPELINE_PERMISSIONS[step], permissions);
       return [step, fn] as const;

@@ -7,7 +7,6 @@ import type { Construct } from 'constructs';
 import type * as z from 'zod/mini';
 import type { PipelineConfig, ServingSettings } from '../../core/config/schema';
 import { CAMPAIGN_ROUTES, type ServingRoute } from '../../core/config/serving-routes';
-import { METRICS_NAMESPACE } from '../../core/monitoring';
 import { apiClientsVariable } from '../../core/serving/access';
 import { deployedServingHandlers, servedRoutes } from '../../core/serving/deployment';
 import { ARCHIVE_PREFIX } from '../../core/serving/events';
@@ -19,7 +18,7 @@ import {
 } from '../../core/serving/handlers';
 import { SERVING_API } from '../../core/serving/routes';
 import { EventQueue } from '../constructs/event-queue';
-import { HandlerFunction } from '../constructs/handler-function';
+import { type FunctionNetwork, HandlerFunction } from '../constructs/handler-function';
 import { pascalCase } from '../constructs/names';
 import { acknowledgeRoleWildcards } from '../constructs/nag';
 import { grantScoped, type ScopeTable, wildcardReasonsOf } from '../constructs/permissions';
@@ -55,6 +54,8 @@ export interface ServingStackProps extends StackProps {
    * @default - a model that takes any JSON object; the handler checks the fields
    */
   readonly bodySchemas?: Readonly<Partial<Record<ServingRoute, z.core.$ZodType>>>;
+  /** Run every function in this network (NetworkStack). @default - outside any VPC */
+  readonly network?: FunctionNetwork;
 }
 
 /**
@@ -136,7 +137,6 @@ export class ServingStack extends Stack {
       API_CLIENTS: this.toJsonString(apiClientsVariable(serving.clients, (name) => this.api.keyIdOf(name))),
       BUCKET_NAME: props.bucketName,
       IDEMPOTENCY_TABLE: this.eventQueue?.idempotencyTable.tableName,
-      METRICS_NAMESPACE,
       PARAMETER_PREFIX: `/${project}`,
       PROJECT_NAME: project,
       QUEUE_URL: this.eventQueue?.queue.queueUrl,
@@ -157,6 +157,7 @@ export class ServingStack extends Stack {
         logRetention: props.logRetention,
         // API Gateway gives up on an integration after 29 s; the consumer retries throttled calls within a minute.
         timeout: consumer ? Duration.minutes(1) : Duration.seconds(29),
+        network: props.network,
       });
       grantScoped(fn, spec.permissions, permissions);
       functions[handler] = fn;

@@ -2,12 +2,14 @@
  * Least privilege, proven: for every pipeline function, the IAM actions its role holds are exactly the actions
  * its handler's code sends (derived from the `new XCommand(` calls in every source file the handler bundles),
  * plus the ones those calls imply (KMS for encrypted objects and topics, iam:PassRole for jobs Personalize runs
- * as the service role), plus the platform actions every function needs (its own logs, X-Ray).
+ * as the service role), plus the platform actions every function needs (its own logs, X-Ray, and in the private
+ * network what Lambda needs to manage the function's network interfaces).
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
+import { VPC_ACCESS_ACTIONS } from '../../lib/constructs/handler-function';
 import { loadConfig } from '../../core/config';
 import { personalizeResourcePatterns } from '../../core/names';
 import { PIPELINE_PERMISSIONS, TAGGED_CREATE_COMMANDS, type PipelineStep } from '../../core/pipeline-steps';
@@ -52,12 +54,13 @@ for (const command of TAGGED_CREATE_COMMANDS) {
   IMPLIED[action] = [...(IMPLIED[action] ?? []), 'personalize:TagResource'];
 }
 
-/** What every function's role holds regardless of its code. */
-const PLATFORM = new Set([
+/** What every function's role holds regardless of its code (in the private network: its network interfaces). */
+const PLATFORM = new Set<string>([
   'logs:CreateLogStream',
   'logs:PutLogEvents',
   'xray:PutTraceSegments',
   'xray:PutTelemetryRecords',
+  ...VPC_ACCESS_ACTIONS,
 ]);
 
 /** `personalize:CreateSchema`, ... for every `new XCommand(` in the files, by the package X is imported from. */

@@ -46,13 +46,21 @@ const ALLOWED_ON_ANY_RESOURCE = new Set([
   'personalize:ListTagsForResource',
   // CloudWatch custom metrics (limited by the cloudwatch:namespace condition, checked below)
   'cloudwatch:PutMetricData',
+  // EC2 Describe calls: Lambda managing the network interfaces of the functions in the private network
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSubnets',
 ]);
 
 const config = loadConfig('personalize.config.json');
 const app = testApp();
 const stacks = buildApp(app, config, { env: { account: TEST_ENV.account, region: TEST_ENV.region } });
 attachNag(app);
-const policies = policiesOf(app, [stacks.data, stacks.pipeline, ...(stacks.serving ? [stacks.serving] : [])]);
+const policies = policiesOf(app, [
+  stacks.data,
+  ...(stacks.network ? [stacks.network] : []),
+  stacks.pipeline,
+  ...(stacks.serving ? [stacks.serving] : []),
+]);
 
 /** Each IAM5 acknowledgement that applies to `construct` (its own and its ancestors'), with its reason. */
 function iam5Acknowledgements(construct: IConstruct): Array<{ id: string; reason: string }> {

@@ -7,7 +7,7 @@ import { iamPatternMatches } from '../../core/names';
 import { EVENT_QUEUE_SETTINGS, SERVING_HANDLERS, type ServingHandler } from '../../core/serving/handlers';
 import { SERVING_API } from '../../core/serving/routes';
 import { attachNag, buildApp } from '../../lib/app';
-import { FIXED_ENVIRONMENT_VARIABLES } from '../../lib/constructs/handler-function';
+import { FIXED_ENVIRONMENT_VARIABLES, VPC_ACCESS_ACTIONS } from '../../lib/constructs/handler-function';
 import { ServingStack } from '../../lib/stacks/serving-stack';
 import { testApp } from '../util/app';
 import { personalizeResourcesOf, policiesOf, renderValue, TEST_ENV } from './iam';
@@ -80,6 +80,7 @@ describe('ServingStack', () => {
     expect(built.serving).toBeUndefined();
     expect(app.node.children.map((child) => child.node.id)).toEqual([
       `${sample.projectName}-data`,
+      `${sample.projectName}-network`,
       `${sample.projectName}-pipeline`,
     ]);
   });
@@ -390,7 +391,7 @@ describe('ServingStack', () => {
   );
 
   test.each(Object.keys(SERVING_HANDLERS) as ServingHandler[])(
-    'the %s function role holds exactly its handler actions, plus its own logs and X-Ray',
+    'the %s function role holds exactly its handler actions, plus its own logs, X-Ray and network interfaces',
     (handler) => {
       // Prepare
       const role = logicalIdOf(serving.functions[handler]?.role as IConstruct);
@@ -411,6 +412,7 @@ describe('ServingStack', () => {
             'logs:PutLogEvents',
             'xray:PutTelemetryRecords',
             'xray:PutTraceSegments',
+            ...VPC_ACCESS_ACTIONS,
           ]),
         ].sort(),
       );
