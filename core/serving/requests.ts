@@ -8,6 +8,7 @@
  */
 import * as z from 'zod/mini';
 import { configErrorMap, formatIssues } from '../config/messages';
+import type { ServingRoute } from '../config/serving-routes';
 import { BadRequest } from './errors';
 
 /** Query string parameters by name, each with every value it was given. */
@@ -70,6 +71,7 @@ const API_RESERVED_KEYWORDS = new Set([...RESERVED_KEYWORDS, ...API_EVENT_MEMBER
 export function isReservedEventProperty(name: string): boolean {
   return RESERVED_KEYWORDS.has(keywordOf(name));
 }
+
 /** Epoch seconds above this are milliseconds sent by mistake (the year 5138). */
 const MAX_EPOCH_SECONDS = 1e11;
 
@@ -385,12 +387,24 @@ const properties = (maxChars: number, reserved: ReadonlySet<string> = new Set())
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** When an event happened: epoch seconds, or an ISO 8601 time with its offset. */
-const sentAt = z.custom<number | string>(
-  (value) =>
-    (typeof value === 'number' && value > 0 && value <= MAX_EPOCH_SECONDS) ||
-    (typeof value === 'string' && ISO_TIME.test(value) && Number.isFinite(Date.parse(value))),
-  { error: 'expected epoch seconds or an ISO 8601 time such as 2026-01-31T12:00:00Z' },
+const SENT_AT_ERROR = 'expected epoch seconds or an ISO 8601 time such as 2026-01-31T12:00:00Z';
+
+/**
+ * When an event happened: epoch seconds, or an ISO 8601 time with its offset. A union of two plain types, so
+ * that it has a JSON Schema form (the request model); only the check that the time exists (no month 13, no
+ * hour 25) is the handler's alone. Every refusal has the one message.
+ */
+const sentAt = z.union(
+  [
+    z
+      .number()
+      .check(z.positive({ error: SENT_AT_ERROR }), z.lte(MAX_EPOCH_SECONDS, { error: SENT_AT_ERROR })),
+    z.string().check(
+      z.regex(ISO_TIME, { error: SENT_AT_ERROR }),
+      z.refine((value) => Number.isFinite(Date.parse(value)), { error: SENT_AT_ERROR }),
+    ),
+  ],
+  { error: SENT_AT_ERROR },
 );
 
 const eventSchema = z
@@ -503,6 +517,8 @@ const rankingBodySchema = z
           message: 'given without filter',
         });
     }),
+    // The first rule above in JSON Schema, for the request model: the gateway refuses a body without either.
+    z.meta({ anyOf: [{ required: ['userId'] }, { required: ['sessionId'] }] }),
   );
 
 /** Reads POST /rankings: `{ userId (or sessionId), itemIds, context?, filter?, filterValues?, metadataColumns? }`. */
@@ -551,6 +567,19 @@ const catalogSchemas = {
       .check(z.minLength(1), z.maxLength(MAX_RECORDS_PER_REQUEST)),
   }),
 };
+
+/**
+ * The schema of each route's JSON body, as its handler validates it: POST /rankings, POST /events, PUT /items
+ * and PUT /users. The API Gateway request models are generated from it (lib/constructs/request-models.ts),
+ * so the gateway refuses by the same rules, bar the refinements JSON Schema cannot state (sizes in bytes,
+ * duplicate event ids, reserved property names, times that do not exist), which the handler checks.
+ */
+export const REQUEST_BODY_SCHEMAS = {
+  ranking: rankingBodySchema,
+  events: eventsBodySchema,
+  items: catalogSchemas.items,
+  users: catalogSchemas.users,
+} as const satisfies Readonly<Partial<Record<ServingRoute, z.core.$ZodType>>>;
 
 /** Reads PUT /items (`{ items: [{ itemId, properties }] }`) or PUT /users (`{ users: [{ userId, properties }] }`). */
 export function parseCatalogBody(kind: CatalogKind, body: unknown): CatalogRecord[] {

@@ -6,10 +6,13 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import type * as z from 'zod/mini';
 import type { ServingClient } from '../../core/config/schema';
 import type { ServingRoute } from '../../core/config/serving-routes';
+import { REQUEST_BODY_SCHEMAS } from '../../core/serving/requests';
 import { type RouteSpec, SERVING_API } from '../../core/serving/routes';
 import { renderCfnReference } from './cfn-reference';
+import { requestModelSchema } from './request-models';
 
 /** Headers a browser may send to the API-key routes. */
 const BROWSER_HEADERS = ['content-type', 'x-api-key'];
@@ -59,16 +62,21 @@ export interface ServingApiProps {
 
 /** Options of {@link ServingApi.addRoute}. */
 export interface ServingRouteOptions {
-  /** The JSON schema (draft 4) the request body must match, for routes with a body. @default - any JSON object */
+  /**
+   * The JSON schema (draft 4) the request body must match, for routes with a body.
+   * @default - the model of the route's schema in REQUEST_BODY_SCHEMAS, the one its handler validates with;
+   * any JSON object for a route without one
+   */
   readonly bodySchema?: apigateway.JsonSchema;
 }
 
 /**
  * The serving API's REST API: every method requires an API key, each client has its own key and usage plan,
- * the upsert routes also require SigV4 (IAM), one request validator checks bodies and required parameters,
- * CORS answers only the configured origins, and the stage writes JSON access logs (request id, key id,
- * status, latencies) and error-level execution logs to log groups encrypted with the project key, with X-Ray
- * tracing and a stage-wide throttle. API Gateway serves HTTPS only. Optionally an AWS WAF web ACL.
+ * the upsert routes also require SigV4 (IAM), one request validator checks required parameters and each
+ * body against the model generated from its handler's zod schema (REQUEST_BODY_SCHEMAS), CORS answers only
+ * the configured origins, and the stage writes JSON access logs (request id, key id, status, latencies) and
+ * error-level execution logs to log groups encrypted with the project key, with X-Ray tracing and a
+ * stage-wide throttle. API Gateway serves HTTPS only. Optionally an AWS WAF web ACL.
  *
  * Create the API, give the functions {@link apiKeys}' ids, then {@link addRoute} each route.
  */
@@ -226,7 +234,7 @@ export class ServingApi extends Construct {
     return this.api.addModel(`${spec.route}Body`, {
       contentType: 'application/json',
       description: `The body of ${spec.method} ${spec.resourcePath}`,
-      schema: schema ?? { type: apigateway.JsonSchemaType.OBJECT },
+      schema: schema ?? defaultBodySchema(spec.route),
     });
   }
 
@@ -402,6 +410,13 @@ function accessLogFormat(): apigateway.AccessLogFormat {
       xrayTraceId: field.contextXrayTraceId(),
     }),
   );
+}
+
+/** The model of a route's body generated from its handler's schema; any JSON object for a route without one. */
+function defaultBodySchema(route: ServingRoute): apigateway.JsonSchema {
+  const schemas: Readonly<Partial<Record<ServingRoute, z.core.$ZodType>>> = REQUEST_BODY_SCHEMAS;
+  const schema = schemas[route];
+  return schema ? requestModelSchema(schema) : { type: apigateway.JsonSchemaType.OBJECT };
 }
 
 function sum(values: readonly number[]): number {

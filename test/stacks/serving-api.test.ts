@@ -1,6 +1,12 @@
 import { Stack } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { ServingApi, type ServingApiProps } from '../../lib/constructs/serving-api';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { REQUEST_BODY_SCHEMAS } from '../../core/serving/requests';
+import { SERVING_API } from '../../core/serving/routes';
+import { requestModelSchema } from '../../lib/constructs/request-models';
+import { ServingApi, type ServingApiProps, type ServingRouteOptions } from '../../lib/constructs/serving-api';
 import { testApp } from '../util/app';
 
 const client = { name: 'storefront', routes: ['popular' as const], rateLimit: 5, burstLimit: 10 };
@@ -37,5 +43,51 @@ describe('ServingApi props', () => {
 
   test('keyIdOf names the known clients when asked for another', () => {
     expect(() => build().keyIdOf('nobody')).toThrow(/no client named "nobody"; clients are storefront/);
+  });
+});
+
+describe('ServingApi answers', () => {
+  /** Adds a route served by an inline function (a REST API needs a method to synthesize). */
+  function addRoute(api: ServingApi, name: string, options: ServingRouteOptions = {}): void {
+    const spec = SERVING_API.find((s) => s.route === name);
+    if (!spec) throw new Error(`no route ${name}`);
+    const scope = Stack.of(api);
+    const fn =
+      (scope.node.tryFindChild('Fn') as lambda.Function | undefined) ??
+      new lambda.Function(scope, 'Fn', {
+        runtime: lambda.Runtime.NODEJS_22_X,
+        handler: 'index.handler',
+        code: lambda.Code.fromInline('export const handler = async () => ({});'),
+      });
+    api.addRoute(spec, fn, options);
+  }
+
+  /** The properties of every resource of a type in the API's stack. */
+  function propertiesOf(api: ServingApi, type: string): Array<Record<string, unknown>> {
+    const found = Template.fromStack(Stack.of(api)).findResources(type) as Record<
+      string,
+      { Properties: Record<string, unknown> }
+    >;
+    return Object.values(found).map((resource) => resource.Properties);
+  }
+
+  test("addRoute gives a body route the model of its handler's schema, unless bodySchema is given", () => {
+    // Prepare
+    const api = build({ clients: [{ ...client, routes: ['events', 'ranking'] }] });
+
+    // Act
+    addRoute(api, 'events');
+    addRoute(api, 'ranking', { bodySchema: { type: apigateway.JsonSchemaType.OBJECT } });
+    const models = propertiesOf(api, 'AWS::ApiGateway::Model').map(
+      (model) => [model.Description, model.Schema] as const,
+    );
+
+    // Assess
+    const draft4 = 'http://json-schema.org/draft-04/schema#';
+    expect(models).toContainEqual([
+      'The body of POST /events',
+      { $schema: draft4, ...requestModelSchema(REQUEST_BODY_SCHEMAS.events) },
+    ]);
+    expect(models).toContainEqual(['The body of POST /rankings', { $schema: draft4, type: 'object' }]);
   });
 });

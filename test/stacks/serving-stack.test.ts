@@ -4,10 +4,13 @@ import type { IConstruct } from 'constructs';
 import * as z from 'zod/mini';
 import { loadConfig, type PipelineConfig, type ServingSettings } from '../../core/config';
 import { iamPatternMatches } from '../../core/names';
+import type { ServingRoute } from '../../core/config/serving-routes';
 import { EVENT_QUEUE_SETTINGS, SERVING_HANDLERS, type ServingHandler } from '../../core/serving/handlers';
+import { REQUEST_BODY_SCHEMAS } from '../../core/serving/requests';
 import { SERVING_API } from '../../core/serving/routes';
 import { attachNag, buildApp } from '../../lib/app';
 import { FIXED_ENVIRONMENT_VARIABLES, VPC_ACCESS_ACTIONS } from '../../lib/constructs/handler-function';
+import { requestModelSchema } from '../../lib/constructs/request-models';
 import { ServingStack } from '../../lib/stacks/serving-stack';
 import { testApp } from '../util/app';
 import { personalizeResourcesOf, policiesOf, renderValue, TEST_ENV } from './iam';
@@ -60,6 +63,36 @@ function methodsOf(template: Template): Record<string, Record<string, unknown>> 
     ]),
   );
 }
+
+/** What each body model must hold, written out: its required members, list limits and strictness. */
+const REQUIRED_IN_MODEL: Readonly<Partial<Record<ServingRoute, Record<string, unknown>>>> = {
+  ranking: {
+    required: ['itemIds'],
+    anyOf: [{ required: ['userId'] }, { required: ['sessionId'] }],
+    additionalProperties: false,
+    properties: { itemIds: { type: 'array', minItems: 1, maxItems: 500 } },
+  },
+  events: {
+    required: ['sessionId', 'events'],
+    additionalProperties: false,
+    properties: {
+      events: {
+        type: 'array',
+        minItems: 1,
+        maxItems: 100,
+        items: { required: ['eventId', 'eventType', 'itemId'], additionalProperties: false },
+      },
+    },
+  },
+  items: {
+    required: ['items'],
+    properties: { items: { maxItems: 10, items: { required: ['itemId'], additionalProperties: false } } },
+  },
+  users: {
+    required: ['users'],
+    properties: { users: { maxItems: 10, items: { required: ['userId'], additionalProperties: false } } },
+  },
+};
 
 function routeLine(spec: (typeof SERVING_API)[number]): string {
   return `${spec.method} ${spec.resourcePath}`;
@@ -211,6 +244,30 @@ describe('ServingStack', () => {
       'method.request.path.itemId': true,
     });
   });
+
+  test.each(SERVING_API.filter((spec) => spec.method !== 'GET'))(
+    "$method $resourcePath validates its body against the model generated from its handler's zod schema",
+    (spec) => {
+      // Prepare
+      const schema = (REQUEST_BODY_SCHEMAS as Readonly<Partial<Record<ServingRoute, z.core.$ZodType>>>)[
+        spec.route
+      ];
+      if (!schema) throw new Error(`no body schema for ${spec.route}`);
+      const ref = (methods[routeLine(spec)]?.RequestModels as Record<string, { Ref: string }>)[
+        'application/json'
+      ];
+
+      // Act
+      const model = resources(template, 'AWS::ApiGateway::Model')[ref?.Ref ?? '']?.Properties;
+
+      // Assess
+      expect(model?.Schema).toEqual({
+        $schema: 'http://json-schema.org/draft-04/schema#',
+        ...requestModelSchema(schema),
+      });
+      expect(model?.Schema).toMatchObject(REQUIRED_IN_MODEL[spec.route] ?? {});
+    },
+  );
 
   test('CORS preflights answer exactly the configured origins, on the browser routes only', () => {
     const preflights = Object.entries(methods).filter(([line]) => line.startsWith('OPTIONS'));
@@ -508,7 +565,7 @@ describe('ServingStack props', () => {
     ).toThrow(/config\.serving is missing/);
   });
 
-  test("bodySchemas turns each zod schema into its route's request model", () => {
+  test("bodySchemas replaces a route's request model with the one of the given zod schema; the others keep their handler's", () => {
     // Prepare
     const app = testApp();
     const built = buildApp(app, { ...sample, serving: undefined }, { env });
@@ -553,7 +610,10 @@ describe('ServingStack props', () => {
     ]);
     expect(models).toContainEqual([
       'The body of PUT /items',
-      { $schema: 'http://json-schema.org/draft-04/schema#', type: 'object' },
+      {
+        $schema: 'http://json-schema.org/draft-04/schema#',
+        ...requestModelSchema(REQUEST_BODY_SCHEMAS.items),
+      },
     ]);
   });
 });
