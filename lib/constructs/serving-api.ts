@@ -40,8 +40,9 @@ export interface ServingApiProps {
   readonly clients: readonly ServingClient[];
   /**
    * Origins browsers may call the API-key routes from. The routes served to browsers answer CORS preflights
-   * for these origins only; the API's own error answers (missing key, throttling, invalid body) carry the
-   * origin when there is exactly one, since a static header cannot choose among several.
+   * for these origins only, and the functions' answers name the caller's origin when it is one of them. API
+   * Gateway's own error answers carry the origin when there is exactly one, and `*` when there are several
+   * (see {@link ServingApi} for why that exposes nothing).
    * @default [] - no CORS: browsers on other origins cannot read any answer
    */
   readonly allowedOrigins?: readonly string[];
@@ -77,6 +78,23 @@ export interface ServingRouteOptions {
  * the configured origins, and the stage writes JSON access logs (request id, key id, status, latencies) and
  * error-level execution logs to log groups encrypted with the project key, with X-Ray tracing and a
  * stage-wide throttle. API Gateway serves HTTPS only. Optionally an AWS WAF web ACL.
+ *
+ * API Gateway's own error answers (403 for a missing or unknown key, 429 from a usage plan or the stage
+ * throttle, 400 for a body its model refuses, 5xx when the function fails) are the handlers' JSON errors,
+ * `{ error, message, requestId }`. Their CORS header (`allowedOrigins`):
+ *
+ * - one origin: `Access-Control-Allow-Origin` is that origin;
+ * - several: `*`. A gateway response cannot name the caller's origin only when it is allowed: its headers
+ *   are static, or copied from the request unchecked (`method.request.header.Origin` would echo any
+ *   origin, and its templates are not run by VTL), so the choice is one origin for all, leaving browsers on
+ *   the others with an unreadable answer (a CORS error instead of the 429 they should back off on), or
+ *   `*`. `*` exposes nothing: these answers hold no data (the error type, API Gateway's message and the
+ *   request id), requests carry no cookies (the key is a header), and every call that could succeed sends
+ *   `x-api-key`, so the browser preflights it, and only the allowed origins pass the preflight;
+ * - none: no CORS header.
+ *
+ * The functions' own answers (their errors included: 400, 403, 429, 503) name the caller's origin when it is
+ * allowed, with `Vary: Origin`.
  *
  * Create the API, give the functions {@link apiKeys}' ids, then {@link addRoute} each route.
  */
@@ -255,15 +273,12 @@ export class ServingApi extends Construct {
 
   /**
    * API Gateway's own answers (no or unknown key, throttled, quota, invalid body, ...) as the handlers' JSON
-   * errors, `{ error, message, requestId }`, readable by the browser when exactly one origin is allowed.
+   * errors, `{ error, message, requestId }`, readable by browsers on the allowed origins (see the class).
    */
   private answerErrorsAsJson(): void {
-    const origins = this.props.allowedOrigins ?? [];
-    const [origin] = origins;
+    const origin = gatewayErrorOrigin(this.props.allowedOrigins ?? []);
     const responseHeaders =
-      origins.length === 1 && origin !== undefined
-        ? { 'Access-Control-Allow-Origin': `'${origin}'` }
-        : undefined;
+      origin === undefined ? undefined : { 'Access-Control-Allow-Origin': `'${origin}'` };
     const template = JSON.stringify({
       error: '$context.error.responseType',
       message: '@MESSAGE@',
@@ -410,6 +425,16 @@ function accessLogFormat(): apigateway.AccessLogFormat {
       xrayTraceId: field.contextXrayTraceId(),
     }),
   );
+}
+
+/**
+ * The `Access-Control-Allow-Origin` of API Gateway's own error answers: the one allowed origin, `*` for
+ * several (a static header cannot choose among them; why `*` is safe there is in {@link ServingApi}'s
+ * comment), none without CORS.
+ */
+export function gatewayErrorOrigin(allowedOrigins: readonly string[]): string | undefined {
+  if (allowedOrigins.length === 0) return undefined;
+  return allowedOrigins.length === 1 ? allowedOrigins[0] : '*';
 }
 
 /** The model of a route's body generated from its handler's schema; any JSON object for a route without one. */

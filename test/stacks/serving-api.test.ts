@@ -6,7 +6,12 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { REQUEST_BODY_SCHEMAS } from '../../core/serving/requests';
 import { SERVING_API } from '../../core/serving/routes';
 import { requestModelSchema } from '../../lib/constructs/request-models';
-import { ServingApi, type ServingApiProps, type ServingRouteOptions } from '../../lib/constructs/serving-api';
+import {
+  gatewayErrorOrigin,
+  ServingApi,
+  type ServingApiProps,
+  type ServingRouteOptions,
+} from '../../lib/constructs/serving-api';
 import { testApp } from '../util/app';
 
 const client = { name: 'storefront', routes: ['popular' as const], rateLimit: 5, burstLimit: 10 };
@@ -70,6 +75,48 @@ describe('ServingApi answers', () => {
     >;
     return Object.values(found).map((resource) => resource.Properties);
   }
+
+  function gatewayResponses(api: ServingApi): Record<string, { headers: unknown; template: string }> {
+    addRoute(api, 'popular');
+    return Object.fromEntries(
+      propertiesOf(api, 'AWS::ApiGateway::GatewayResponse').map((response) => [
+        response.ResponseType as string,
+        {
+          headers: response.ResponseParameters,
+          template: (response.ResponseTemplates as Record<string, string>)['application/json'] ?? '',
+        },
+      ]),
+    );
+  }
+
+  test.each([
+    [[], 'no CORS header', undefined],
+    [['https://shop.example.com'], 'Access-Control-Allow-Origin: that origin', "'https://shop.example.com'"],
+    [['https://shop.example.com', 'https://m.shop.example.com'], 'Access-Control-Allow-Origin: *', "'*'"],
+  ])(
+    "API Gateway's own 4xx and 5xx with allowedOrigins %j are JSON errors with %s",
+    (allowedOrigins, _label, header) => {
+      // Act
+      const responses = gatewayResponses(build({ allowedOrigins }));
+
+      // Assess
+      expect(Object.keys(responses).sort()).toEqual(['DEFAULT_4XX', 'DEFAULT_5XX']);
+      for (const response of Object.values(responses)) {
+        expect(response.headers).toEqual(
+          header === undefined ? undefined : { 'gatewayresponse.header.Access-Control-Allow-Origin': header },
+        );
+        expect(response.template).toBe(
+          '{"error":"$context.error.responseType","message":$context.error.messageString,"requestId":"$context.requestId"}',
+        );
+      }
+    },
+  );
+
+  test('gatewayErrorOrigin: none without origins, the one origin, * for several', () => {
+    expect(gatewayErrorOrigin([])).toBeUndefined();
+    expect(gatewayErrorOrigin(['https://a.example.com'])).toBe('https://a.example.com');
+    expect(gatewayErrorOrigin(['https://a.example.com', 'https://b.example.com'])).toBe('*');
+  });
 
   test("addRoute gives a body route the model of its handler's schema, unless bodySchema is given", () => {
     // Prepare

@@ -291,7 +291,7 @@ describe('ServingStack', () => {
     }
   });
 
-  test('without allowed origins there is no CORS at all; with several, each preflight allows those only', () => {
+  test('without allowed origins there is no CORS at all; with several, each preflight allows those only and the gateway errors say *', () => {
     // Act
     const none = synth(withServing({ allowedOrigins: [] })).template;
     const several = synth(
@@ -309,7 +309,10 @@ describe('ServingStack', () => {
     expect(text).toContain('https://b.example.com');
     expect(text.match(/https?:\/\/[a-z0-9.:-]+/g)?.every((o) => o.endsWith('.example.com'))).toBe(true);
     for (const response of Object.values(resources(several, 'AWS::ApiGateway::GatewayResponse')))
-      expect(response.Properties.ResponseParameters).toBeUndefined();
+      expect(response.Properties.ResponseParameters).toEqual({
+        'gatewayresponse.header.Access-Control-Allow-Origin': "'*'",
+      });
+    expect(Object.keys(resources(none, 'AWS::ApiGateway::GatewayResponse'))).toHaveLength(2);
   });
 
   test('the stage writes JSON access logs with request id, key id, status and latency to a group encrypted with the project key', () => {
