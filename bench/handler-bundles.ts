@@ -8,7 +8,7 @@
  * directory and prints a markdown table:
  *
  * - size: `index.mjs` in KB (1 KB = 1024 bytes), minified, without the source map; gzip: the same, gzipped;
- * - limit: 350 KB, or 500 KB when the bundle contains the S3 client;
+ * - limit: 490 KB, or 640 KB when the bundle contains the S3 client (lib/constructs/bundling.ts);
  * - load: median over N fresh `node` processes (default 9) of the time `await import()` of the bundle
  *   takes, measured inside the process (Node's own start-up excluded). Each process gets the environment
  *   the function gets in Lambda: `NODE_OPTIONS=--enable-source-maps`, region, credentials, and the

@@ -169,30 +169,29 @@ export type StepVariable =
   | 'TOPIC_ARN';
 
 /**
+ * The variables every handler reads through lambda/shared/observability.ts: its metrics' namespace and
+ * `Project` dimension.
+ */
+const OBSERVABILITY = ['METRICS_NAMESPACE', 'PROJECT_NAME'] as const satisfies readonly StepVariable[];
+
+/**
  * The environment variables each pipeline handler reads, and so the only ones its function is given. A test
  * derives the variables from the source each handler bundles and compares.
  */
 export const PIPELINE_ENVIRONMENT: Readonly<Record<PipelineStep, readonly StepVariable[]>> = {
-  validate: ['BUCKET_NAME'],
-  'dataset-group': ['ACCOUNT_ID', 'KMS_KEY_ARN', 'PERSONALIZE_ROLE_ARN'],
-  datasets: [],
-  imports: ['BUCKET_NAME', 'PERSONALIZE_ROLE_ARN'],
-  filters: [],
-  solution: [],
-  'solution-version': [],
-  evaluate: [],
-  campaign: [],
-  poll: ['EVENT_BUS_NAME', 'PROJECT_NAME'],
-  'event-tracker': ['PARAMETER_PREFIX'],
-  'batch-job': ['ACCOUNT_ID', 'BUCKET_NAME', 'KMS_KEY_ARN', 'PERSONALIZE_ROLE_ARN'],
-  summary: [
-    'ACCOUNT_ID',
-    'EVENT_BUS_NAME',
-    'METRICS_NAMESPACE',
-    'PARAMETER_PREFIX',
-    'PROJECT_NAME',
-    'TOPIC_ARN',
-  ],
-  'notify-failure': ['EVENT_BUS_NAME', 'PROJECT_NAME', 'TOPIC_ARN'],
-  teardown: ['ACCOUNT_ID', 'PARAMETER_PREFIX'],
+  validate: ['BUCKET_NAME', ...OBSERVABILITY],
+  'dataset-group': ['ACCOUNT_ID', 'KMS_KEY_ARN', 'PERSONALIZE_ROLE_ARN', ...OBSERVABILITY],
+  datasets: [...OBSERVABILITY],
+  imports: ['BUCKET_NAME', 'PERSONALIZE_ROLE_ARN', ...OBSERVABILITY],
+  filters: [...OBSERVABILITY],
+  solution: [...OBSERVABILITY],
+  'solution-version': [...OBSERVABILITY],
+  evaluate: [...OBSERVABILITY],
+  campaign: [...OBSERVABILITY],
+  poll: ['EVENT_BUS_NAME', ...OBSERVABILITY],
+  'event-tracker': ['PARAMETER_PREFIX', ...OBSERVABILITY],
+  'batch-job': ['ACCOUNT_ID', 'BUCKET_NAME', 'KMS_KEY_ARN', 'PERSONALIZE_ROLE_ARN', ...OBSERVABILITY],
+  summary: ['ACCOUNT_ID', 'EVENT_BUS_NAME', 'PARAMETER_PREFIX', 'TOPIC_ARN', ...OBSERVABILITY],
+  'notify-failure': ['EVENT_BUS_NAME', 'TOPIC_ARN', ...OBSERVABILITY],
+  teardown: ['ACCOUNT_ID', 'PARAMETER_PREFIX', ...OBSERVABILITY],
 };

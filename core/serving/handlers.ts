@@ -36,9 +36,11 @@ export type ServingVariable =
   | 'BUCKET_NAME'
   /** The DynamoDB table of the idempotency records (partition key `id`, TTL attribute `expiration`). */
   | 'IDEMPOTENCY_TABLE'
+  /** The namespace of the function's metrics (core/monitoring.ts). */
+  | 'METRICS_NAMESPACE'
   /** Prefix of the pipeline's SSM parameters, `/<projectName>` (`<prefix>/serving`, `<prefix>/event-tracker`). */
   | 'PARAMETER_PREFIX'
-  /** The project name: the dataset group's name. */
+  /** The project name: the dataset group's name, and the `Project` dimension of the function's metrics. */
   | 'PROJECT_NAME'
   /** The URL of the encrypted event queue. */
   | 'QUEUE_URL'
@@ -59,25 +61,31 @@ export interface ServingHandlerSpec {
   readonly eventSource?: readonly string[];
 }
 
+/**
+ * The variables every handler reads through lambda/shared/observability.ts: its metrics' namespace and
+ * `Project` dimension.
+ */
+const OBSERVABILITY = ['METRICS_NAMESPACE', 'PROJECT_NAME'] as const satisfies readonly ServingVariable[];
+
 /** Every serving handler. */
 export const SERVING_HANDLERS: Readonly<Record<ServingHandler, ServingHandlerSpec>> = {
   recommendations: {
     entry: 'lambda/serving/recommendations.ts',
     permissions: ['personalize:GetPersonalizedRanking', 'personalize:GetRecommendations', 'ssm:GetParameter'],
-    environment: ['ALLOWED_ORIGINS', 'API_CLIENTS', 'PARAMETER_PREFIX', 'ROUTE_SOLUTIONS'],
+    environment: ['ALLOWED_ORIGINS', 'API_CLIENTS', 'PARAMETER_PREFIX', 'ROUTE_SOLUTIONS', ...OBSERVABILITY],
     routes: routesOf('recommendations').map((spec) => spec.route),
   },
   events: {
     entry: 'lambda/serving/events.ts',
     // SendMessageBatch is authorized as sqs:SendMessage; the queue is SSE-KMS with the data key.
     permissions: ['kms:Decrypt', 'kms:GenerateDataKey', 'sqs:SendMessage'],
-    environment: ['ALLOWED_ORIGINS', 'API_CLIENTS', 'QUEUE_URL'],
+    environment: ['ALLOWED_ORIGINS', 'API_CLIENTS', 'QUEUE_URL', ...OBSERVABILITY],
     routes: routesOf('events').map((spec) => spec.route),
   },
   catalog: {
     entry: 'lambda/serving/catalog.ts',
     permissions: ['personalize:PutItems', 'personalize:PutUsers'],
-    environment: ['ACCOUNT_ID', 'ALLOWED_ORIGINS', 'API_CLIENTS', 'PROJECT_NAME'],
+    environment: ['ACCOUNT_ID', 'ALLOWED_ORIGINS', 'API_CLIENTS', ...OBSERVABILITY],
     routes: routesOf('catalog').map((spec) => spec.route),
   },
   'event-consumer': {
@@ -94,7 +102,7 @@ export const SERVING_HANDLERS: Readonly<Record<ServingHandler, ServingHandlerSpe
       's3:PutObject',
       'ssm:GetParameter',
     ],
-    environment: ['BUCKET_NAME', 'IDEMPOTENCY_TABLE', 'PARAMETER_PREFIX'],
+    environment: ['BUCKET_NAME', 'IDEMPOTENCY_TABLE', 'PARAMETER_PREFIX', ...OBSERVABILITY],
     routes: [],
     eventSource: [
       'kms:Decrypt',

@@ -5,11 +5,12 @@
 import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import type { BatchJobEvent, BatchJobResult } from '../../core/pipeline-contract';
 import { requireEnv } from '../shared/env';
+import { instrumented, traced } from '../shared/observability';
 import { scopeFromEnv } from '../shared/personalize';
 import { runBatchJob, type BatchJobDeps } from './batch-job.logic';
 
 const deps: BatchJobDeps = {
-  personalize: new PersonalizeClient({}),
+  personalize: traced(new PersonalizeClient({})),
   scope: scopeFromEnv(),
   bucket: requireEnv('BUCKET_NAME'),
   kmsKeyArn: requireEnv('KMS_KEY_ARN'),
@@ -17,4 +18,6 @@ const deps: BatchJobDeps = {
 };
 
 /** The Lambda handler: starts or skips the event's batch job. */
-export const handler = async (event: BatchJobEvent): Promise<BatchJobResult> => runBatchJob(event, deps);
+export const handler = instrumented(async (event: BatchJobEvent): Promise<BatchJobResult> =>
+  runBatchJob(event, deps),
+);

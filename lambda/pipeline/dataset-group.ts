@@ -5,16 +5,18 @@
 import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import type { DatasetGroupResult, RunState } from '../../core/pipeline-contract';
 import { requireEnv } from '../shared/env';
+import { instrumented, traced } from '../shared/observability';
 import { scopeFromEnv } from '../shared/personalize';
 import { ensureDatasetGroup, type DatasetGroupDeps } from './dataset-group.logic';
 
 const deps: DatasetGroupDeps = {
-  personalize: new PersonalizeClient({}),
+  personalize: traced(new PersonalizeClient({})),
   scope: scopeFromEnv(),
   kmsKeyArn: requireEnv('KMS_KEY_ARN'),
   personalizeRoleArn: requireEnv('PERSONALIZE_ROLE_ARN'),
 };
 
 /** The Lambda handler: ensures the schemas and the dataset group of the run's config. */
-export const handler = async (event: RunState): Promise<DatasetGroupResult> =>
-  ensureDatasetGroup(event, deps);
+export const handler = instrumented(async (event: RunState): Promise<DatasetGroupResult> =>
+  ensureDatasetGroup(event, deps),
+);

@@ -6,14 +6,16 @@ import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { EventTrackerEvent, EventTrackerResult } from '../../core/pipeline-contract';
 import { requireEnv } from '../shared/env';
+import { instrumented, traced } from '../shared/observability';
 import { ensureEventTracker, type EventTrackerDeps } from './event-tracker.logic';
 
 const deps: EventTrackerDeps = {
-  personalize: new PersonalizeClient({}),
-  ssm: new SSMClient({}),
+  personalize: traced(new PersonalizeClient({})),
+  ssm: traced(new SSMClient({})),
   parameterPrefix: requireEnv('PARAMETER_PREFIX'),
 };
 
 /** The Lambda handler: ensures the event tracker and its parameter. */
-export const handler = async (event: EventTrackerEvent): Promise<EventTrackerResult> =>
-  ensureEventTracker(event, deps);
+export const handler = instrumented(async (event: EventTrackerEvent): Promise<EventTrackerResult> =>
+  ensureEventTracker(event, deps),
+);

@@ -6,14 +6,17 @@ import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import type { ImportsEvent, ImportsResult } from '../../core/pipeline-contract';
 import { createS3Client } from '../shared/clients';
 import { requireEnv } from '../shared/env';
+import { instrumented, traced } from '../shared/observability';
 import { startImports, type ImportsDeps } from './imports.logic';
 
 const deps: ImportsDeps = {
-  personalize: new PersonalizeClient({}),
-  s3: createS3Client(),
+  personalize: traced(new PersonalizeClient({})),
+  s3: traced(createS3Client()),
   bucket: requireEnv('BUCKET_NAME'),
   personalizeRoleArn: requireEnv('PERSONALIZE_ROLE_ARN'),
 };
 
 /** The Lambda handler: starts the import jobs the event's datasets need. */
-export const handler = async (event: ImportsEvent): Promise<ImportsResult> => startImports(event, deps);
+export const handler = instrumented(async (event: ImportsEvent): Promise<ImportsResult> =>
+  startImports(event, deps),
+);

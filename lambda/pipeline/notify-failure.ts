@@ -6,16 +6,18 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { NotifyFailureEvent, NotifyFailureResult } from '../../core/pipeline-contract';
 import { requireEnv } from '../shared/env';
+import { instrumented, traced } from '../shared/observability';
 import { notifyFailure, type NotifyFailureDeps } from './notify-failure.logic';
 
 const deps: NotifyFailureDeps = {
-  sns: new SNSClient({}),
-  eventBridge: new EventBridgeClient({}),
+  sns: traced(new SNSClient({})),
+  eventBridge: traced(new EventBridgeClient({})),
   projectName: requireEnv('PROJECT_NAME'),
   topicArn: requireEnv('TOPIC_ARN'),
   eventBusName: requireEnv('EVENT_BUS_NAME'),
 };
 
 /** The Lambda handler: publishes the run's failure. */
-export const handler = async (event: NotifyFailureEvent): Promise<NotifyFailureResult> =>
-  notifyFailure(event, deps);
+export const handler = instrumented(async (event: NotifyFailureEvent): Promise<NotifyFailureResult> =>
+  notifyFailure(event, deps),
+);

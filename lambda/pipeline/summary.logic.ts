@@ -1,6 +1,6 @@
 /**
  * The `summary` step: the end of a run. {@link summarizeRun} publishes each evaluated version's offline
- * metrics to CloudWatch (dimensions Project and Solution), writes `<prefix>/serving` =
+ * metrics to CloudWatch (dimensions Project and Solution, core/monitoring.ts), writes `<prefix>/serving` =
  * `{ campaigns, filters, recipes }` for the real-time API, sends a readable summary to SNS and a
  * `Pipeline Run Summary` event to EventBridge. Status is PARTIAL when a solution failed or did not pass its
  * quality gate, or a batch job failed.
@@ -10,6 +10,7 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DescribeCampaignCommand, type PersonalizeClient } from '@aws-sdk/client-personalize';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import { METRIC_DIMENSIONS } from '../../core/monitoring';
 import { campaignName, filterName } from '../../core/names';
 import type {
   BatchJobRunResult,
@@ -95,8 +96,8 @@ async function publishMetrics(
       Unit: 'None',
       Timestamp: timestamp,
       Dimensions: [
-        { Name: 'Project', Value: project },
-        { Name: 'Solution', Value: p.solution },
+        { Name: METRIC_DIMENSIONS.project, Value: project },
+        { Name: METRIC_DIMENSIONS.solution, Value: p.solution },
       ],
     }));
     await deps.cloudWatch.send(

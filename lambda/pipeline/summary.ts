@@ -9,15 +9,16 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { SummaryEvent, SummaryResult } from '../../core/pipeline-contract';
 import { requireEnv } from '../shared/env';
+import { instrumented, traced } from '../shared/observability';
 import { scopeFromEnv } from '../shared/personalize';
 import { summarizeRun, type SummaryDeps } from './summary.logic';
 
 const deps: SummaryDeps = {
-  personalize: new PersonalizeClient({}),
-  ssm: new SSMClient({}),
-  sns: new SNSClient({}),
-  eventBridge: new EventBridgeClient({}),
-  cloudWatch: new CloudWatchClient({}),
+  personalize: traced(new PersonalizeClient({})),
+  ssm: traced(new SSMClient({})),
+  sns: traced(new SNSClient({})),
+  eventBridge: traced(new EventBridgeClient({})),
+  cloudWatch: traced(new CloudWatchClient({})),
   scope: scopeFromEnv(),
   projectName: requireEnv('PROJECT_NAME'),
   topicArn: requireEnv('TOPIC_ARN'),
@@ -27,4 +28,6 @@ const deps: SummaryDeps = {
 };
 
 /** The Lambda handler: publishes the run's summary. */
-export const handler = async (event: SummaryEvent): Promise<SummaryResult> => summarizeRun(event, deps);
+export const handler = instrumented(async (event: SummaryEvent): Promise<SummaryResult> =>
+  summarizeRun(event, deps),
+);

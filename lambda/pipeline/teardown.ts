@@ -6,15 +6,18 @@ import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { TeardownEvent, TeardownResult } from '../../core/pipeline-contract';
 import { requireEnv } from '../shared/env';
+import { instrumented, traced } from '../shared/observability';
 import { scopeFromEnv } from '../shared/personalize';
 import { tearDown, type TeardownDeps } from './teardown.logic';
 
 const deps: TeardownDeps = {
-  personalize: new PersonalizeClient({}),
-  ssm: new SSMClient({}),
+  personalize: traced(new PersonalizeClient({})),
+  ssm: traced(new SSMClient({})),
   scope: scopeFromEnv(),
   parameterPrefix: requireEnv('PARAMETER_PREFIX'),
 };
 
 /** The Lambda handler: one call of the teardown loop. */
-export const handler = async (event: TeardownEvent): Promise<TeardownResult> => tearDown(event, deps);
+export const handler = instrumented(async (event: TeardownEvent): Promise<TeardownResult> =>
+  tearDown(event, deps),
+);

@@ -7,10 +7,12 @@ import { PutItemsCommand, PutUsersCommand } from '@aws-sdk/client-personalize-ev
 import { datasetGroupName } from '../../core/names';
 import { parseCatalogBody, readJsonBody } from '../../core/serving/requests';
 import { requireEnv } from '../shared/env';
+import { instrumented } from '../shared/observability';
 import { datasetArnOf, personalizeArn, scopeFromEnv } from '../shared/personalize';
 import { toItems, toUsers } from './catalog.logic';
 import { eventsClient } from './clients';
-import { servingApi } from './http';
+import { requestKeys, servingApi } from './http';
+import { countRequest } from './metrics';
 import { parseAllowedOrigins, parseApiClients } from './settings';
 
 const PROJECT_NAME = requireEnv('PROJECT_NAME');
@@ -18,8 +20,8 @@ const API_CLIENTS = parseApiClients(requireEnv('API_CLIENTS'));
 const ALLOWED_ORIGINS = parseAllowedOrigins(requireEnv('ALLOWED_ORIGINS'));
 const DATASET_GROUP_ARN = personalizeArn(scopeFromEnv(), 'dataset-group', datasetGroupName(PROJECT_NAME));
 
-/** The Lambda handler: API Gateway REST API proxy events of this file's routes. */
-export const handler = servingApi({
+/** This file's routes, each request counted per client. */
+const api = servingApi({
   handler: 'catalog',
   clients: API_CLIENTS,
   allowedOrigins: ALLOWED_ORIGINS,
@@ -45,4 +47,8 @@ export const handler = servingApi({
       return { status: 200, body: { updated: records.length } };
     },
   },
+  onRequest: countRequest,
 });
+
+/** The Lambda handler: API Gateway REST API proxy events of this file's routes. */
+export const handler = instrumented(api, requestKeys);

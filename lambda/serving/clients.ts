@@ -8,18 +8,21 @@ import { PersonalizeEventsClient } from '@aws-sdk/client-personalize-events';
 import { PersonalizeRuntimeClient } from '@aws-sdk/client-personalize-runtime';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { lazy } from '../shared/lazy';
+import { traced } from '../shared/tracing';
 
 /** Personalize runtime (GetRecommendations, GetPersonalizedRanking). */
-export const runtimeClient = /* @__PURE__ */ lazy(() => new PersonalizeRuntimeClient({}));
+export const runtimeClient = /* @__PURE__ */ lazy(() => traced(new PersonalizeRuntimeClient({})));
 
 /**
  * Personalize events (PutEvents, PutItems, PutUsers). The SDK does not retry: the event consumer retries
  * throttling itself (lambda/serving/retry.ts), and the catalogue routes answer 429 so the caller retries.
  */
-export const eventsClient = /* @__PURE__ */ lazy(() => new PersonalizeEventsClient({ maxAttempts: 1 }));
+export const eventsClient = /* @__PURE__ */ lazy(() =>
+  traced(new PersonalizeEventsClient({ maxAttempts: 1 })),
+);
 
 /** The event queue. */
-export const sqsClient = /* @__PURE__ */ lazy(() => new SQSClient({}));
+export const sqsClient = /* @__PURE__ */ lazy(() => traced(new SQSClient({})));
 
 /** The idempotency table. */
-export const dynamoDbClient = /* @__PURE__ */ lazy(() => new DynamoDBClient({}));
+export const dynamoDbClient = /* @__PURE__ */ lazy(() => traced(new DynamoDBClient({})));

@@ -23,6 +23,7 @@ import type { ApiEvent } from '../../core/serving/requests';
 import { s3Client } from '../shared/clients';
 import { requireEnv } from '../shared/env';
 import { logger } from '../shared/logger';
+import { instrumented } from '../shared/observability';
 import { dynamoDbClient, eventsClient } from './clients';
 import { EventsNotDelivered, putEventsInput } from './event-consumer.logic';
 import { EventLedger } from './event-ledger';
@@ -157,6 +158,12 @@ async function deliverLogged(
   }
 }
 
-/** The Lambda handler: SQS events of the event queue, answered with the partial batch failures. */
-export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-  processPartialResponse(event, deliverLogged, processor, { context, throwOnFullBatchFailure: false });
+/**
+ * The Lambda handler: SQS events of the event queue, answered with the partial batch failures. Its log lines
+ * carry the Lambda request id; a message's carry its message id.
+ */
+export const handler = instrumented(
+  async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+    processPartialResponse(event, deliverLogged, processor, { context, throwOnFullBatchFailure: false }),
+  () => ({}),
+);

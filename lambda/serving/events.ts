@@ -11,8 +11,10 @@ import { toEnvelopes, toSendBatches } from '../../core/serving/events';
 import { parseEventsBody, readJsonBody } from '../../core/serving/requests';
 import { requireEnv } from '../shared/env';
 import { logger } from '../shared/logger';
+import { instrumented } from '../shared/observability';
 import { sqsClient } from './clients';
-import { servingApi } from './http';
+import { requestKeys, servingApi } from './http';
+import { countRequest } from './metrics';
 import { parseAllowedOrigins, parseApiClients } from './settings';
 
 const QUEUE_URL = requireEnv('QUEUE_URL');
@@ -44,8 +46,8 @@ async function enqueue(bodies: readonly string[], requestId: string): Promise<vo
     );
 }
 
-/** The Lambda handler: API Gateway REST API proxy events of this file's routes. */
-export const handler = servingApi({
+/** This file's routes, each request counted per client. */
+const api = servingApi({
   handler: 'events',
   clients: API_CLIENTS,
   allowedOrigins: ALLOWED_ORIGINS,
@@ -57,4 +59,8 @@ export const handler = servingApi({
       return { status: 202, body: { accepted: request.events.length } };
     },
   },
+  onRequest: countRequest,
 });
+
+/** The Lambda handler: API Gateway REST API proxy events of this file's routes. */
+export const handler = instrumented(api, requestKeys);

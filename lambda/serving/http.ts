@@ -16,6 +16,7 @@ import { BadRequest, MethodNotAllowed, NotFound, ServingError } from '../../core
 import type { QueryParameters } from '../../core/serving/requests';
 import { type ApiHandlerName, describeApi, matchRoute, routesOf } from '../../core/serving/routes';
 import { logger } from '../shared/logger';
+import type { CorrelationKeys } from '../shared/observability';
 import { upstreamError } from './upstream';
 
 /** A request that passed routing and the key check, as a route's action sees it. */
@@ -55,6 +56,8 @@ export interface ServingApiOptions {
   readonly allowedOrigins: readonly string[];
   /** The action of each of the handler's routes. */
   readonly actions: Readonly<Partial<Record<ServingRoute, RouteAction>>>;
+  /** Called with each request that passed routing and the key check, before its action (e.g. to count it). */
+  readonly onRequest?: (request: ServingRequest) => void;
 }
 
 function jsonResponse(
@@ -70,6 +73,11 @@ function jsonResponse(
 
 function errorResponse(error: ServingError): Response {
   return jsonResponse(error.status, error.body(), error.headers);
+}
+
+/** The keys that tie an API call's log lines and trace to it: API Gateway's request id (also in error bodies). */
+export function requestKeys(event: APIGatewayProxyEvent): CorrelationKeys {
+  return { requestId: event.requestContext?.requestId };
 }
 
 /** Query parameters of a REST proxy event, multi-valued. */
@@ -131,14 +139,16 @@ export function servingApi(options: ServingApiOptions): ApiHandler {
       async (reqCtx) => {
         const event = reqCtx.event as APIGatewayProxyEvent;
         const client = authorize(options.clients, event.requestContext?.identity?.apiKeyId, spec.route);
-        const response = await action({
+        const request: ServingRequest = {
           route: spec.route,
           client,
           params: reqCtx.params,
           query: queryOf(event),
           body: bodyOf(event),
           requestId: event.requestContext?.requestId ?? '',
-        });
+        };
+        options.onRequest?.(request);
+        const response = await action(request);
         return jsonResponse(response.status, response.body);
       },
       { method: spec.method, path: spec.path },

@@ -15,8 +15,10 @@ import {
   readJsonBody,
 } from '../../core/serving/requests';
 import { requireEnv } from '../shared/env';
+import { instrumented } from '../shared/observability';
 import { runtimeClient } from './clients';
-import { servingApi, type ServingRequest, type ServingResponse } from './http';
+import { requestKeys, servingApi, type ServingRequest, type ServingResponse } from './http';
+import { countRequest } from './metrics';
 import { servingParameter } from './parameters';
 import {
   campaignFor,
@@ -48,8 +50,8 @@ function recommend(
   };
 }
 
-/** The Lambda handler: API Gateway REST API proxy events of this file's routes. */
-export const handler = servingApi({
+/** This file's routes, each request counted per client. */
+const api = servingApi({
   handler: 'recommendations',
   clients: API_CLIENTS,
   allowedOrigins: ALLOWED_ORIGINS,
@@ -67,4 +69,8 @@ export const handler = servingApi({
       return { status: 200, body: presentItems(output.personalizedRanking, output.recommendationId) };
     },
   },
+  onRequest: countRequest,
 });
+
+/** The Lambda handler: API Gateway REST API proxy events of this file's routes. */
+export const handler = instrumented(api, requestKeys);

@@ -8,6 +8,7 @@
  */
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { lazy } from './lazy';
+import { traced } from './tracing';
 
 /**
  * True when the SDK is pointed at a custom S3 endpoint (moto locally). Such endpoints need path-style
@@ -23,4 +24,4 @@ export function createS3Client(config: S3ClientConfig = {}): S3Client {
 }
 
 /** The function's S3 client, created on first use. */
-export const s3Client = /* @__PURE__ */ lazy(() => createS3Client());
+export const s3Client = /* @__PURE__ */ lazy(() => traced(createS3Client()));

@@ -118,9 +118,16 @@ export function bundleUsesS3(metafile: Metafile): boolean {
 }
 
 /**
+ * What the instrumentation every handler carries (lambda/shared/observability.ts) may add to its bundle, in
+ * KB: Powertools Tracer brings the X-Ray SDK (~123 KB of CommonJS, which esbuild cannot tree-shake) and
+ * Powertools Metrics ~10 KB.
+ */
+export const OBSERVABILITY_BUNDLE_KB = 140;
+
+/**
  * The most a handler's `index.mjs` (without its source map) may weigh: 350 KB, or 500 KB when it also
- * uses S3, whose client alone adds ~100 KB.
+ * uses S3, whose client alone adds ~100 KB; plus {@link OBSERVABILITY_BUNDLE_KB} for tracing and metrics.
  */
 export function bundleLimitBytes(usesS3: boolean): number {
-  return (usesS3 ? 500 : 350) * 1024;
+  return ((usesS3 ? 500 : 350) + OBSERVABILITY_BUNDLE_KB) * 1024;
 }

@@ -12,6 +12,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { ResolvedConfig } from '../../core/config/resolved';
+import { METRICS_NAMESPACE } from '../../core/monitoring';
 import {
   PIPELINE_ENVIRONMENT,
   PIPELINE_PERMISSIONS,
@@ -29,9 +30,6 @@ import { TeardownWorkflow } from '../constructs/teardown-workflow';
 
 /** Prefix in the data bucket where an uploaded `*.json` config starts a run. */
 export const CONFIG_UPLOAD_PREFIX = 'config/';
-
-/** The CloudWatch namespace of the pipeline's metrics; the functions may publish to no other. */
-export const METRICS_NAMESPACE = 'PersonalizePipeline';
 
 /** The event bus the pipeline's run events go to. */
 const EVENT_BUS_NAME = 'default';

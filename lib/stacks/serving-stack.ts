@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import type * as z from 'zod/mini';
 import type { PipelineConfig, ServingSettings } from '../../core/config/schema';
 import { CAMPAIGN_ROUTES, type ServingRoute } from '../../core/config/serving-routes';
+import { METRICS_NAMESPACE } from '../../core/monitoring';
 import { apiClientsVariable } from '../../core/serving/access';
 import { deployedServingHandlers, servedRoutes } from '../../core/serving/deployment';
 import { ARCHIVE_PREFIX } from '../../core/serving/events';
@@ -137,6 +138,7 @@ export class ServingStack extends Stack {
       API_CLIENTS: this.toJsonString(apiClientsVariable(serving.clients, (name) => this.api.keyIdOf(name))),
       BUCKET_NAME: props.bucketName,
       IDEMPOTENCY_TABLE: this.eventQueue?.idempotencyTable.tableName,
+      METRICS_NAMESPACE,
       PARAMETER_PREFIX: `/${project}`,
       PROJECT_NAME: project,
       QUEUE_URL: this.eventQueue?.queue.queueUrl,

@@ -48,6 +48,8 @@ export function functionEnvironment(template: CfnTemplate, project: LocalProject
   delete env.NODE_OPTIONS;
   // The handlers' structured logs are for CloudWatch; locally only warnings and errors are worth printing.
   env.POWERTOOLS_LOG_LEVEL = process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN';
+  // Their metrics are embedded-metric-format lines for CloudWatch; locally they would only fill the console.
+  env.POWERTOOLS_METRICS_DISABLED = process.env.POWERTOOLS_METRICS_DISABLED ?? 'true';
   return env;
 }
 

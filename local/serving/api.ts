@@ -18,6 +18,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { loadConfig, type PipelineConfig } from '../../core/config';
 import type { ServingRoute } from '../../core/config/serving-routes';
+import { METRICS_NAMESPACE } from '../../core/monitoring';
 import { apiClientsVariable } from '../../core/serving/access';
 import { PayloadTooLarge, TooManyRequests } from '../../core/serving/errors';
 import { EVENT_QUEUE_SETTINGS } from '../../core/serving/handlers';
@@ -190,6 +191,7 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
       API_CLIENTS: JSON.stringify(apiClientsVariable(settings.clients, localApiKeyId)),
       BUCKET_NAME: project.bucketName,
       IDEMPOTENCY_TABLE: tableName,
+      METRICS_NAMESPACE,
       PARAMETER_PREFIX: `/${config.projectName}`,
       PROJECT_NAME: config.projectName,
       QUEUE_URL: queues.queueUrl,
@@ -203,6 +205,8 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     loadedEnvironment = signature;
     Object.assign(process.env, environment);
     process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+    // The handlers' metrics are embedded-metric-format lines for CloudWatch; locally they would only fill the console.
+    process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
     const functions: Record<ApiHandlerName, ApiFunction> = {
       recommendations: (await import('../../lambda/serving/recommendations')).handler,
       events: (await import('../../lambda/serving/events')).handler,

@@ -2,23 +2,24 @@
  * Every serving handler bundles with the options the pipeline functions are deployed with
  * (lib/constructs/bundling.ts) into a minified ES module with the AWS SDK inside, the Lambda-only credential
  * provider, and within its size budget: 400 KB for the API handlers (the SSM client of Powertools parameters
- * alone weighs ~77 KB), 600 KB for the queue consumer, which also carries the S3 and DynamoDB clients.
+ * alone weighs ~77 KB), 600 KB for the queue consumer, which also carries the S3 and DynamoDB clients; each plus
+ * the 140 KB of tracing and metrics every handler carries (OBSERVABILITY_BUNDLE_KB).
  */
 import { builtinModules } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { esbuildOptions, HANDLER_BUNDLING } from '../../lib/constructs/bundling';
+import { esbuildOptions, HANDLER_BUNDLING, OBSERVABILITY_BUNDLE_KB } from '../../lib/constructs/bundling';
 import { SERVING_HANDLERS, type ServingHandler } from '../../core/serving/handlers';
 
 const HANDLERS = Object.keys(SERVING_HANDLERS) as ServingHandler[];
 
 /** Size budget of each handler's `index.mjs`, in KB. */
 const BUDGET_KB: Readonly<Record<ServingHandler, number>> = {
-  recommendations: 400,
-  events: 400,
-  catalog: 400,
-  'event-consumer': 600,
+  recommendations: 400 + OBSERVABILITY_BUNDLE_KB,
+  events: 400 + OBSERVABILITY_BUNDLE_KB,
+  catalog: 400 + OBSERVABILITY_BUNDLE_KB,
+  'event-consumer': 600 + OBSERVABILITY_BUNDLE_KB,
 };
 
 interface Bundle {

@@ -4,6 +4,11 @@
  */
 import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import {
+  DASHBOARD_OFFLINE_METRICS,
+  METRICS_NAMESPACE,
+  OFFLINE_METRIC_DIMENSIONS,
+} from '../../../core/monitoring';
 import { PARAMETER_PREFIX } from '../helpers';
 import { PROJECT, project, world } from './fixture';
 
@@ -65,17 +70,17 @@ describe('the summary handler', () => {
       filters: filterArns,
       recipes: { popular: 'aws-popularity-count' },
     });
+    // The metrics the dashboard charts (core/monitoring.ts), under exactly the dimensions it charts them by.
     const cloudWatch = new CloudWatchClient({ region: 'us-east-1', maxAttempts: 1 });
-    const metrics = await cloudWatch.send(
-      new ListMetricsCommand({ Namespace: 'PersonalizePipeline', MetricName: 'coverage' }),
-    );
+    for (const metric of DASHBOARD_OFFLINE_METRICS) {
+      const metrics = await cloudWatch.send(
+        new ListMetricsCommand({ Namespace: METRICS_NAMESPACE, MetricName: metric }),
+      );
+      expect(metrics.Metrics?.map((m) => m.Dimensions)).toEqual([
+        OFFLINE_METRIC_DIMENSIONS.map((name, i) => ({ Name: name, Value: i === 0 ? PROJECT : 'popular' })),
+      ]);
+    }
     cloudWatch.destroy();
-    expect(metrics.Metrics?.[0]?.Dimensions).toEqual(
-      expect.arrayContaining([
-        { Name: 'Project', Value: PROJECT },
-        { Name: 'Solution', Value: 'popular' },
-      ]),
-    );
   });
 
   test('summary reports a partial run when a solution failed, and keeps serving its existing campaign', async () => {

@@ -1,0 +1,55 @@
+/**
+ * The project's own CloudWatch metrics, named once for the code that publishes them (lambda/) and the
+ * dashboard and alarms that read them (lib/stacks/monitoring-stack.ts), so neither can rename a metric or a
+ * dimension without the other following.
+ *
+ * - Offline metrics: the `summary` step puts each evaluated solution version's offline metrics
+ *   (`GetSolutionMetrics` names, e.g. `normalized_discounted_cumulative_gain_at_10`) with PutMetricData,
+ *   dimensions {@link OFFLINE_METRIC_DIMENSIONS}.
+ * - Serving metrics: the API handlers publish {@link SERVING_METRICS} in CloudWatch embedded metric format
+ *   (Powertools Metrics) with the dimensions each one lists; every metric a function publishes that way carries
+ *   the `Project` dimension.
+ */
+import type { QualityMetric } from './config/schema';
+
+/** The namespace of every metric the project publishes; functions may put metrics in no other. */
+export const METRICS_NAMESPACE = 'PersonalizePipeline';
+
+/** Dimension names of the project's metrics. */
+export const METRIC_DIMENSIONS = {
+  /** The config's `projectName`: several projects may share an account and the namespace. */
+  project: 'Project',
+  /** A config solution's `name`. */
+  solution: 'Solution',
+  /** A `serving.clients[].name`: the client application whose API key the request came with. */
+  client: 'Client',
+} as const;
+
+/** The dimensions of an offline metric point, in the order the summary step puts them. */
+export const OFFLINE_METRIC_DIMENSIONS = [METRIC_DIMENSIONS.project, METRIC_DIMENSIONS.solution] as const;
+
+/** The offline metrics the dashboard charts over time, one widget each. */
+export const DASHBOARD_OFFLINE_METRICS: readonly QualityMetric[] = [
+  'normalized_discounted_cumulative_gain_at_10',
+  'precision_at_25',
+  'coverage',
+];
+
+/** A metric the serving functions publish, with the dimensions it carries. */
+export interface ServingMetric {
+  readonly name: string;
+  readonly unit: 'Count';
+  readonly dimensions: readonly string[];
+  /** What one data point means. */
+  readonly description: string;
+}
+
+/** The metrics the serving functions publish (embedded metric format). */
+export const SERVING_METRICS = {
+  requests: {
+    name: 'Requests',
+    unit: 'Count',
+    dimensions: [METRIC_DIMENSIONS.project, METRIC_DIMENSIONS.client],
+    description: 'one request an API handler answered for a client whose key may call the route',
+  },
+} as const satisfies Record<string, ServingMetric>;
