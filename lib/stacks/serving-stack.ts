@@ -50,9 +50,9 @@ export interface ServingStackProps extends StackProps {
   /** @default logs.RetentionDays.THREE_MONTHS */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * The zod schema of each body route's request, as the handlers validate it, turned into the route's
-   * API Gateway model (lib/constructs/request-models.ts).
-   * @default - a model that takes any JSON object; the handler checks the fields
+   * Zod schemas that replace a body route's own (REQUEST_BODY_SCHEMAS, the ones the handlers validate with)
+   * as the source of its API Gateway model (lib/constructs/request-models.ts).
+   * @default - every body route's model is generated from REQUEST_BODY_SCHEMAS
    */
   readonly bodySchemas?: Readonly<Partial<Record<ServingRoute, z.core.$ZodType>>>;
   /** Run every function in this network (NetworkStack). @default - outside any VPC */
