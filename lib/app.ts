@@ -1,13 +1,16 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type App, type Environment, Tags, Validations } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { batchJobPrefixes, type PipelineConfig } from '../core/config';
 import { resolveConfig } from '../core/config/resolved';
 import { availabilityZonesOf, deploymentEndpointServices } from '../core/network';
+import type { HandlerFunction } from './constructs/handler-function';
 import { dataBucketName } from './constructs/names';
 import { DataStack } from './stacks/data-stack';
 import { NetworkStack } from './stacks/network-stack';
+import { MonitoringStack } from './stacks/monitoring-stack';
 import { PipelineStack } from './stacks/pipeline-stack';
 import { ServingStack } from './stacks/serving-stack';
 
@@ -18,6 +21,8 @@ export interface PersonalizePipelineStacks {
   readonly pipeline: PipelineStack;
   /** The real-time API, deployed when the config has a `serving` section. */
   readonly serving?: ServingStack;
+  /** The dashboard and the alarms. */
+  readonly monitoring: MonitoringStack;
 }
 
 export interface BuildAppOptions {
@@ -85,9 +90,36 @@ export function buildApp(
       })
     : undefined;
 
+  const monitoring = new MonitoringStack(app, `${config.projectName}-monitoring`, {
+    env: options.env,
+    description: `${config.projectName}: CloudWatch dashboard and alarms of the pipeline, the API and Personalize`,
+    config,
+    alarmTopic: pipeline.topic,
+    pipeline: { stateMachine: pipeline.stateMachine, functions: functionsOf(pipeline.functions) },
+    ...(serving
+      ? {
+          serving: {
+            api: serving.api.api,
+            stageName: serving.api.stage.stageName,
+            functions: functionsOf(serving.functions),
+            ...(serving.eventQueue ? { eventQueue: serving.eventQueue } : {}),
+          },
+        }
+      : {}),
+  });
+
   Tags.of(app).add('project', config.projectName);
   for (const [key, value] of Object.entries(config.tags)) Tags.of(app).add(key, value);
-  return { data, ...(network ? { network } : {}), pipeline, ...(serving ? { serving } : {}) };
+  return { data, ...(network ? { network } : {}), pipeline, ...(serving ? { serving } : {}), monitoring };
+}
+
+/** The Lambda functions of a stack's HandlerFunctions, by the same keys. */
+function functionsOf(
+  handlers: Readonly<Partial<Record<string, HandlerFunction>>>,
+): Record<string, lambda.IFunction> {
+  return Object.fromEntries(
+    Object.entries(handlers).flatMap(([name, handler]) => (handler ? [[name, handler.function]] : [])),
+  );
 }
 
 /** Runs the AWS Solutions rule pack on every stack; any unacknowledged finding fails synthesis. */
