@@ -18,6 +18,14 @@ export interface Pollable {
   readonly startedAt: number;
 }
 
+/**
+ * The run a step's event belongs to, for the correlation of its log lines and trace: the pipeline's run id
+ * (RunState.runId), or the teardown execution's name. Every task of the workflows passes it; tests may not.
+ */
+export interface InRun {
+  readonly runId?: string;
+}
+
 /** Input of a pipeline execution (all optional: `{}` runs the deployed config). */
 export interface RunInput {
   /** An inline config; each dataset must carry its Avro schema as `schema` (string or object). */
@@ -67,7 +75,7 @@ export interface DatasetGroupResult extends Pollable {
   readonly created: string[];
 }
 
-export interface DatasetsEvent {
+export interface DatasetsEvent extends InRun {
   readonly config: ResolvedConfig;
   readonly datasetGroupArn: string;
   readonly schemaArns: ArnsByDataset;
@@ -101,7 +109,7 @@ export interface ImportsResult extends Pollable {
   readonly jobArns: string[];
 }
 
-export interface FiltersEvent {
+export interface FiltersEvent extends InRun {
   readonly config: ResolvedConfig;
   readonly datasetGroupArn: string;
 }
@@ -115,7 +123,7 @@ export interface FiltersResult extends Pollable {
   readonly pendingDeletion: string[];
 }
 
-export interface SolutionEvent {
+export interface SolutionEvent extends InRun {
   readonly config: ResolvedConfig;
   readonly options: RunOptions;
   readonly datasetGroupArn: string;
@@ -127,7 +135,7 @@ export interface SolutionResult extends Pollable {
   readonly created: boolean;
 }
 
-export interface SolutionVersionEvent {
+export interface SolutionVersionEvent extends InRun {
   readonly config: ResolvedConfig;
   readonly options: RunOptions;
   readonly solutionArn: string;
@@ -142,7 +150,7 @@ export interface SolutionVersionResult extends Pollable {
   readonly trainingMode?: TrainingMode;
 }
 
-export interface EvaluateEvent {
+export interface EvaluateEvent extends InRun {
   readonly config: ResolvedConfig;
   readonly solution: SolutionDefinition;
   readonly solutionVersionArn: string;
@@ -159,7 +167,7 @@ export interface EvaluateResult {
   readonly metrics: Record<string, number>;
 }
 
-export interface CampaignEvent {
+export interface CampaignEvent extends InRun {
   readonly config: ResolvedConfig;
   readonly solution: SolutionDefinition;
   readonly solutionVersionArn: string;
@@ -190,7 +198,7 @@ export interface PollTarget {
   readonly arn: string;
 }
 
-export interface PollEvent {
+export interface PollEvent extends InRun {
   readonly stage: string;
   readonly targets: readonly PollTarget[];
   /** Stage start, epoch seconds. */
@@ -207,7 +215,7 @@ export interface PollResult {
   readonly statuses: Array<{ readonly arn: string; readonly status: string }>;
 }
 
-export interface EventTrackerEvent {
+export interface EventTrackerEvent extends InRun {
   readonly config: ResolvedConfig;
   readonly datasetGroupArn: string;
 }
@@ -302,7 +310,7 @@ export interface NotifyFailureResult {
   readonly cause: string;
 }
 
-export interface TeardownEvent {
+export interface TeardownEvent extends InRun {
   readonly projectName: string;
   /** Only list what would be deleted. */
   readonly dryRun?: boolean;

@@ -54,6 +54,7 @@ interface CaughtError {
 /** What every state that waits for Personalize holds: the config (stage timeouts) and the last poll. */
 interface PollingState {
   readonly config: ResolvedConfig;
+  readonly runId: string;
   readonly poll: PollResult;
   readonly error: CaughtError;
 }
@@ -184,6 +185,7 @@ export class PipelineWorkflow extends sfn.StateMachineFragment {
     const ensure = this.step('EnsureDatasets', 'datasets', {
       payload: {
         config: run.at('config'),
+        runId: run.at('runId'),
         datasetGroupArn: run.at('group').at('datasetGroupArn'),
         schemaArns: run.at('group').at('schemaArns'),
       },
@@ -209,7 +211,11 @@ export class PipelineWorkflow extends sfn.StateMachineFragment {
   /** Filters are created, and replaced when their expression changes. */
   private filters(): sfn.Chain {
     const options: StepOptions<'filters'> = {
-      payload: { config: run.at('config'), datasetGroupArn: run.at('group').at('datasetGroupArn') },
+      payload: {
+        config: run.at('config'),
+        runId: run.at('runId'),
+        datasetGroupArn: run.at('group').at('datasetGroupArn'),
+      },
       resultPath: ResultSlot.of(run.at('filters')),
     };
     const ensure = this.step('EnsureFilters', 'filters', options);
@@ -244,6 +250,7 @@ export class PipelineWorkflow extends sfn.StateMachineFragment {
       payload: {
         config: solution.at('config'),
         options: solution.at('options'),
+        runId: solution.at('runId'),
         datasetGroupArn: solution.at('datasetGroupArn'),
         solution: solution.at('solution'),
       },
@@ -253,6 +260,7 @@ export class PipelineWorkflow extends sfn.StateMachineFragment {
       payload: {
         config: solution.at('config'),
         options: solution.at('options'),
+        runId: solution.at('runId'),
         solution: solution.at('solution'),
         solutionArn: solution.at('ensured').at('solutionArn'),
       },
@@ -261,6 +269,7 @@ export class PipelineWorkflow extends sfn.StateMachineFragment {
     // The quality gate and the campaign both take the version this branch trained.
     const trainedVersion = {
       config: solution.at('config'),
+      runId: solution.at('runId'),
       solution: solution.at('solution'),
       solutionVersionArn: solution.at('version').at('solutionVersionArn'),
     };
@@ -333,7 +342,11 @@ export class PipelineWorkflow extends sfn.StateMachineFragment {
       Omit<PipelineState, 'eventTracker'> & { eventTracker: EventTrackerResult }
     >();
     const ensure = this.step('EnsureEventTracker', 'event-tracker', {
-      payload: { config: run.at('config'), datasetGroupArn: run.at('group').at('datasetGroupArn') },
+      payload: {
+        config: run.at('config'),
+        runId: run.at('runId'),
+        datasetGroupArn: run.at('group').at('datasetGroupArn'),
+      },
       resultPath: ResultSlot.of(tracked.at('eventTracker')),
     });
     const disabled = new sfn.Pass(this, 'EventTrackerDisabled', {
@@ -472,6 +485,7 @@ export class PipelineWorkflow extends sfn.StateMachineFragment {
     const options: StepOptions<'poll'> = {
       payload: {
         stage,
+        runId: state.at('runId'),
         targets: started.at('targets'),
         startedAt: started.at('startedAt'),
         timeoutMinutes: state.at('config').at('timeouts').at(timeout),

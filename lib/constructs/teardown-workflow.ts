@@ -35,7 +35,11 @@ export class TeardownWorkflow extends sfn.StateMachineFragment {
 
     const step = lambdaTask<TeardownEvent, TeardownResult>(this, 'DeleteNextPhase', {
       lambdaFunction: props.teardownFunction,
-      payload: { projectName: props.projectName, request: jsonPath.state<TeardownEvent['request']>() },
+      payload: {
+        projectName: props.projectName,
+        runId: jsonPath.executionName(),
+        request: jsonPath.state<TeardownEvent['request']>(),
+      },
       resultPath: ResultSlot.of(state.at('teardown')),
     });
     const wait = new sfn.Wait(this, 'WaitForDeletion', {

@@ -5,6 +5,7 @@
  */
 import { Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { PipelineStepContract } from '../../core/pipeline-contract';
 import type { PipelineStep } from '../../core/pipeline-steps';
 import { jsonPath, literal, payload } from '../../lib/constructs/json-path';
@@ -140,6 +141,34 @@ describe('payload', () => {
 describe('PipelineWorkflow', () => {
   test('starts with the deployed config as the default input', () => {
     expect(workflow().startState.stateId).toBe('AddDeployedConfig');
+  });
+
+  test("passes the run id to every step's function, so each step's log lines and trace carry it", () => {
+    // Prepare
+    const definition = workflow();
+    const graph = Stack.of(definition).resolve(
+      new sfn.StateGraph(definition.startState, 'pipeline').toGraphJson(),
+    );
+
+    // Act: every Task state, in the Map branches too, with the keys of its payload.
+    const tasks: [string, Record<string, unknown>][] = [];
+    const visit = (states: Record<string, Record<string, unknown>>) => {
+      for (const [name, state] of Object.entries(states)) {
+        // A task invokes its function with its Parameters (or, without them, the state) as the event.
+        if (state.Type === 'Task')
+          tasks.push([name, (state.Parameters as Record<string, unknown> | undefined) ?? {}]);
+        for (const nested of [state.ItemProcessor, ...((state.Branches as unknown[]) ?? [])]) {
+          const inner = (nested as { States?: Record<string, Record<string, unknown>> } | undefined)?.States;
+          if (inner) visit(inner);
+        }
+      }
+    };
+    visit(graph.States);
+
+    // Assess: Validate creates the run id; EnsureDatasetGroup takes the whole run state, which holds it.
+    expect(tasks.length).toBeGreaterThan(10);
+    const without = tasks.filter(([, payload]) => !('runId.$' in payload)).map(([name]) => name);
+    expect(without.sort()).toEqual(['EnsureDatasetGroup', 'Validate']);
   });
 
   test.each([0, 1.5, -2])('refuses maxConcurrentSolutions %p, naming the prop', (value) => {
