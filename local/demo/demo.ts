@@ -3,6 +3,9 @@
  * bucket and key the DataStack would create, uploads `sample-data/`, runs the synthesized pipeline state
  * machine with the real handlers, then serves recommendations and shows them change as events arrive.
  * Personalize state persists in `.personalize-local/`, so a second run reuses everything it can.
+ *
+ *   npm run demo                # the run, then exits
+ *   npm run demo -- --serve     # then serves the API and the storefront page, as `npm run serve` does
  */
 import { readFileSync } from 'node:fs';
 import {
@@ -19,6 +22,7 @@ import { startLocalAws } from '../harness/local-aws';
 import { LocalPipeline } from '../harness/pipeline';
 import { provisionLocalProject } from '../harness/project';
 import type { RunProgress } from '../harness/runner';
+import { serve } from '../serving/serve';
 import { describeProgress } from './progress';
 
 const STATE_DIR = '.personalize-local';
@@ -185,7 +189,15 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-  process.exit(1);
-});
+main()
+  .then(() => {
+    if (process.exitCode === undefined && process.argv.includes('--serve')) {
+      console.log('\nServing what the demo deployed (npm run serve):');
+      return serve([]);
+    }
+    return undefined;
+  })
+  .catch((error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  });

@@ -82,6 +82,11 @@ export interface LocalApiOptions {
   };
   /** Receives a line per problem. @default console.error */
   readonly log?: (line: string) => void;
+  /**
+   * Origins allowed for this local run on top of the config's `allowedOrigins`, e.g. the local storefront's.
+   * @default none
+   */
+  readonly extraOrigins?: readonly string[];
 }
 
 /** A client application with its local key. */
@@ -103,6 +108,8 @@ export interface LocalApi {
   readonly keys: Readonly<Record<string, string>>;
   /** True when the serving settings come from the config, false when derived (no `serving` section). */
   readonly servingFromConfig: boolean;
+  /** The origins browsers may call from: the config's plus `extraOrigins`. */
+  readonly allowedOrigins: readonly string[];
   /** Whether the pipeline's output was already published, or the pipeline ran now. */
   readonly deployment: 'published' | 'deployed' | 'not-deployed';
   readonly queues: EventQueues;
@@ -177,7 +184,15 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     const tableName = `${config.projectName}-idempotency`;
     await ensureIdempotencyTable(dynamodb, tableName);
 
-    const { settings, fromConfig } = localServing(config);
+    const serving = localServing(config);
+    const fromConfig = serving.fromConfig;
+    const extraOrigins = (options.extraOrigins ?? []).filter(
+      (origin) => !serving.settings.allowedOrigins.includes(origin),
+    );
+    const settings = {
+      ...serving.settings,
+      allowedOrigins: [...serving.settings.allowedOrigins, ...extraOrigins],
+    };
     const clients: LocalClient[] = settings.clients.map((client) => ({
       name: client.name,
       key: localApiKey(config.projectName, client.name),
@@ -297,6 +312,7 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
       clients,
       keys: Object.fromEntries(clients.map((client) => [client.name, client.key])),
       servingFromConfig: fromConfig,
+      allowedOrigins: settings.allowedOrigins,
       deployment,
       queues,
       tableName,

@@ -4,31 +4,47 @@
  * or by `npm run demo` are reused). Prints each client's API key and a few requests to try, then serves
  * until interrupted.
  *
- *   npm run serve                  # port 8080
+ *   npm run serve                  # API on port 8080, storefront on http://localhost:8081
+ *   npm run serve -- --storefront-port 0   # the storefront on a free port
+ *   npm run serve -- --no-storefront
  *   npm run serve -- --port 0      # a free port
  *   npm run serve -- --config my.config.json
  *   npm run serve -- --state-dir /tmp/state   # the emulator's state elsewhere
  */
 import { parseArgs } from 'node:util';
 import { describeProgress } from '../demo/progress';
-import { startLocalApi } from './api';
+import { describeShop, startLocalShop } from './shop';
 
-async function main(): Promise<void> {
+/** A port option's value. @throws Error naming the option */
+function portOf(option: string, value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new Error(`--${option}: "${value}" is not a port number (0 to 65535)`);
+  return port;
+}
+
+/** Runs `npm run serve` with these arguments; serves until SIGINT or SIGTERM. */
+export async function serve(args: string[]): Promise<void> {
   const { values } = parseArgs({
+    args,
     options: {
       port: { type: 'string', default: '8080' },
+      'storefront-port': { type: 'string', default: '8081' },
+      'no-storefront': { type: 'boolean', default: false },
       config: { type: 'string', default: 'personalize.config.json' },
       'state-dir': { type: 'string', default: '.personalize-local' },
     },
   });
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new Error(`--port: "${values.port}" is not a port number`);
+  const port = portOf('port', values.port);
+  const storefrontPort = values['no-storefront']
+    ? false
+    : portOf('storefront-port', values['storefront-port']);
   const started = Date.now();
   const stateDir = values['state-dir'];
   console.log(`Starting moto and the Personalize emulator (state in ${stateDir}/) ...`);
-  const api = await startLocalApi({
+  const shop = await startLocalShop({
     port,
+    storefrontPort,
     configFile: values.config,
     emulator: { dataDir: stateDir },
     pipelineWaitMs: 250,
@@ -37,7 +53,7 @@ async function main(): Promise<void> {
       if (line) console.log(`  ${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s  ${line}`);
     },
   });
-  const { config } = api;
+  const { api } = shop;
   console.log(
     api.deployment === 'deployed'
       ? 'The pipeline ran: campaigns, filters and the event tracker are deployed.'
@@ -47,28 +63,10 @@ async function main(): Promise<void> {
     console.log(
       `${values.config} has no "serving" section: every route the config can serve is open to one client, "local".`,
     );
-  console.log(`\nServing API for "${config.projectName}" on ${api.url}\n`);
-  console.log('API keys (send as x-api-key):');
-  for (const client of api.clients)
-    console.log(`  ${client.name.padEnd(16)} ${client.key}  routes: ${client.routes.join(', ')}`);
-  const client = api.clients.find((c) => c.routes.includes('recommendations')) ?? api.clients[0];
-  if (client) {
-    const h = `-H 'x-api-key: ${client.key}'`;
-    console.log('\nTry:');
-    console.log(`  curl ${h} '${api.url}/recommendations?userId=user-0001&numResults=5'`);
-    console.log(`  curl ${h} '${api.url}/recommendations?sessionId=visitor-1'`);
-    console.log(`  curl ${h} '${api.url}/items/item-0001/related'`);
-    console.log(`  curl ${h} '${api.url}/popular'`);
-    console.log(
-      `  curl ${h} -H 'content-type: application/json' -d '{"sessionId":"visitor-1","events":[{"eventId":"e-1","eventType":"view","itemId":"item-0002"}]}' ${api.url}/events`,
-    );
-  }
-  console.log(
-    `\nEvents go through the queue ${api.queues.queueUrl} (dead letters: ${api.queues.deadLetterQueueUrl}).`,
-  );
+  console.log(`\n${describeShop(shop).join('\n')}`);
   console.log('Ctrl-C stops.');
   const stop = () => {
-    api.stop().then(
+    shop.stop().then(
       () => process.exit(0),
       () => process.exit(1),
     );
@@ -77,7 +75,8 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-  process.exit(1);
-});
+if (require.main === module)
+  serve(process.argv.slice(2)).catch((error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  });
