@@ -176,7 +176,12 @@ export function solutionLine(result: SolutionRunResult): string {
   }
   if (result.gate)
     parts.push(`quality gate ${result.gate.passed ? 'passed' : 'FAILED'}: ${result.gate.reason}`);
-  if (result.campaign) parts.push(`campaign ${result.campaign.action} (${result.campaign.campaignArn})`);
+  if (result.campaign) {
+    const { action, campaignArn, previousSolutionVersionArn: previous } = result.campaign;
+    // The version to roll back to, should the new one misbehave (README, "Retrain and roll back a campaign").
+    const before = action === 'updated' && previous ? `, serving ${previous} before` : '';
+    parts.push(`campaign ${action} (${campaignArn}${before})`);
+  }
   return `- ${result.name}: ${parts.length > 0 ? parts.join('; ') : 'no changes'}`;
 }
 

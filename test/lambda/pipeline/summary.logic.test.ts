@@ -52,4 +52,22 @@ describe('run summary', () => {
     );
     expect(solutionLine({ name: 'b', status: 'SKIPPED' })).toBe('- b: not selected for this run');
   });
+
+  test('names the version an updated campaign served before, the one to roll back to', () => {
+    const line = solutionLine({
+      name: 'a',
+      status: 'DEPLOYED',
+      solutionVersionArn: 'arn:v2',
+      trained: true,
+      campaign: {
+        campaignArn: 'arn:c',
+        action: 'updated',
+        previousSolutionVersionArn: 'arn:v1',
+        targets: [],
+        startedAt: 0,
+      },
+    });
+
+    expect(line).toBe('- a: trained version arn:v2; campaign updated (arn:c, serving arn:v1 before)');
+  });
 });
