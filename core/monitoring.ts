@@ -6,6 +6,8 @@
  * - Offline metrics: the `summary` step puts each evaluated solution version's offline metrics
  *   (`GetSolutionMetrics` names, e.g. `normalized_discounted_cumulative_gain_at_10`) with PutMetricData,
  *   dimensions {@link OFFLINE_METRIC_DIMENSIONS}.
+ * - Pipeline metrics: the `summary` and `notify-failure` steps publish {@link PIPELINE_METRICS} in CloudWatch
+ *   embedded metric format (Powertools Metrics).
  * - Serving metrics: the API handlers publish {@link SERVING_METRICS} in CloudWatch embedded metric format
  *   (Powertools Metrics) with the dimensions each one lists; every metric a function publishes that way carries
  *   the `Project` dimension.
@@ -35,8 +37,8 @@ export const DASHBOARD_OFFLINE_METRICS: readonly QualityMetric[] = [
   'coverage',
 ];
 
-/** A metric the serving functions publish, with the dimensions it carries. */
-export interface ServingMetric {
+/** A metric the functions publish in embedded metric format, with the dimensions it carries. */
+export interface FunctionMetric {
   readonly name: string;
   readonly unit: 'Count';
   readonly dimensions: readonly string[];
@@ -52,4 +54,18 @@ export const SERVING_METRICS = {
     dimensions: [METRIC_DIMENSIONS.project, METRIC_DIMENSIONS.client],
     description: 'one request an API handler answered for a client whose key may call the route',
   },
-} as const satisfies Record<string, ServingMetric>;
+} as const satisfies Record<string, FunctionMetric>;
+
+/** The name of the error a stage that outlives its `timeouts` minutes raises (lambda/shared/errors.ts). */
+export const STAGE_TIMEOUT_ERROR = 'StageTimeout';
+
+/** The metrics the pipeline steps publish (embedded metric format). */
+export const PIPELINE_METRICS = {
+  stageTimeouts: {
+    name: 'StageTimeouts',
+    unit: 'Count',
+    dimensions: [METRIC_DIMENSIONS.project],
+    description:
+      'stages that outlived their timeouts minutes in a run: the run itself (notify-failure) or a solution or batch job branch (summary)',
+  },
+} as const satisfies Record<string, FunctionMetric>;

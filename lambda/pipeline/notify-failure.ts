@@ -7,6 +7,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import type { NotifyFailureEvent, NotifyFailureResult } from '../../core/pipeline-contract';
 import { requireEnv } from '../shared/env';
 import { instrumented, traced } from '../shared/observability';
+import { countStageTimeouts } from './metrics';
 import { notifyFailure, type NotifyFailureDeps } from './notify-failure.logic';
 
 const deps: NotifyFailureDeps = {
@@ -15,6 +16,7 @@ const deps: NotifyFailureDeps = {
   projectName: requireEnv('PROJECT_NAME'),
   topicArn: requireEnv('TOPIC_ARN'),
   eventBusName: requireEnv('EVENT_BUS_NAME'),
+  countStageTimeouts,
 };
 
 /** The Lambda handler: publishes the run's failure. */

@@ -10,7 +10,7 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DescribeCampaignCommand, type PersonalizeClient } from '@aws-sdk/client-personalize';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { METRIC_DIMENSIONS } from '../../core/monitoring';
+import { METRIC_DIMENSIONS, STAGE_TIMEOUT_ERROR } from '../../core/monitoring';
 import { campaignName, filterName } from '../../core/names';
 import type {
   BatchJobRunResult,
@@ -42,6 +42,8 @@ export interface SummaryDeps {
   readonly parameterPrefix: string;
   /** CloudWatch namespace of the offline metrics (METRICS_NAMESPACE). */
   readonly metricsNamespace: string;
+  /** Records stages of the run's branches that outlived their timeout (StageTimeouts). @default - not recorded */
+  readonly countStageTimeouts?: (count: number) => void;
 }
 
 /** Publishes the run's metrics, serving parameter, summary and event; returns the status and the summary. */
@@ -51,6 +53,7 @@ export async function summarizeRun(event: SummaryEvent, deps: SummaryDeps): Prom
   const summary = summaryText(event, status);
   const project = config.projectName || deps.projectName;
   await publishMetrics(deps, project, metricPoints(results.solutions));
+  deps.countStageTimeouts?.(stageTimeoutsOf(results.solutions, results.batchJobs));
   const scope = scopeOfRun(event) ?? deps.scope;
   const serving = servingParameter(
     event,
@@ -216,6 +219,14 @@ export function batchJobLine(job: BatchJobRunResult): string {
     return `- ${job.name}: FAILED (${job.error ?? 'unknown error'}) ${causeMessage(job.cause ?? '')}`.trimEnd();
   if (job.status === 'SKIPPED') return `- ${job.name}: skipped (${job.reason ?? 'nothing new'})`;
   return `- ${job.name}: ${job.jobArn ?? job.status}`;
+}
+
+/** How many solution and batch job branches a stage timeout stopped (the run went on without them). */
+export function stageTimeoutsOf(
+  solutions: readonly SolutionRunResult[],
+  batchJobs: readonly BatchJobRunResult[] = [],
+): number {
+  return [...solutions, ...batchJobs].filter((r) => r.error === STAGE_TIMEOUT_ERROR).length;
 }
 
 /** Offline metrics of every evaluated version. */

@@ -11,6 +11,7 @@ import type { SummaryEvent, SummaryResult } from '../../core/pipeline-contract';
 import { requireEnv } from '../shared/env';
 import { instrumented, traced } from '../shared/observability';
 import { scopeFromEnv } from '../shared/personalize';
+import { countStageTimeouts } from './metrics';
 import { summarizeRun, type SummaryDeps } from './summary.logic';
 
 const deps: SummaryDeps = {
@@ -25,6 +26,7 @@ const deps: SummaryDeps = {
   eventBusName: requireEnv('EVENT_BUS_NAME'),
   parameterPrefix: requireEnv('PARAMETER_PREFIX'),
   metricsNamespace: requireEnv('METRICS_NAMESPACE'),
+  countStageTimeouts,
 };
 
 /** The Lambda handler: publishes the run's summary. */

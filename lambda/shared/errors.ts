@@ -12,6 +12,7 @@
  * Throttling and quota errors from the SDK (`ThrottlingException`, `LimitExceededException`,
  * `TooManyRequestsException`) are never wrapped: they reach Step Functions with their own names.
  */
+import { STAGE_TIMEOUT_ERROR } from '../../core/monitoring';
 
 /** Config, schema or data failed validation. `problems` lists each one, naming file/line/column/field. */
 export class ValidationFailed extends Error {
@@ -50,7 +51,7 @@ export interface StageTimeoutDetails {
 
 /** A stage waited longer than its timeout. */
 export class StageTimeout extends Error {
-  override readonly name = 'StageTimeout';
+  override readonly name = STAGE_TIMEOUT_ERROR;
   readonly stage: string;
   readonly elapsedSeconds: number;
   readonly timeoutSeconds: number;

@@ -24,6 +24,7 @@ import {
   DASHBOARD_OFFLINE_METRICS,
   METRIC_DIMENSIONS,
   METRICS_NAMESPACE,
+  PIPELINE_METRICS,
   SERVING_METRICS,
 } from '../../core/monitoring';
 import {
@@ -102,7 +103,7 @@ export interface MonitoringStackProps extends StackProps {
  * are custom widgets; the functions are charted one line per function, three widgets per group, rather than
  * the library's four widgets per function.
  *
- * Alarms: a pipeline run failed; a pipeline run timed out; the API answers more than 5% 5xx; the API's p99
+ * Alarms: a pipeline run failed; a pipeline stage timed out; the API answers more than 5% 5xx; the API's p99
  * latency is above 1 s; a campaign's calls fail. The serving stack's dead-letter alarm is shown with them.
  * Each description says what the alarm means and what to do.
  */
@@ -149,9 +150,10 @@ export class MonitoringStack extends Stack {
     this.metricFactory = this.facade.createMetricFactory();
 
     const pipeline = this.pipelineRuns(props.pipeline.stateMachine);
+    const stageTimeouts = this.stageTimeouts();
     const sections: cloudwatch.IWidget[][] = [
       pipeline.widgets(),
-      this.offlineMetrics(),
+      [stageTimeouts.widget, ...this.offlineMetrics()],
       this.functions('Pipeline functions', props.pipeline.functions),
     ];
     const monitorings: Monitoring[] = [pipeline];
@@ -166,7 +168,7 @@ export class MonitoringStack extends Stack {
     sections.push(personalize.widgets());
     if (props.serving?.eventQueue) sections.push(this.eventQueue(props.serving.eventQueue).widgets());
 
-    this.alarms = monitorings.flatMap((m) => m.createdAlarms().map((a) => a.alarm));
+    this.alarms = [stageTimeouts.alarm, ...monitorings.flatMap((m) => m.createdAlarms().map((a) => a.alarm))];
     const shown: cloudwatch.IAlarm[] = [...this.alarms];
     if (props.serving?.eventQueue) shown.push(props.serving.eventQueue.deadLetterAlarm);
 
@@ -231,21 +233,52 @@ export class MonitoringStack extends Stack {
           ].join(' '),
         },
       },
-      addTimedOutExecutionCountAlarm: {
-        Critical: {
-          maxErrorCount: 0,
-          alarmDescriptionOverride: [
-            'A pipeline run timed out: a stage (import, training, campaign, batch) ran longer than its',
-            '`timeouts` minutes in the config. Nothing was deleted and the job may still finish in Personalize.',
-            "Check the stage's job in the Personalize console; if it is only slow, raise that timeout and deploy,",
-            'then start the run again: it picks up the finished job instead of starting a new one.',
-            `See ${RUNBOOK}.`,
-          ].join(' '),
-        },
-      },
     });
     this.facade.addSegment(monitoring);
     return monitoring;
+  }
+
+  /**
+   * Stages that outlived their `timeouts` minutes (the steps' StageTimeouts metric), and the alarm on them. A stage
+   * timeout fails the run, or the branch of its solution or batch job, with StageTimeout: the state machine itself
+   * has no timeout, so its ExecutionsTimedOut stays at zero.
+   */
+  private stageTimeouts(): { widget: cloudwatch.IWidget; alarm: cloudwatch.AlarmBase } {
+    const spec = PIPELINE_METRICS.stageTimeouts;
+    const metric = this.metricFactory.createMetric(
+      spec.name,
+      MetricStatistic.SUM,
+      'Stage timeouts',
+      { [METRIC_DIMENSIONS.project]: this.config.projectName },
+      undefined,
+      METRICS_NAMESPACE,
+    );
+    const created = this.facade.createAlarmFactory('Pipeline').addAlarm(metric, {
+      alarmNameSuffix: 'StageTimeouts',
+      disambiguator: 'Critical',
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      datapointsToAlarm: 1,
+      evaluationPeriods: 1,
+      alarmDescription: [
+        'A pipeline stage (import, training, campaign, batch job, other) ran longer than its `timeouts` minutes in',
+        'the config and its run, or its solution or batch job, failed with StageTimeout (the message names the stage',
+        'and the resources still pending). Nothing was deleted and the job may still finish in Personalize. Check',
+        'it in the Personalize console; if it is only slow, raise that timeout and deploy, then start the run again:',
+        'it picks up the finished job instead of starting a new one.',
+        `See ${RUNBOOK}.`,
+      ].join(' '),
+    });
+    const widget = new cloudwatch.GraphWidget({
+      title: 'Stage timeouts',
+      width: 6,
+      height: 6,
+      left: [metric],
+      leftAnnotations: [created.annotation],
+      leftYAxis: { min: 0, showUnits: false },
+    });
+    return { widget, alarm: created.alarm };
   }
 
   /** Each offline metric of every trained version over 90 days, one line per solution, from the summary step. */
@@ -255,7 +288,7 @@ export class MonitoringStack extends Stack {
       (metric) =>
         new cloudwatch.GraphWidget({
           title: `${OFFLINE_METRIC_LABELS[metric] ?? metric} of trained versions`,
-          width: 24 / DASHBOARD_OFFLINE_METRICS.length,
+          width: 18 / DASHBOARD_OFFLINE_METRICS.length,
           height: 6,
           start: '-P90D',
           period: Duration.days(1),

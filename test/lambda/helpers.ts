@@ -45,6 +45,7 @@ export function setPipelineEnv(
     PARAMETER_PREFIX,
     METRICS_NAMESPACE: 'PersonalizePipeline',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
   });
 }
 

@@ -12,6 +12,7 @@ import {
   METRIC_DIMENSIONS,
   METRICS_NAMESPACE,
   OFFLINE_METRIC_DIMENSIONS,
+  PIPELINE_METRICS,
   SERVING_METRICS,
 } from '../../core/monitoring';
 import { campaignName, datasetGroupName, eventTrackerName } from '../../core/names';
@@ -168,6 +169,12 @@ describe('the dashboard', () => {
     }
   });
 
+  test('charts the stage timeouts the pipeline steps count, with the dimensions they publish', () => {
+    const charted = find(metrics, METRICS_NAMESPACE, PIPELINE_METRICS.stageTimeouts.name);
+    expect(charted.map((m) => m.dimensions)).toEqual([{ [METRIC_DIMENSIONS.project]: PROJECT }]);
+    expect(Object.keys(charted[0]?.dimensions ?? {})).toEqual([...PIPELINE_METRICS.stageTimeouts.dimensions]);
+  });
+
   test('charts the offline metrics of every solution over 90 days, with the dimensions the summary step puts', () => {
     for (const metric of DASHBOARD_OFFLINE_METRICS) {
       const charted = find(metrics, METRICS_NAMESPACE, metric);
@@ -182,8 +189,8 @@ describe('the dashboard', () => {
     }
     const body = dashboardBodyOf(monitoring.toJSON() as CfnTemplate);
     const offline = body.widgets.filter((w) =>
-      (w.properties?.metrics ?? []).some(
-        (row) => row[0] === METRICS_NAMESPACE && row[1] !== SERVING_METRICS.requests.name,
+      (w.properties?.metrics ?? []).some((row) =>
+        (DASHBOARD_OFFLINE_METRICS as readonly unknown[]).includes(row[1]),
       ),
     );
     expect(offline).toHaveLength(DASHBOARD_OFFLINE_METRICS.length);
@@ -251,7 +258,7 @@ describe('the alarms', () => {
     }
   });
 
-  test("fire on a failed and a timed-out run, the API's 5xx rate and p99 latency, and each campaign's errors", () => {
+  test("fire on a failed run, a stage timeout, the API's 5xx rate and p99 latency, and each campaign's errors", () => {
     const alarms = Object.values(monitoring.findResources('AWS::CloudWatch::Alarm')).map((a) => ({
       name: a.Properties.AlarmName as string,
       metrics: [...new Set(alarmMetricNames(a.Properties))],
@@ -260,7 +267,7 @@ describe('the alarms', () => {
     expect(alarms.map((a) => a.metrics).sort()).toEqual(
       [
         ['ExecutionsFailed'],
-        ['ExecutionsTimedOut'],
+        [PIPELINE_METRICS.stageTimeouts.name],
         ['5XXError'],
         ['Latency'],
         ...campaigns.map((s) => {

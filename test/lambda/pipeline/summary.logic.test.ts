@@ -1,4 +1,10 @@
-import { batchJobLine, metricPoints, runStatus, solutionLine } from '../../../lambda/pipeline/summary.logic';
+import {
+  batchJobLine,
+  metricPoints,
+  runStatus,
+  solutionLine,
+  stageTimeoutsOf,
+} from '../../../lambda/pipeline/summary.logic';
 
 describe('run summary', () => {
   test('is PARTIAL when a solution failed or did not pass its gate', () => {
@@ -51,6 +57,19 @@ describe('run summary', () => {
       '- a: FAILED (ResourceFailed) v is CREATE FAILED: too little data',
     );
     expect(solutionLine({ name: 'b', status: 'SKIPPED' })).toBe('- b: not selected for this run');
+  });
+
+  test('counts the solutions and batch jobs a stage timeout stopped', () => {
+    expect(
+      stageTimeoutsOf(
+        [
+          { name: 'a', status: 'FAILED', error: 'StageTimeout', cause: '' },
+          { name: 'b', status: 'FAILED', error: 'ResourceFailed', cause: '' },
+          { name: 'c', status: 'SKIPPED' },
+        ],
+        [{ name: 'nightly', status: 'FAILED', error: 'StageTimeout', cause: '' }],
+      ),
+    ).toBe(2);
   });
 
   test('names the version an updated campaign served before, the one to roll back to', () => {

@@ -5,7 +5,12 @@
  * and tracing stays off outside Lambda.
  */
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { METRIC_DIMENSIONS, METRICS_NAMESPACE, SERVING_METRICS } from '../../../core/monitoring';
+import {
+  METRIC_DIMENSIONS,
+  METRICS_NAMESPACE,
+  PIPELINE_METRICS,
+  SERVING_METRICS,
+} from '../../../core/monitoring';
 import { lambdaContext, toProxyEvent } from '../../../local/serving/gateway';
 
 const PROJECT = 'observed';
@@ -26,6 +31,8 @@ const { servingApi, requestKeys } =
   require('../../../lambda/serving/http') as typeof import('../../../lambda/serving/http');
 const { countRequest } =
   require('../../../lambda/serving/metrics') as typeof import('../../../lambda/serving/metrics');
+const { countStageTimeouts } =
+  require('../../../lambda/pipeline/metrics') as typeof import('../../../lambda/pipeline/metrics');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** The JSON lines the code under test writes to stdout while `act` runs. */
@@ -125,6 +132,34 @@ describe('instrumented', () => {
         [SERVING_METRICS.requests.name]: 1,
       });
     }
+  });
+
+  test('publishes the stage timeouts of a pipeline step with exactly the dimensions the dashboard charts', async () => {
+    // Prepare
+    const handler = instrumented(async (event: { runId: string; timeouts: number }) => {
+      countStageTimeouts(event.timeouts);
+    });
+
+    // Act
+    const lines = await stdoutLines(async () => {
+      await handler({ runId: '20260101000000', timeouts: 2 });
+      await handler({ runId: '20260101000000', timeouts: 0 });
+    });
+
+    // Assess
+    const metrics = emf(lines);
+    expect(metrics).toHaveLength(1);
+    expect(metrics[0]?._aws.CloudWatchMetrics).toEqual([
+      {
+        Namespace: METRICS_NAMESPACE,
+        Dimensions: [[...PIPELINE_METRICS.stageTimeouts.dimensions]],
+        Metrics: [expect.objectContaining({ Name: PIPELINE_METRICS.stageTimeouts.name, Unit: 'Count' })],
+      },
+    ]);
+    expect(metrics[0]).toMatchObject({
+      [METRIC_DIMENSIONS.project]: PROJECT,
+      [PIPELINE_METRICS.stageTimeouts.name]: 2,
+    });
   });
 
   test('publishes nothing for an invocation that added no metric, and rethrows what the handler throws', async () => {
