@@ -5,6 +5,7 @@
  * before each chosen call: the error is the emulator's, answered as every injected fault is.
  */
 import type { RunningEmulator } from '../../local/emulator';
+import { createRandom } from '../../local/engine/random';
 
 /** Counts of a {@link throttleShare}, and how to end it. */
 export interface Throttling {
@@ -16,18 +17,6 @@ export interface Throttling {
   stop(): void;
 }
 
-/** A deterministic pseudo-random sequence in [0, 1) (mulberry32), so runs choose the same calls. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Throttles each call of `operation` with probability `share` until `stop()`. */
 export function throttleShare(
   emulator: RunningEmulator,
@@ -37,7 +26,8 @@ export function throttleShare(
 ): Throttling {
   const registry = emulator.faults;
   const effectFor = registry.effectFor.bind(registry);
-  const random = seededRandom(seed);
+  // Seeded (the engine's mulberry32), so runs choose the same calls.
+  const random = createRandom(seed);
   const counts = { calls: 0, throttled: 0 };
   let active = true;
   registry.effectFor = (name: string) => {
