@@ -13,15 +13,10 @@
  * - lost: accepted − delivered − dead-lettered.
  */
 import { join } from 'node:path';
-import {
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  PurgeQueueCommand,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, PurgeQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import Database from 'better-sqlite3';
 import type { LocalApi } from '../../local/serving/api';
+import { takeAllMessages } from '../../local/serving/queues';
 import { throttleShare } from './serving-faults';
 
 /** Options of {@link runEventsUnderFaults}. */
@@ -152,24 +147,6 @@ export function streamedEvents(dataDir: string, prefix: string): { rows: number;
   }
 }
 
-/** Takes every message out of a queue, returning their bodies. */
-export async function takeAll(sqs: SQSClient, queueUrl: string): Promise<string[]> {
-  const bodies: string[] = [];
-  for (;;) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }),
-    );
-    if (Messages.length === 0) return bodies;
-    bodies.push(...Messages.map((m) => m.Body ?? ''));
-    await sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
-      }),
-    );
-  }
-}
-
 /** Messages in a queue, visible or in flight. */
 async function messagesIn(sqs: SQSClient, queueUrl: string): Promise<number> {
   const { Attributes: a = {} } = await sqs.send(
@@ -191,7 +168,7 @@ export async function purge(sqs: SQSClient, queueUrl: string): Promise<number> {
   await sqs.send(new PurgeQueueCommand({ QueueUrl: queueUrl }));
   for (let attempt = 0; (await messagesIn(sqs, queueUrl)) > 0; attempt += 1) {
     if (attempt >= 50) throw new Error(`${queueUrl} still holds messages after PurgeQueue`);
-    await takeAll(sqs, queueUrl);
+    await takeAllMessages(sqs, queueUrl);
     await sleep(100);
   }
   return before;
@@ -209,7 +186,7 @@ export async function runEventsUnderFaults(
     scenario.perRequest,
     scenario.refused,
   );
-  await takeAll(sqs, api.queues.deadLetterQueueUrl);
+  await takeAllMessages(sqs, api.queues.deadLetterQueueUrl);
   api.emulator.faults.clear();
   const recordsBefore = await interactionRecords(api.emulator.endpoint);
   const statsBefore = { ...api.consumer.stats };
@@ -280,7 +257,7 @@ export async function runEventsUnderFaults(
 
   const { rows, distinct } = streamedEvents(api.emulator.dataDir, scenario.idPrefix);
   const recordsAdded = (await interactionRecords(api.emulator.endpoint)) - recordsBefore;
-  const deadLetterBodies = await takeAll(sqs, api.queues.deadLetterQueueUrl);
+  const deadLetterBodies = await takeAllMessages(sqs, api.queues.deadLetterQueueUrl);
   const deadLetterIds = deadLetterBodies.flatMap((body) =>
     (JSON.parse(body) as EventBody).events.map((event) => event.eventId),
   );

@@ -17,13 +17,14 @@ import {
   PersonalizeClient,
 } from '@aws-sdk/client-personalize';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { readFileSync } from 'node:fs';
 import { loadConfig, parseConfig, type PipelineConfig } from '../../core/config';
 import { datasetGroupName, eventTrackerName } from '../../core/names';
 import { createS3Client } from '../../lambda/shared/clients';
 import { startLocalApi, type LocalApi, type LocalApiOptions } from '../../local/serving/api';
+import { takeAllMessages } from '../../local/serving/queues';
 
 /** The project root. */
 export const ROOT = path.join(__dirname, '..', '..');
@@ -161,21 +162,8 @@ export async function injectFaults(api: LocalApi, rules: readonly Record<string,
 /** Takes every message out of a queue (the dead-letter queue), returning their bodies. */
 export async function drainQueue(queueUrl: string): Promise<string[]> {
   const sqs = new SQSClient({});
-  const bodies: string[] = [];
   try {
-    for (;;) {
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }),
-      );
-      if (Messages.length === 0) return bodies;
-      bodies.push(...Messages.map((m) => m.Body ?? ''));
-      await sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
-        }),
-      );
-    }
+    return await takeAllMessages(sqs, queueUrl);
   } finally {
     sqs.destroy();
   }
