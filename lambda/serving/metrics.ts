@@ -4,11 +4,25 @@
  * their own, so the handlers, which know the client of each key, count the requests per client.
  */
 import { METRIC_DIMENSIONS, SERVING_METRICS } from '../../core/monitoring';
-import { metrics, MetricUnit } from '../shared/observability';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { MetricUnit, singleMetric } from '../shared/observability';
 import type { ServingRequest } from './http';
+
+/**
+ * The request counter of each client: a metric written on its own, at once, with the Client dimension as a
+ * default dimension, so it never reaches the invocation's other metrics nor, where one process serves
+ * requests concurrently (the local API), another request's. One per client (the config's few), made once:
+ * a Powertools Metrics instance reads its environment and makes a console when it is created.
+ */
+const requestCounters = new Map<string, Metrics>();
 
 /** Counts a request that passed routing and the key check: `Requests` with dimensions Project and Client. */
 export function countRequest(request: Pick<ServingRequest, 'client'>): void {
-  metrics.addDimension(METRIC_DIMENSIONS.client, request.client);
-  metrics.addMetric(SERVING_METRICS.requests.name, MetricUnit[SERVING_METRICS.requests.unit], 1);
+  let counter = requestCounters.get(request.client);
+  if (!counter) {
+    counter = singleMetric();
+    counter.setDefaultDimensions({ [METRIC_DIMENSIONS.client]: request.client });
+    requestCounters.set(request.client, counter);
+  }
+  counter.addMetric(SERVING_METRICS.requests.name, MetricUnit[SERVING_METRICS.requests.unit], 1);
 }

@@ -26,11 +26,25 @@ import { tracer } from './tracing';
 export { MetricUnit };
 export { traced, tracer } from './tracing';
 
+const PROJECT_DIMENSION = { [METRIC_DIMENSIONS.project]: requireEnv('PROJECT_NAME') };
+
+/** Powertools adds a `service` dimension by default; the project's metrics are identified by Project alone. */
+function projectDimensionOnly(target: Metrics): Metrics {
+  target.clearDefaultDimensions();
+  target.setDefaultDimensions(PROJECT_DIMENSION);
+  return target;
+}
+
 /** The function's metrics: namespace METRICS_NAMESPACE, default dimension `Project` = PROJECT_NAME only. */
-export const metrics = new Metrics({ namespace: requireEnv('METRICS_NAMESPACE') });
-// Powertools adds a `service` dimension by default; the project's metrics are identified by Project alone.
-metrics.clearDefaultDimensions();
-metrics.setDefaultDimensions({ [METRIC_DIMENSIONS.project]: requireEnv('PROJECT_NAME') });
+export const metrics = projectDimensionOnly(new Metrics({ namespace: requireEnv('METRICS_NAMESPACE') }));
+
+/**
+ * A metric written on its own, at once, with the Project dimension: for a metric with a dimension the
+ * invocation's other metrics must not get (and that a concurrent request must not overwrite locally).
+ */
+export function singleMetric(): Metrics {
+  return projectDimensionOnly(metrics.singleMetric());
+}
 
 /** The name of the invocation's subsegment: the bundle's handler, as Powertools names it (`## <_HANDLER>`). */
 const HANDLER_SUBSEGMENT = '## index.handler';
@@ -75,20 +89,22 @@ export function instrumented<E, R>(
     if (context) logger.addContext(context);
     logger.appendKeys(keys);
 
-    const segment = tracer.getSegment();
+    const segment = tracer?.getSegment();
     const subsegment = segment?.addNewSubsegment(HANDLER_SUBSEGMENT);
-    if (subsegment) tracer.setSegment(subsegment);
-    tracer.annotateColdStart();
-    tracer.addServiceNameAnnotation();
-    for (const [key, value] of Object.entries(keys)) tracer.putAnnotation(key, value);
+    if (tracer) {
+      if (subsegment) tracer.setSegment(subsegment);
+      tracer.annotateColdStart();
+      tracer.addServiceNameAnnotation();
+      for (const [key, value] of Object.entries(keys)) tracer.putAnnotation(key, value);
+    }
     try {
       return await handler(event, context);
     } catch (error) {
-      if (error instanceof Error) tracer.addErrorAsMetadata(error);
+      if (error instanceof Error) tracer?.addErrorAsMetadata(error);
       throw error;
     } finally {
       subsegment?.close();
-      if (segment) tracer.setSegment(segment);
+      if (segment) tracer?.setSegment(segment);
       if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
       else metrics.clearDimensions();
     }

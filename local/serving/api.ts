@@ -5,7 +5,8 @@
  * idempotency table in moto, and serves the very handlers of lambda/serving over node:http on 127.0.0.1:
  *
  * - each HTTP request becomes the REST proxy event API Gateway would send (local/serving/gateway.ts) and
- *   goes to the function that owns its path;
+ *   goes to the function that owns its path, on this thread or, with `functionThreads`, on the worker
+ *   thread with the fewest in flight (local/serving/function-workers.ts) — the emulator stays on this one;
  * - each client of the config has a deterministic local API key (`x-api-key`); its usage plan (rate,
  *   burst, quota) answers 429 before any handler runs;
  * - the queue consumer runs in process (local/serving/consumer.ts), as the SQS event source would.
@@ -15,7 +16,6 @@ import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { loadConfig, type PipelineConfig } from '../../core/config';
 import type { ServingRoute } from '../../core/config/serving-routes';
 import { METRICS_NAMESPACE } from '../../core/monitoring';
@@ -29,6 +29,7 @@ import { startLocalAws } from '../harness/local-aws';
 import { provisionLocalProject } from '../harness/project';
 import type { RunProgress } from '../harness/runner';
 import { type QueueHandler, LocalEventConsumer } from './consumer';
+import { type ApiFunction, FunctionWorkers } from './function-workers';
 import { lambdaContext, toProxyEvent, writeJson, writeResult } from './gateway';
 import {
   type DeployMode,
@@ -87,6 +88,11 @@ export interface LocalApiOptions {
    * @default none
    */
   readonly extraOrigins?: readonly string[];
+  /**
+   * Run the API functions in this many worker threads (./function-workers.ts) instead of on the server's
+   * thread, so that serving can use more than one core. @default 0: on the server's thread
+   */
+  readonly functionThreads?: number;
 }
 
 /** A client application with its local key. */
@@ -121,6 +127,8 @@ export interface LocalApi {
   readonly emulator: RunningEmulator;
   /** The in-process queue consumer. */
   readonly consumer: LocalEventConsumer;
+  /** Worker threads running the API functions; 0: they run on the server's thread. */
+  readonly functionThreads: number;
   /** Stops the server, the consumer, and what this call started. */
   stop(): Promise<void>;
 }
@@ -132,8 +140,6 @@ export class HandlersAlreadyLoaded extends Error {
 
 /** The environment the handlers were loaded with: they read it once, so one process serves one API. */
 let loadedEnvironment: string | undefined;
-
-type ApiFunction = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /** Reads a body of at most `limit` bytes; a larger one is drained and reported, the connection kept. */
 function readBody(req: IncomingMessage, limit: number): Promise<{ body: Buffer; tooLarge: boolean }> {
@@ -170,6 +176,7 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
   const ssm = new SSMClient({});
   let server: Server | undefined;
   let consumer: LocalEventConsumer | undefined;
+  let workers: FunctionWorkers | undefined;
   try {
     const project = await provisionLocalProject(config, options.sampleDir);
     const deployment = await ensureDeployed(ssm, config, project, {
@@ -222,11 +229,17 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
     // The handlers' metrics are embedded-metric-format lines for CloudWatch; locally they would only fill the console.
     process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-    const functions: Record<ApiHandlerName, ApiFunction> = {
-      recommendations: (await import('../../lambda/serving/recommendations')).handler,
-      events: (await import('../../lambda/serving/events')).handler,
-      catalog: (await import('../../lambda/serving/catalog')).handler,
-    };
+    const threads = options.functionThreads ?? 0;
+    const functions: Record<ApiHandlerName, ApiFunction> | undefined =
+      threads > 0
+        ? undefined
+        : {
+            recommendations: (await import('../../lambda/serving/recommendations')).handler,
+            events: (await import('../../lambda/serving/events')).handler,
+            catalog: (await import('../../lambda/serving/catalog')).handler,
+          };
+    if (threads > 0) workers = await FunctionWorkers.start(threads);
+    const pool = workers;
     const consumerHandler: QueueHandler = (await import('../../lambda/serving/event-consumer')).handler;
 
     const byKey = new Map(clients.map((client) => [client.key, client]));
@@ -266,7 +279,9 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
         client ? localApiKeyId(client.name) : undefined,
       );
       const owner = handlerOfPath(event.path) ?? 'recommendations';
-      const result = await functions[owner](event, lambdaContext(owner, INTEGRATION_TIMEOUT_MS));
+      const result = functions
+        ? await functions[owner](event, lambdaContext(owner, INTEGRATION_TIMEOUT_MS))
+        : await (pool as FunctionWorkers).invoke(owner, event, INTEGRATION_TIMEOUT_MS);
       writeResult(res, result);
     };
 
@@ -321,6 +336,7 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
       motoEndpoint: local.moto.endpoint,
       emulator: local.emulator,
       consumer: queueConsumer,
+      functionThreads: threads,
       async stop() {
         if (stopped) return;
         stopped = true;
@@ -329,6 +345,7 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
           listening.close(() => resolve());
           listening.closeAllConnections();
         });
+        await pool?.stop();
         sqs.destroy();
         dynamodb.destroy();
         ssm.destroy();
@@ -338,6 +355,7 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
   } catch (error) {
     await consumer?.stop();
     server?.close();
+    await workers?.stop();
     sqs.destroy();
     dynamodb.destroy();
     ssm.destroy();

@@ -10,7 +10,12 @@
  *   npm run serve -- --port 0      # a free port
  *   npm run serve -- --config my.config.json
  *   npm run serve -- --state-dir /tmp/state   # the emulator's state elsewhere
+ *   npm run serve -- --threads 3   # the API functions in 3 worker threads (default: one per core but one)
+ *
+ * The server's thread answers HTTP, applies the usage plans and runs the emulator; the API functions run in
+ * worker threads (local/serving/function-workers.ts), so serving uses every core.
  */
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { describeProgress } from '../demo/progress';
 import { describeShop, startLocalShop } from './shop';
@@ -23,6 +28,19 @@ function portOf(option: string, value: string): number {
   return port;
 }
 
+/** A `--threads` value: a whole number from 1 to 64. @throws Error naming the option */
+function threadsOf(value: string): number {
+  const threads = Number(value);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64)
+    throw new Error(`--threads: "${value}" is not a number of threads (1 to 64)`);
+  return threads;
+}
+
+/** Function threads by default: one per core but the one the server's thread (HTTP, emulator) keeps busy. */
+export function defaultThreads(cores = availableParallelism()): number {
+  return Math.max(1, cores - 1);
+}
+
 /** Runs `npm run serve` with these arguments; serves until SIGINT or SIGTERM. */
 export async function serve(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -33,8 +51,10 @@ export async function serve(args: string[]): Promise<void> {
       'no-storefront': { type: 'boolean', default: false },
       config: { type: 'string', default: 'personalize.config.json' },
       'state-dir': { type: 'string', default: '.personalize-local' },
+      threads: { type: 'string', default: String(defaultThreads()) },
     },
   });
+  const functionThreads = threadsOf(values.threads);
   const port = portOf('port', values.port);
   const storefrontPort = values['no-storefront']
     ? false
@@ -47,6 +67,7 @@ export async function serve(args: string[]): Promise<void> {
     storefrontPort,
     configFile: values.config,
     emulator: { dataDir: stateDir },
+    functionThreads,
     pipelineWaitMs: 250,
     onPipelineProgress: (event) => {
       const line = describeProgress(event);

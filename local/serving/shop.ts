@@ -79,7 +79,11 @@ export async function startLocalShop(options: LocalShopOptions = {}): Promise<Lo
 export function describeShop(shop: LocalShop): string[] {
   const { api } = shop;
   const lines = [
-    `Serving API for "${api.config.projectName}" on ${api.url}`,
+    `Serving API for "${api.config.projectName}" on ${api.url}${
+      api.functionThreads > 0
+        ? ` (its functions on ${api.functionThreads} worker thread${api.functionThreads === 1 ? '' : 's'})`
+        : ''
+    }`,
     '',
     'API keys (send as x-api-key):',
   ];

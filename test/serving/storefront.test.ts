@@ -30,6 +30,8 @@ beforeAll(async () => {
     motoEndpoint: process.env.MOTO_ENDPOINT,
     emulator: { dataDir, delays: 'zero', synchronous: 'NORMAL' },
     consumer: { pollIntervalMs: 50 },
+    // As `npm run serve` runs it: the API functions on a worker thread.
+    functionThreads: 1,
   });
   browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -26,6 +26,8 @@ Object.assign(process.env, {
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { instrumented, tracer } =
   require('../../../lambda/shared/observability') as typeof import('../../../lambda/shared/observability');
+const { tracingActive } =
+  require('../../../lambda/shared/tracing') as typeof import('../../../lambda/shared/tracing');
 const { logger } = require('../../../lambda/shared/logger') as typeof import('../../../lambda/shared/logger');
 const { servingApi, requestKeys } =
   require('../../../lambda/serving/http') as typeof import('../../../lambda/serving/http');
@@ -88,7 +90,10 @@ describe('instrumented', () => {
 
   test('publishes the API request counter once per invocation, with exactly the dimensions the dashboard charts', async () => {
     // Prepare
-    const clients = { 'key-1': { client: 'storefront', routes: ['events' as const] } };
+    const clients = {
+      'key-1': { client: 'storefront', routes: ['events' as const] },
+      'key-2': { client: 'backoffice', routes: ['events' as const] },
+    };
     const api = servingApi({
       handler: 'events',
       clients,
@@ -97,7 +102,7 @@ describe('instrumented', () => {
       onRequest: countRequest,
     });
     const handler = instrumented(api, requestKeys);
-    const request = (): APIGatewayProxyEvent =>
+    const request = (keyId: string): APIGatewayProxyEvent =>
       toProxyEvent(
         {
           method: 'POST',
@@ -106,18 +111,23 @@ describe('instrumented', () => {
           body: Buffer.from('{}'),
           sourceIp: '127.0.0.1',
         },
-        'key-1',
+        keyId,
       );
 
     // Act
     const lines = await stdoutLines(async () => {
-      await handler(request(), lambdaContext('events', 1000));
-      await handler(request(), lambdaContext('events', 1000));
+      await handler(request('key-1'), lambdaContext('events', 1000));
+      await handler(request('key-2'), lambdaContext('events', 1000));
+      await handler(request('key-1'), lambdaContext('events', 1000));
     });
 
     // Assess
     const metrics = emf(lines);
-    expect(metrics).toHaveLength(2);
+    expect(metrics.map((line) => line[METRIC_DIMENSIONS.client])).toEqual([
+      'storefront',
+      'backoffice',
+      'storefront',
+    ]);
     for (const line of metrics) {
       expect(line._aws.CloudWatchMetrics).toEqual([
         {
@@ -128,7 +138,6 @@ describe('instrumented', () => {
       ]);
       expect(line).toMatchObject({
         [METRIC_DIMENSIONS.project]: PROJECT,
-        [METRIC_DIMENSIONS.client]: 'storefront',
         [SERVING_METRICS.requests.name]: 1,
       });
     }
@@ -179,7 +188,38 @@ describe('instrumented', () => {
     expect(emf(lines)).toEqual([]);
   });
 
-  test('does not trace outside Lambda, so local runs and tests send nothing to X-Ray', () => {
-    expect(tracer.isTracingEnabled()).toBe(false);
+  test('does not load the tracer outside Lambda, so local runs and tests send nothing to X-Ray', () => {
+    expect(tracer).toBeUndefined();
+  });
+
+  test('loads the tracer with tracing on inside Lambda', () => {
+    // Arrange
+    const saved = process.env.AWS_EXECUTION_ENV;
+    process.env.AWS_EXECUTION_ENV = 'AWS_Lambda_nodejs20.x';
+    try {
+      jest.isolateModules(() => {
+        // Act
+        /* eslint-disable @typescript-eslint/no-require-imports */
+        const tracing =
+          require('../../../lambda/shared/tracing') as typeof import('../../../lambda/shared/tracing');
+        /* eslint-enable @typescript-eslint/no-require-imports */
+
+        // Assess
+        expect(tracing.tracer?.isTracingEnabled()).toBe(true);
+      });
+    } finally {
+      if (saved === undefined) delete process.env.AWS_EXECUTION_ENV;
+      else process.env.AWS_EXECUTION_ENV = saved;
+    }
+  });
+
+  test.each([
+    [{ AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs20.x' }, true],
+    [{}, false],
+    [{ AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs20.x', POWERTOOLS_TRACE_ENABLED: 'FALSE' }, false],
+    [{ AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs20.x', AWS_SAM_LOCAL: 'true' }, false],
+    [{ AWS_EXECUTION_ENV: 'AWS_Lambda_amplify-mock' }, false],
+  ])('traces in %j: %s, as Powertools decides', (env, expected) => {
+    expect(tracingActive(env)).toBe(expected);
   });
 });
