@@ -383,29 +383,34 @@ describe('datasets and dataset import jobs', () => {
         datasetImportJob: { pendingMs: 60_000, inProgressMs: 60_000 },
       },
     });
-    const { datasetGroupArn } = await slow.control.send(
-      new CreateDatasetGroupCommand({ name: 'quota-group' }),
-    );
-    await waitFor(
-      () => slow.control.send(new DescribeDatasetGroupCommand({ datasetGroupArn })),
-      (r) => r.datasetGroup?.status === 'ACTIVE',
-    );
     const { schemaArn } = await slow.control.send(
       new CreateSchemaCommand({ name: 'quota-schema', schema: SMALL_INTERACTIONS_SCHEMA }),
     );
-    const { datasetArn } = await slow.control.send(
-      new CreateDatasetCommand({
-        name: 'quota-interactions',
-        datasetGroupArn,
-        schemaArn,
-        datasetType: 'Interactions',
-      }),
-    );
-    await waitFor(
-      () => slow.control.send(new DescribeDatasetCommand({ datasetArn })),
-      (r) => r.dataset?.status === 'ACTIVE',
-    );
-    const create = (i: number) =>
+    // One dataset per group: Personalize runs one import per dataset at a time.
+    const datasetArns: string[] = [];
+    for (const i of [1, 2, 3, 4, 5]) {
+      const { datasetGroupArn } = await slow.control.send(
+        new CreateDatasetGroupCommand({ name: `quota-group-${i}` }),
+      );
+      await waitFor(
+        () => slow.control.send(new DescribeDatasetGroupCommand({ datasetGroupArn })),
+        (r) => r.datasetGroup?.status === 'ACTIVE',
+      );
+      const { datasetArn = '' } = await slow.control.send(
+        new CreateDatasetCommand({
+          name: `quota-interactions-${i}`,
+          datasetGroupArn,
+          schemaArn,
+          datasetType: 'Interactions',
+        }),
+      );
+      await waitFor(
+        () => slow.control.send(new DescribeDatasetCommand({ datasetArn })),
+        (r) => r.dataset?.status === 'ACTIVE',
+      );
+      datasetArns.push(datasetArn);
+    }
+    const create = (i: number, datasetArn: string) =>
       slow.control.send(
         new CreateDatasetImportJobCommand({
           jobName: `pending-${i}`,
@@ -413,17 +418,18 @@ describe('datasets and dataset import jobs', () => {
           dataSource: { dataLocation: `s3://${BUCKET}/good/interactions.csv` },
         }),
       );
-    for (const i of [1, 2, 3, 4, 5]) await create(i);
+    for (const [i, datasetArn] of datasetArns.entries()) await create(i + 1, datasetArn);
+    const datasetArn = datasetArns[0] ?? '';
 
     // Act
-    const error = await create(6).catch((e: unknown) => e);
+    const error = await create(6, datasetArn).catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(LimitExceededException);
     expect((error as Error).message).toBe(
       'Cannot create a dataset import job: the limit of 5 dataset import jobs with PENDING or IN_PROGRESS status is reached (quota pendingImportJobs).',
     );
-    const listed = await slow.control.send(new ListDatasetImportJobsCommand({ datasetArn }));
+    const listed = await slow.control.send(new ListDatasetImportJobsCommand({}));
     expect(listed.datasetImportJobs).toHaveLength(5);
     const deleteWhileImporting = slow.control.send(new DeleteDatasetCommand({ datasetArn }));
     await expect(deleteWhileImporting).rejects.toBeInstanceOf(ResourceInUseException);

@@ -1,7 +1,7 @@
 import { namedArn } from '../arn';
 import type { HandlerTable } from '../context';
 import type { DatasetImportJobDoc } from '../documents';
-import { InvalidInputException } from '../errors';
+import { InvalidInputException, ResourceInUseException } from '../errors';
 import { Status } from '../lifecycle';
 import {
   createResource,
@@ -51,6 +51,14 @@ export const importJobOperations: HandlerTable = {
         'pendingImportJobs',
         'dataset import job',
         ' with PENDING or IN_PROGRESS status',
+      );
+    }
+    // After the regional quota, one import at a time per dataset (see the README, "Concurrency"): a second job is refused while
+    // one is CREATE PENDING or CREATE IN_PROGRESS.
+    const running = jobs.find((j) => j.parentArn === datasetArn && isCreating(j));
+    if (running) {
+      throw new ResourceInUseException(
+        `Dataset ${datasetArn} already has an import job in status ${running.status} (${running.arn}); create another once it is ACTIVE or CREATE FAILED.`,
       );
     }
     createResource(ctx, req, {

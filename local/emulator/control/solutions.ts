@@ -221,6 +221,13 @@ export const solutionOperations: HandlerTable = {
         ' with PENDING or IN_PROGRESS status',
       );
     }
+    // After the regional quota, one training at a time per solution (see the README, "Concurrency").
+    const training = ctx.store.listResources('solutionVersion', { parentArn: solution.arn }).find(isCreating);
+    if (training) {
+      throw new ResourceInUseException(
+        `Solution ${solution.arn} already has a solution version in status ${training.status} (${training.arn}); create another once it is ACTIVE, CREATE FAILED or CREATE STOPPED.`,
+      );
+    }
     let arn = solutionVersionArn(solution.arn, shortId());
     while (ctx.store.getResource(arn)) arn = solutionVersionArn(solution.arn, shortId());
     const d = solution.doc;
