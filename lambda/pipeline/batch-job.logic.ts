@@ -13,6 +13,11 @@
  * 5. this run already started it (a retried step returns that job);
  * otherwise it is skipped, with the reason, and the step returns `{ skipped: reason, targets: [] }`.
  *
+ * A job about to start is still skipped when a job for the same solution version, filter and input
+ * already exists, whichever run started it ({@link findDuplicate}): two runs that share a new version
+ * run its batch job once. Only a job named in the run input (`batchJobs`, a batch schedule, which may
+ * bring new input files) runs again after an identical job finished; none starts while one is running.
+ *
  * The version it runs on: the one named in the event, else the version this run vouches for (the new
  * one, or for a gated-out solution the live version the gate compared with), else the newest ACTIVE
  * version of the solution.
@@ -20,6 +25,8 @@
 import {
   CreateBatchInferenceJobCommand,
   CreateBatchSegmentJobCommand,
+  DescribeBatchInferenceJobCommand,
+  DescribeBatchSegmentJobCommand,
   ListBatchInferenceJobsCommand,
   ListBatchSegmentJobsCommand,
   ListSolutionVersionsCommand,
@@ -39,6 +46,7 @@ import { pollable } from '../shared/polling';
 import {
   CREATING_STATUSES,
   epochSeconds,
+  FAILED_STATUSES,
   isAlreadyExists,
   listAll,
   personalizeArn,
@@ -83,6 +91,18 @@ export async function runBatchJob(event: BatchJobEvent, deps: BatchJobDeps): Pro
   const prefixes = batchJobPrefixes(job.name);
   const filterArn = filterArnOf(config, job, scope);
   const encrypted = (path: string) => ({ path: `s3://${deps.bucket}/${path}`, kmsKeyArn: deps.kmsKeyArn });
+  const inputPath = encrypted(prefixes.input).path;
+  const duplicate = findDuplicate({
+    jobs: await jobsOnVersion(deps.personalize, job.type, solutionVersionArn, jobName),
+    filterArn,
+    inputPath,
+    requested: (event.options.batchJobs ?? []).includes(job.name),
+  });
+  if (duplicate !== undefined) {
+    const reason = `a job for version ${solutionVersionArn} with the same filter and input already exists: ${duplicate.name} (${duplicate.status})`;
+    logger.info('Batch job skipped as a duplicate', { job: job.name, duplicate: duplicate.name });
+    return { skipped: reason, ...pollable([]) };
+  }
   const request = {
     jobName,
     solutionVersionArn,
@@ -145,6 +165,96 @@ async function previousJobs(
   return jobs
     .map((j) => ({ name: j.jobName ?? '', status: j.status ?? '' }))
     .filter((j) => isRunOf(j.name, prefix));
+}
+
+/**
+ * The jobs of a type on a solution version that did not fail, except `ownJobName` (this run's own job,
+ * which a retried step returns), with the filter and input each was started with.
+ */
+async function jobsOnVersion(
+  personalize: PersonalizeClient,
+  type: 'inference' | 'segment',
+  solutionVersionArn: string,
+  ownJobName: string,
+): Promise<ExistingJob[]> {
+  const summaries =
+    type === 'inference'
+      ? await listAll(async (nextToken) => {
+          const page = await personalize.send(
+            new ListBatchInferenceJobsCommand({ solutionVersionArn, nextToken }),
+          );
+          return {
+            items: page.batchInferenceJobs?.map((j) => ({ ...j, arn: j.batchInferenceJobArn })),
+            nextToken: page.nextToken,
+          };
+        })
+      : await listAll(async (nextToken) => {
+          const page = await personalize.send(
+            new ListBatchSegmentJobsCommand({ solutionVersionArn, nextToken }),
+          );
+          return {
+            items: page.batchSegmentJobs?.map((j) => ({ ...j, arn: j.batchSegmentJobArn })),
+            nextToken: page.nextToken,
+          };
+        });
+  const candidates = summaries.filter(
+    (j) =>
+      j.solutionVersionArn === solutionVersionArn &&
+      j.jobName !== ownJobName &&
+      !FAILED_STATUSES.has(j.status ?? ''),
+  );
+  const jobs: ExistingJob[] = [];
+  for (const candidate of candidates) {
+    const arn = candidate.arn ?? '';
+    const described =
+      type === 'inference'
+        ? (await personalize.send(new DescribeBatchInferenceJobCommand({ batchInferenceJobArn: arn })))
+            .batchInferenceJob
+        : (await personalize.send(new DescribeBatchSegmentJobCommand({ batchSegmentJobArn: arn })))
+            .batchSegmentJob;
+    jobs.push({
+      name: candidate.jobName ?? arn,
+      status: described?.status ?? candidate.status ?? '',
+      ...(described?.filterArn !== undefined ? { filterArn: described.filterArn } : {}),
+      inputPath: described?.jobInput?.s3DataSource?.path ?? '',
+    });
+  }
+  return jobs;
+}
+
+/** A batch job on the version this run would use, as Describe reports it. */
+export interface ExistingJob {
+  readonly name: string;
+  readonly status: string;
+  readonly filterArn?: string;
+  readonly inputPath: string;
+}
+
+/** What {@link findDuplicate} compares. */
+export interface DuplicateInput {
+  /** Jobs on the same solution version (this run's own job left out). */
+  readonly jobs: readonly ExistingJob[];
+  readonly filterArn: string | undefined;
+  readonly inputPath: string;
+  /** Whether the run input names the job (`batchJobs`): then only a running identical job stops it. */
+  readonly requested: boolean;
+}
+
+/** An existing job that makes this one a duplicate: same filter and input, not failed (and running, when requested). */
+export function findDuplicate(input: DuplicateInput): ExistingJob | undefined {
+  const samePath = (a: string, b: string) => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+  return input.jobs.find(
+    (j) =>
+      !FAILED_STATUSES.has(j.status) &&
+      (j.filterArn ?? '') === (input.filterArn ?? '') &&
+      samePath(j.inputPath, input.inputPath) &&
+      (!input.requested || isRunning(j.status)),
+  );
+}
+
+/** Batch job statuses before ACTIVE / CREATE FAILED (documented and observed spellings). */
+function isRunning(status: string): boolean {
+  return CREATING_STATUSES.has(status) || status === 'PENDING' || status === 'IN PROGRESS';
 }
 
 /** The newest ACTIVE version of a job's solution, for a batch job started without one. */

@@ -6,7 +6,8 @@
  * data it imports, so identical data uploaded again is recognised as unchanged.
  *
  * Whether a dataset needs a new import job ({@link decideImport}):
- * - a job of the dataset still CREATE PENDING / IN_PROGRESS is reused (never a second one);
+ * - a job of the dataset still CREATE PENDING / IN_PROGRESS is reused (never a second one; a job another
+ *   run starts between our listing and our Create is reused too, when Personalize refuses the second);
  * - `force` starts a job;
  * - with no ACTIVE job yet, a job starts (FULL, even when the config says INCREMENTAL: Personalize
  *   rejects an incremental import before the first bulk import);
@@ -27,12 +28,14 @@ import {
 import { HeadObjectCommand, type _Object, type S3Client } from '@aws-sdk/client-s3';
 import { DATASET_KEYS, importJobName, type DatasetKey } from '../../core/names';
 import type { ImportEntry, ImportsEvent, ImportsResult } from '../../core/pipeline-contract';
+import { ResourceBusy } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { pollable } from '../shared/polling';
 import {
   CREATING_STATUSES,
   epochSeconds,
   isAlreadyExists,
+  isInUse,
   listAll,
   personalizeArn,
   scopeOfArn,
@@ -138,7 +141,22 @@ async function startImport(deps: ImportsDeps, job: ImportJobRequest): Promise<st
   } catch (error) {
     // The same run already started it (a retried step): that job is the answer.
     if (isAlreadyExists(error)) return arn;
-    throw error;
+    if (!isInUse(error)) throw error;
+    // Another run started a job on this dataset since we listed its jobs (Personalize runs one import
+    // per dataset at a time): wait for that one instead.
+    const running = (await importJobs(deps.personalize, job.datasetArn)).find((j) =>
+      CREATING_STATUSES.has(j.status),
+    );
+    if (running === undefined) {
+      throw new ResourceBusy(
+        `Dataset ${job.datasetArn} is busy (${error instanceof Error ? error.message : String(error)}); retry.`,
+      );
+    }
+    logger.info('Reusing the import job another run started', {
+      datasetArn: job.datasetArn,
+      jobArn: running.arn,
+    });
+    return running.arn;
   }
 }
 

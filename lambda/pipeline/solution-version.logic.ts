@@ -10,13 +10,24 @@
  *    selected, a version is trained in the requested mode (or the solution's own mode);
  * 4. when an import job of the dataset group finished after the newest ACTIVE version was created,
  *    a version is trained in the solution's configured mode;
- * 5. otherwise the newest ACTIVE version is kept.
+ * 5. when the solution has consumers (a campaign, or batch jobs in the config) and none of them uses
+ *    the newest ACTIVE version yet, that version counts as new, whichever run trained it (e.g. a run
+ *    that crashed or was stopped after training): it is returned with `trained: true`, so this run
+ *    evaluates, deploys it and runs its batch jobs;
+ * 6. otherwise the newest ACTIVE version is kept.
  * UPDATE needs a recipe that supports it and an ACTIVE version; otherwise FULL is used, and the
  * reason says so.
+ *
+ * Two runs may decide at the same time: when CreateSolutionVersion answers ResourceInUseException
+ * (Personalize trains one version of a solution at a time), the version the other run started is
+ * reused instead.
  */
 import {
   CreateSolutionVersionCommand,
+  DescribeCampaignCommand,
   DescribeSolutionCommand,
+  ListBatchInferenceJobsCommand,
+  ListBatchSegmentJobsCommand,
   ListDatasetImportJobsCommand,
   ListDatasetsCommand,
   ListSolutionVersionsCommand,
@@ -28,14 +39,20 @@ import type {
   SolutionVersionResult,
   TrainingMode,
 } from '../../core/pipeline-contract';
+import { campaignName } from '../../core/names';
 import { findRecipe } from '../../core/recipes';
 import { ResourceBusy } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { pollable } from '../shared/polling';
 import {
   CREATING_STATUSES,
+  describeOrUndefined,
   epochSeconds,
+  FAILED_STATUSES,
+  isInUse,
   listAll,
+  personalizeArn,
+  scopeOfArn,
   tagged,
   type PersonalizeDeps,
 } from '../shared/personalize';
@@ -52,41 +69,115 @@ export async function trainIfNeeded(
       `Solution ${solutionArn} is ${described?.status ?? 'unknown'}; versions can be trained once it is ACTIVE.`,
     );
   }
-  const versions = await listAll(async (nextToken) => {
-    const page = await personalize.send(new ListSolutionVersionsCommand({ solutionArn, nextToken }));
-    return { items: page.solutionVersions, nextToken: page.nextToken };
-  });
+  const versions = await listVersions(personalize, solutionArn);
+  const newestActive = newest(versions.filter((v) => v.status === 'ACTIVE'));
+  const hasConsumers =
+    solution.campaign !== undefined || event.config.batchJobs.some((job) => job.solution === solution.name);
   const decision = decideTraining({
-    versions: versions.map((v) => ({
-      arn: v.solutionVersionArn ?? '',
-      status: v.status ?? '',
-      createdAt: epochSeconds(v.creationDateTime),
-    })),
+    versions,
     ...(await lastImportFinishedAt(personalize, described.datasetGroupArn ?? '')),
     force: options.force,
     ...(options.trainingMode !== undefined ? { requestedMode: options.trainingMode } : {}),
     selected: options.solutions.includes(solution.name),
     configuredMode: solution.trainingMode,
     supportsUpdate: findRecipe(solution.recipe)?.supportsUpdateTraining ?? false,
+    ...(hasConsumers && newestActive !== undefined
+      ? {
+          newestActiveInUse: await versionInUse(personalize, {
+            solutionVersionArn: newestActive.arn,
+            campaignArn:
+              solution.campaign !== undefined
+                ? personalizeArn(
+                    scopeOfArn(solutionArn),
+                    'campaign',
+                    campaignName(event.config.projectName, solution.name),
+                  )
+                : undefined,
+          }),
+        }
+      : {}),
   });
   logger.info('Training decision', { solutionArn, ...decision });
-  if (decision.action === 'reuse')
+  if (decision.action === 'reuse' || decision.action === 'adopt')
     return { ...versionResult(decision.solutionVersionArn), trained: true, reason: decision.reason };
   if (decision.action === 'keep')
     return { ...versionResult(decision.solutionVersionArn), trained: false, reason: decision.reason };
-  const out = await personalize.send(
-    new CreateSolutionVersionCommand({
-      solutionArn,
+  try {
+    const out = await personalize.send(
+      new CreateSolutionVersionCommand({
+        solutionArn,
+        trainingMode: decision.trainingMode,
+        ...tagged(event.config.tags),
+      }),
+    );
+    return {
+      ...versionResult(out.solutionVersionArn ?? ''),
+      trained: true,
+      reason: decision.reason,
       trainingMode: decision.trainingMode,
-      ...tagged(event.config.tags),
-    }),
+    };
+  } catch (error) {
+    if (!isInUse(error)) throw error;
+    // Another run started a version between our listing and our call: train with it.
+    const running = newest((await listVersions(personalize, solutionArn)).filter(isCreating));
+    if (running === undefined) {
+      throw new ResourceBusy(
+        `Solution ${solutionArn} is busy (${error instanceof Error ? error.message : String(error)}); retry.`,
+      );
+    }
+    logger.info('Reusing the version another run started', { solutionArn, version: running.arn });
+    return {
+      ...versionResult(running.arn),
+      trained: true,
+      reason: `${decision.reason}; version ${running.arn}, started by another run at the same time, is trained instead`,
+    };
+  }
+}
+
+/** Every version of the solution, as {@link decideTraining} takes them. */
+async function listVersions(personalize: PersonalizeClient, solutionArn: string): Promise<VersionInfo[]> {
+  const versions = await listAll(async (nextToken) => {
+    const page = await personalize.send(new ListSolutionVersionsCommand({ solutionArn, nextToken }));
+    return { items: page.solutionVersions, nextToken: page.nextToken };
+  });
+  return versions.map((v) => ({
+    arn: v.solutionVersionArn ?? '',
+    status: v.status ?? '',
+    createdAt: epochSeconds(v.creationDateTime),
+  }));
+}
+
+function isCreating(version: VersionInfo): boolean {
+  return CREATING_STATUSES.has(version.status);
+}
+
+/**
+ * Whether a campaign serves the version (or is being updated to it, or follows `$LATEST`), or a batch
+ * inference or segment job that did not fail ran on it.
+ */
+async function versionInUse(
+  personalize: PersonalizeClient,
+  where: { readonly solutionVersionArn: string; readonly campaignArn: string | undefined },
+): Promise<boolean> {
+  const { solutionVersionArn, campaignArn } = where;
+  if (campaignArn !== undefined) {
+    const campaign = (
+      await describeOrUndefined(() => personalize.send(new DescribeCampaignCommand({ campaignArn })))
+    )?.campaign;
+    const served = [campaign?.solutionVersionArn, campaign?.latestCampaignUpdate?.solutionVersionArn];
+    if (served.some((arn) => arn === solutionVersionArn || arn?.endsWith('/$LATEST') === true)) return true;
+  }
+  const inference = await listAll(async (nextToken) => {
+    const page = await personalize.send(new ListBatchInferenceJobsCommand({ solutionVersionArn, nextToken }));
+    return { items: page.batchInferenceJobs, nextToken: page.nextToken };
+  });
+  const segment = await listAll(async (nextToken) => {
+    const page = await personalize.send(new ListBatchSegmentJobsCommand({ solutionVersionArn, nextToken }));
+    return { items: page.batchSegmentJobs, nextToken: page.nextToken };
+  });
+  return [...inference, ...segment].some(
+    (job) => job.solutionVersionArn === solutionVersionArn && !FAILED_STATUSES.has(job.status ?? ''),
   );
-  return {
-    ...versionResult(out.solutionVersionArn ?? ''),
-    trained: true,
-    reason: decision.reason,
-    trainingMode: decision.trainingMode,
-  };
 }
 
 /** When the newest successful import job of the dataset group finished (its last update). */
@@ -144,11 +235,20 @@ export interface TrainingDecisionInput {
   readonly selected: boolean;
   readonly configuredMode: TrainingMode;
   readonly supportsUpdate: boolean;
+  /**
+   * Whether a campaign or batch job of the solution uses its newest ACTIVE version; absent when the
+   * solution has no campaign and no batch job (nothing could use it).
+   */
+  readonly newestActiveInUse?: boolean;
 }
 
-/** Reuse a version in progress, keep the newest ACTIVE one, or train one (in a mode); with the reason. */
+/**
+ * Reuse a version in progress, adopt the newest ACTIVE one as new (nothing uses it yet), keep it, or train
+ * one (in a mode); with the reason.
+ */
 export type TrainingDecision =
   | { readonly action: 'reuse'; readonly solutionVersionArn: string; readonly reason: string }
+  | { readonly action: 'adopt'; readonly solutionVersionArn: string; readonly reason: string }
   | { readonly action: 'keep'; readonly solutionVersionArn: string; readonly reason: string }
   | { readonly action: 'train'; readonly trainingMode: TrainingMode; readonly reason: string };
 
@@ -189,6 +289,13 @@ export function decideTraining(input: TrainingDecisionInput): TrainingDecision {
   }
   if (input.lastImportFinishedAt !== undefined && input.lastImportFinishedAt > active.createdAt) {
     return mode(input.configuredMode, `new data was imported after version ${active.arn} was created`);
+  }
+  if (input.newestActiveInUse === false) {
+    return {
+      action: 'adopt',
+      solutionVersionArn: active.arn,
+      reason: `version ${active.arn} is ACTIVE and no campaign or batch job uses it yet (an earlier run trained it and did not deploy it); it counts as new`,
+    };
   }
   return {
     action: 'keep',

@@ -145,7 +145,7 @@ describe('the batch-job handler', () => {
   test('batch-job runs when its solution got a new version in this run, on that version', async () => {
     // Prepare
     const { h, personalize } = await world();
-    const p = project('batch-scheduled');
+    const p = project('batch-new-version');
     const { run, solutionVersionArn } = await readyForBatchJobs(p);
     // Act
     const started = startedJob(
@@ -164,5 +164,29 @@ describe('the batch-job handler', () => {
       new DescribeBatchInferenceJobCommand({ batchInferenceJobArn: started.jobArn }),
     );
     expect(described.batchInferenceJob?.solutionVersionArn).toBe(solutionVersionArn);
+  });
+
+  test('batch-job skips a new version whose identical job another run already started, naming that job', async () => {
+    // Prepare
+    const { h } = await world();
+    const earlier = await batchJobRan();
+    const run = await ranOnce.run();
+    const { solutionVersionArn } = await ranOnce.trained();
+    // Act
+    const result = await h.batchJob({
+      config: run.config,
+      job: ranOnce.batchJob(run),
+      options: run.options,
+      solutionResults: [{ name: 'popular', status: 'DEPLOYED', solutionVersionArn, trained: true }],
+      runId: '20990101000003',
+    });
+    // Assess
+    expect(withoutStart(result)).toEqual({
+      skipped: `a job for version ${solutionVersionArn} with the same filter and input already exists: ${ranOnce.name}-nightly-${run.runId} (ACTIVE)`,
+      targets: [],
+    });
+    expect(earlier.jobArn).toBe(
+      `arn:aws:personalize:us-east-1:123456789012:batch-inference-job/${ranOnce.name}-nightly-${run.runId}`,
+    );
   });
 });

@@ -1,5 +1,6 @@
 import {
   decideBatchJob,
+  findDuplicate,
   isRunOf,
   vouchedVersion,
   type BatchJobDecisionInput,
@@ -124,5 +125,66 @@ describe('the runs of a batch job', () => {
     expect(isRunOf('p-nightly-20260101000000', 'p-nightly-')).toBe(true);
     expect(isRunOf('p-nightly-2-20260101000000', 'p-nightly-')).toBe(false);
     expect(isRunOf('p-nightlyx-20260101000000', 'p-nightly-')).toBe(false);
+  });
+});
+
+describe('a duplicate batch job', () => {
+  const FILTER = 'arn:aws:personalize:us-east-1:123456789012:filter/p-no-purchased-1a2b3c4d';
+  const INPUT = 's3://data/batch/nightly/input/';
+  const started = {
+    name: 'p-nightly-26020112345678',
+    status: 'CREATE IN_PROGRESS',
+    filterArn: FILTER,
+    inputPath: INPUT,
+  };
+
+  test('is a job of another run on the same version with the same filter and input, running or finished', () => {
+    // Act
+    const running = findDuplicate({ jobs: [started], filterArn: FILTER, inputPath: INPUT, requested: false });
+    const finished = findDuplicate({
+      jobs: [{ ...started, status: 'ACTIVE' }],
+      filterArn: FILTER,
+      inputPath: 's3://data/batch/nightly/input',
+      requested: false,
+    });
+    // Assess
+    expect(running).toEqual(started);
+    expect(finished?.status).toBe('ACTIVE');
+  });
+
+  test('is not a job that failed, or one with another filter or input', () => {
+    // Act
+    const found = findDuplicate({
+      jobs: [
+        { ...started, status: 'CREATE FAILED' },
+        { ...started, filterArn: `${FILTER}x` },
+        { ...started, inputPath: 's3://data/batch/other/input/' },
+        { name: 'p-nightly-26020100000000', status: 'ACTIVE', inputPath: INPUT },
+      ],
+      filterArn: FILTER,
+      inputPath: INPUT,
+      requested: false,
+    });
+    // Assess
+    expect(found).toBeUndefined();
+  });
+
+  test('stops a job the run input names only while the identical job is still running', () => {
+    // Act
+    const whileRunning = findDuplicate({
+      jobs: [started],
+      filterArn: FILTER,
+      inputPath: INPUT,
+      requested: true,
+    });
+    const afterwards = findDuplicate({
+      jobs: [{ ...started, status: 'ACTIVE' }],
+      filterArn: FILTER,
+      inputPath: INPUT,
+      requested: true,
+    });
+    // Assess
+    expect(whileRunning).toEqual(started);
+    expect(afterwards).toBeUndefined();
   });
 });

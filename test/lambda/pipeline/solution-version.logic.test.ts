@@ -79,4 +79,30 @@ describe('the version-training decision', () => {
   test('does not force a solution the run did not select', () => {
     expect(decideTraining({ ...base, force: true, selected: false }).action).toBe('keep');
   });
+
+  test('counts the newest ACTIVE version as new when no campaign or batch job uses it yet', () => {
+    // Act
+    const decision = decideTraining({ ...base, lastImportFinishedAt: 900, newestActiveInUse: false });
+    // Assess
+    expect(decision).toEqual({
+      action: 'adopt',
+      solutionVersionArn: 'v-active',
+      reason:
+        'version v-active is ACTIVE and no campaign or batch job uses it yet (an earlier run trained it and did not deploy it); it counts as new',
+    });
+  });
+
+  test('keeps the newest ACTIVE version once a campaign or batch job uses it', () => {
+    // Act
+    const decision = decideTraining({ ...base, newestActiveInUse: true });
+    // Assess
+    expect(decision).toEqual(expect.objectContaining({ action: 'keep', solutionVersionArn: 'v-active' }));
+  });
+
+  test('trains instead of adopting an unused version when new data arrived after it', () => {
+    // Act
+    const decision = decideTraining({ ...base, lastImportFinishedAt: 1_500, newestActiveInUse: false });
+    // Assess
+    expect(decision).toEqual(expect.objectContaining({ action: 'train', trainingMode: 'FULL' }));
+  });
 });
