@@ -128,7 +128,8 @@ export async function runBatchInferenceJob(
     }
     return { ok: true };
   } catch (error) {
-    if (error instanceof DataLocationError) return { ok: false, reason: error.message };
+    if (error instanceof DataLocationError)
+      return { ok: false, reason: error.message, ...(error.missing ? { sourceMissing: true } : {}) };
     throw error;
   }
 }

@@ -162,8 +162,9 @@ export async function runImportJob(
   try {
     parsed = await readImportData(ctx, job.doc.dataSource.dataLocation, dataset.doc.datasetType, fields);
   } catch (error) {
-    if (error instanceof ImportDataError || error instanceof DataLocationError)
-      return { ok: false, reason: error.message };
+    if (error instanceof DataLocationError)
+      return { ok: false, reason: error.message, ...(error.missing ? { sourceMissing: true } : {}) };
+    if (error instanceof ImportDataError) return { ok: false, reason: error.message };
     throw error;
   }
   const full = job.doc.importMode !== 'INCREMENTAL';

@@ -7,7 +7,7 @@ import { DEFAULT_QUOTAS, type EmulatorContext, type Quotas } from './context';
 import { checkDelayOverrides, DEFAULT_DELAYS, ZERO_DELAYS, type DelayConfig } from './delays';
 import { FaultRegistry, type FaultRule } from './faults';
 import { jobsHooks, type JobsEnvironment } from './hooks';
-import { Lifecycle } from './lifecycle';
+import { DEFAULT_RESUME_GRACE_MS, Lifecycle } from './lifecycle';
 import { ModelCache } from './model-cache';
 import { createEmulatorServer, MAX_BODY_BYTES, OPERATION_NAMES } from './server';
 import { Serving } from './serving';
@@ -55,6 +55,12 @@ export interface EmulatorOptions {
    * deterministic, so this never changes an answer). @default true
    */
   readonly cacheResults?: boolean;
+  /**
+   * How long, after the start, a job resumed from the state directory waits for its S3 source when the
+   * bucket or data is missing (local S3 restarted empty and not provisioned yet) before it fails. Jobs
+   * created after the start never wait. @default 120000 (2 minutes)
+   */
+  readonly resumeGraceMs?: number;
   /** Receives diagnostic messages. @default silent */
   readonly log?: (message: string) => void;
 }
@@ -107,6 +113,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const faults = new FaultRegistry(OPERATION_NAMES, options.faults ?? []);
   const quotas = resolveQuotas(options.quotas);
   const delays = resolveDelays(options.delays);
+  const resumeGraceMs = options.resumeGraceMs ?? DEFAULT_RESUME_GRACE_MS;
+  if (!Number.isFinite(resumeGraceMs) || resumeGraceMs < 0)
+    throw new Error(`resumeGraceMs must be a number of milliseconds ≥ 0, got ${String(resumeGraceMs)}.`);
   const dataDir = resolve(options.dataDir ?? '.personalize-local');
   const store = new Store({ dataDir, ...(options.synchronous ? { synchronous: options.synchronous } : {}) });
   const scope: ArnScope = {
@@ -132,6 +141,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     store,
     delays,
     jobsHooks(() => holder.env as JobsEnvironment, log),
+    Date.now,
+    resumeGraceMs,
   );
   const ctx: EmulatorContext = {
     store,

@@ -12,7 +12,18 @@ import type { ResourceRow, Store } from './store';
  * Each resource row carries `nextAt`, the time its next step is due, so a restart resumes every
  * transition where it stopped: a job `CREATE IN_PROGRESS` at the crash runs again, and its result is
  * committed in the same transaction as its status change.
+ *
+ * A job resumed at start whose S3 source does not exist yet is not failed at once: locally, S3 (moto)
+ * may have restarted empty with the emulator, and the harness puts the data back a moment later. Such a
+ * job stays `CREATE IN_PROGRESS` and is retried every {@link SOURCE_RETRY_MS} until the source exists,
+ * for at most `resumeGraceMs` after the start; then it fails with the usual reason. Jobs created after
+ * the start fail at once, as in Personalize.
  */
+
+/** How often a resumed job whose source is missing is retried. */
+export const SOURCE_RETRY_MS = 250;
+/** How long after a start resumed jobs wait for their missing source. */
+export const DEFAULT_RESUME_GRACE_MS = 120_000;
 
 /** Statuses. */
 export const Status = {
@@ -46,7 +57,12 @@ export type WorkOutcome =
        */
       readonly commit?: (row: ResourceRow) => void;
     }
-  | { readonly ok: false; readonly reason: string };
+  | {
+      readonly ok: false;
+      readonly reason: string;
+      /** The job's S3 source (bucket, object or folder) does not exist. */
+      readonly sourceMissing?: boolean;
+    };
 
 /** What the lifecycle calls back into. */
 export interface LifecycleHooks {
@@ -64,12 +80,17 @@ export class Lifecycle {
   private immediate: NodeJS.Immediate | undefined;
   private readonly running = new Map<string, Promise<void>>();
   private stopped = false;
+  /** ARNs of the resources in flight at the last start, until they finish. */
+  private readonly resumed = new Set<string>();
+  /** Epoch ms until which resumed jobs wait for a missing source. */
+  private graceUntil = 0;
 
   constructor(
     private readonly store: Store,
     private readonly delays: DelayConfig,
     private readonly hooks: LifecycleHooks,
     private readonly clock: () => number = Date.now,
+    private readonly resumeGraceMs: number = DEFAULT_RESUME_GRACE_MS,
   ) {}
 
   /** Epoch ms at which a freshly created resource of `kind` leaves `CREATE PENDING`. */
@@ -85,8 +106,10 @@ export class Lifecycle {
   start(): void {
     this.stopped = false;
     const now = this.clock();
+    this.graceUntil = now + this.resumeGraceMs;
     for (const row of this.store.scheduled()) {
       if (row.nextAt === null) continue;
+      this.resumed.add(row.arn);
       const delays = delaysFor(this.delays, row.kind);
       const phase =
         row.status === Status.CREATE_PENDING ||
@@ -216,6 +239,11 @@ export class Lifecycle {
     }
   }
 
+  /** Whether a job whose source is missing waits for it: it was resumed at the start, within the grace period. */
+  private waitsForSource(arn: string): boolean {
+    return this.resumed.has(arn) && this.clock() < this.graceUntil;
+  }
+
   private finish(arn: string, outcome: WorkOutcome): void {
     if (this.stopped || !this.store.isOpen) return;
     const nowSeconds = this.clock() / 1000;
@@ -223,6 +251,11 @@ export class Lifecycle {
       const fresh = this.store.getResource(arn);
       // Stopped or deleted while the work ran: the result is dropped.
       if (!fresh || fresh.status !== Status.CREATE_IN_PROGRESS) return;
+      if (!outcome.ok && outcome.sourceMissing === true && this.waitsForSource(arn)) {
+        this.store.updateResource(fresh, { nextAt: this.clock() + SOURCE_RETRY_MS });
+        return;
+      }
+      this.resumed.delete(arn);
       if (outcome.ok) {
         outcome.commit?.(fresh);
         // No doc here: the update reads the row again, so members the commit wrote are kept.

@@ -10,6 +10,14 @@ export interface S3Location {
 /** Thrown when a data location cannot be read; the message is a Personalize-style failure reason. */
 export class DataLocationError extends Error {
   override readonly name = 'DataLocationError';
+
+  /** @param missing the bucket or the data does not exist (as opposed to being unreadable or malformed) */
+  constructor(
+    message: string,
+    readonly missing = false,
+  ) {
+    super(message);
+  }
 }
 
 /** Parses `s3://bucket/key`; anything else is "Invalid Data location." */
@@ -55,19 +63,19 @@ export async function resolveObjects(s3: S3Client, url: string): Promise<S3Locat
     if (key === '' || key.endsWith('/')) {
       const keys = await listKeys(s3, bucket, key);
       if (keys.length === 0)
-        throw new DataLocationError(`Invalid Data location. No files found under ${url}.`);
+        throw new DataLocationError(`Invalid Data location. No files found under ${url}.`, true);
       return keys.map((k) => ({ bucket, key: k }));
     }
     const exact = await listKeys(s3, bucket, key);
     if (exact.includes(key)) return [{ bucket, key }];
     const folder = exact.filter((k) => k.startsWith(`${key}/`));
     if (folder.length > 0) return folder.map((k) => ({ bucket, key: k }));
-    throw new DataLocationError(`Invalid Data location. ${url} does not exist.`);
+    throw new DataLocationError(`Invalid Data location. ${url} does not exist.`, true);
   } catch (error) {
     if (error instanceof DataLocationError) throw error;
     const name = errorName(error);
     if (name === 'NoSuchBucket')
-      throw new DataLocationError(`Invalid Data location. Bucket ${bucket} does not exist.`);
+      throw new DataLocationError(`Invalid Data location. Bucket ${bucket} does not exist.`, true);
     if (name === 'AccessDenied')
       throw new DataLocationError('Insufficient privileges for accessing data in Amazon S3.');
     throw new DataLocationError(`Could not read ${url}: ${(error as Error).message}`);
