@@ -50,7 +50,7 @@ export interface PipelineFixture {
  * The sample data with the interactions cut to their first {@link INTERACTION_ROWS} rows, in a temp folder:
  * every recipe trains on it, and a first run takes about half as long as on the whole file.
  */
-function sampleData(): string {
+export function sampleData(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'sample-data-'));
   for (const file of ['users.csv', 'items.csv'])
     copyFileSync(path.join('sample-data', file), path.join(dir, file));
