@@ -7,7 +7,8 @@
  * - datasets `<project>-<type>`; import jobs `<project>-<type>-<runId>`;
  * - solutions and their campaigns `<project>-<solution>`; event tracker `<project>-tracker`;
  * - filters `<project>-<filter>-<first 8 hex of sha256(expression)>`;
- * - batch jobs `<project>-<job>-<runId>`, where a run id is 14 digits (`yyyymmddhhmmss`).
+ * - batch jobs `<project>-<job>-<runId>`, where a run id is 14 digits ({@link executionRunId}: the execution's UTC
+ *   start date `yymmdd` and 8 digits of the SHA-256 of its name, unique per execution).
  *
  * The config check ({@link nameProblems}) builds each of these names at its longest, so a name Personalize
  * would refuse at run time is refused at synth, naming the config field.
@@ -26,7 +27,7 @@ export const PROJECT_NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
 /** Maximum length of the project name, leaving room for the names prefixed with it. */
 export const MAX_PROJECT_NAME_LENGTH = 32;
 
-/** Length of a run id (`yyyymmddhhmmss`), the suffix of import and batch job names. */
+/** Length of a run id ({@link executionRunId}), the suffix of import and batch job names. */
 export const RUN_ID_LENGTH = 14;
 
 /** Length of the expression hash that ends a filter name. */
@@ -90,9 +91,29 @@ export const filterPrefix = (project: string, filter: string): string => `${proj
 export const filterName = (project: string, filter: string, expression: string): string =>
   checked(`${filterPrefix(project, filter)}${expressionHash(expression)}`);
 
-/** A UTC timestamp `yyyymmddhhmmss`, used in job names and as the run id. */
+/** A UTC timestamp `yyyymmddhhmmss`. */
 export function compactTimestamp(date: Date): string {
-  return date.toISOString().replace(/[-:T]/g, '').slice(0, RUN_ID_LENGTH);
+  return date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+}
+
+/** Digits of the execution-name hash in a run id (after the 6-digit date). */
+const RUN_ID_HASH_DIGITS = RUN_ID_LENGTH - 6;
+
+/**
+ * The run id of a pipeline execution, the suffix of its import and batch job names: the UTC date it started
+ * (`yymmdd`, so names sort by day) and 8 decimal digits of the SHA-256 of its name. Step Functions execution
+ * names are unique per state machine, so two executions started in the same second get different ids (two
+ * names share the 8 digits with a chance of one in 10^8), while every retry of a step within one execution
+ * gets the same id. 14 digits: the length job names, IAM patterns and the config check allow for.
+ */
+export function executionRunId(executionName: string, startTime: Date): string {
+  if (executionName.length === 0) throw new Error('executionRunId: the execution name is empty.');
+  if (Number.isNaN(startTime.getTime()))
+    throw new Error('executionRunId: the execution start time is not a date.');
+  const date = startTime.toISOString().slice(2, 10).replace(/-/g, '');
+  const hash = BigInt(`0x${createHash('sha256').update(executionName, 'utf8').digest('hex').slice(0, 16)}`);
+  const digits = (hash % 10n ** BigInt(RUN_ID_HASH_DIGITS)).toString().padStart(RUN_ID_HASH_DIGITS, '0');
+  return `${date}${digits}`;
 }
 
 /** Where a batch job reads its input and writes its output, as key prefixes in the data bucket. */

@@ -42,9 +42,21 @@ export interface RunInput {
   readonly batchJobs?: readonly string[];
 }
 
+/** The execution a run is, from the context object (`$$.Execution`). */
+export interface ExecutionRef {
+  /** `$$.Execution.Name`: unique per state machine. */
+  readonly name: string;
+  /** `$$.Execution.StartTime`, ISO 8601. */
+  readonly startTime: string;
+}
+
 export interface ValidateEvent {
   readonly input: RunInput;
   readonly deployedConfig: ResolvedConfig;
+  /** The execution, from which the run id is derived. @default - a run id from the current time (tests) */
+  readonly execution?: ExecutionRef;
+  /** The run lease this execution took before validation. @default - none (tests) */
+  readonly lease?: LeaseResult;
 }
 
 export interface RunOptions {
@@ -60,10 +72,12 @@ export interface RunOptions {
 export interface RunState {
   readonly config: ResolvedConfig;
   readonly options: RunOptions;
-  /** UTC `yyyymmddhhmmss` of the run start; also the suffix of job names. */
+  /** Unique per execution (core/names.ts `executionRunId`); also the suffix of job names. */
   readonly runId: string;
   /** Run start, epoch seconds. */
   readonly startedAt: number;
+  /** How the run took the project's run lease (whether it waited for another run). @default - no lease (tests) */
+  readonly lease?: LeaseResult;
 }
 
 export type ArnsByDataset = Partial<Record<DatasetKey, string>>;
@@ -310,6 +324,67 @@ export interface NotifyFailureResult {
   readonly cause: string;
 }
 
+/** What a run does when another run of the project holds the run lease (config `runs.overlap`). */
+export type RunOverlap = 'queue' | 'reject';
+
+/**
+ * A `lease` step: take the project's run lease (`acquire`, first state of every run), extend it (`renew`, at
+ * stage boundaries) or give it back (`release`, on every way out). The lease holds the execution ARN and an
+ * expiry; `timeouts` and `holdFor` say how long the run may hold it until its next renewal.
+ */
+export interface LeaseEvent extends InRun {
+  readonly action: 'acquire' | 'renew' | 'release';
+  /** `$$.Execution.Id`: the execution ARN. */
+  readonly executionArn: string;
+  /** `$$.Execution.StartTime`, ISO 8601: a queued run gives up once it has waited the run timeout. */
+  readonly executionStartTime?: string;
+  /** What `acquire` does when another execution holds the lease. @default 'queue' */
+  readonly overlap?: RunOverlap;
+  /** The stage timeouts (config `timeouts`, minutes) the hold and the queue bound are computed from; `acquire` and `renew` need them. */
+  readonly timeouts?: Readonly<Record<LeaseStage, number>>;
+  /** The stages until the next renewal (each counted with its timeout). @default every stage of a run */
+  readonly holdFor?: readonly LeaseStage[];
+  /** The result of this execution's previous `acquire` (a queued run's last try). */
+  readonly previous?: LeaseResult;
+}
+
+/** A stage timeout key (config `timeouts`). */
+export type LeaseStage = 'import' | 'training' | 'campaign' | 'batch' | 'other';
+
+/** The lease after a `lease` step. */
+export interface LeaseResult {
+  /** Whether this execution holds the lease. */
+  readonly acquired: boolean;
+  /** `release`: whether this execution held the lease and gave it back. */
+  readonly released?: boolean;
+  /** The execution holding the lease when `acquired` is false. */
+  readonly holder?: string;
+  /** Epoch seconds when the lease expires unless renewed. */
+  readonly expiresAt?: number;
+  /** How long to wait before trying again (a queued `acquire`). */
+  readonly waitSeconds: number;
+  /** Seconds this execution has waited for the lease so far. */
+  readonly waitedSeconds: number;
+  /** The execution this one waited for, once it took the lease after waiting. */
+  readonly queuedBehind?: string;
+}
+
+/**
+ * The event EventBridge sends when an execution ends other than through the workflow's own states
+ * (`Step Functions Execution Status Change`: ABORTED, TIMED_OUT, FAILED); the lease handler releases that
+ * execution's lease.
+ */
+export interface ExecutionStatusChange {
+  readonly source: 'aws.states';
+  readonly 'detail-type': 'Step Functions Execution Status Change';
+  readonly detail: {
+    readonly executionArn: string;
+    readonly stateMachineArn: string;
+    readonly name?: string;
+    readonly status: string;
+  };
+}
+
 export interface TeardownEvent extends InRun {
   readonly projectName: string;
   /** Only list what would be deleted. */
@@ -363,4 +438,6 @@ export interface PipelineStepContract {
   readonly summary: { readonly event: SummaryEvent; readonly result: SummaryResult };
   readonly 'notify-failure': { readonly event: NotifyFailureEvent; readonly result: NotifyFailureResult };
   readonly teardown: { readonly event: TeardownEvent; readonly result: TeardownResult };
+  /** Sent by the workflow (LeaseEvent) and by the EventBridge rule on an execution's end (ExecutionStatusChange). */
+  readonly lease: { readonly event: LeaseEvent | ExecutionStatusChange; readonly result: LeaseResult };
 }

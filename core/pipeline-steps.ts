@@ -5,7 +5,7 @@
  * `PIPELINE_PERMISSIONS` lists, per handler file, exactly the API calls in the source it bundles
  * (each SDK command as its IAM action; `ListObjectsV2` is `s3:ListBucket`), plus the actions those
  * calls imply: `kms:Decrypt` to read SSE-KMS objects, `kms:GenerateDataKey` + `kms:Decrypt` to
- * publish to the KMS-encrypted topic, and `iam:PassRole` where a call hands PERSONALIZE_ROLE_ARN to
+ * publish to the KMS-encrypted topic, `kms:Decrypt` to use the KMS-encrypted lease table, and `iam:PassRole` where a call hands PERSONALIZE_ROLE_ARN to
  * Personalize. A test derives the commands from the source and compares.
  *
  * `TAGGED_CREATE_COMMANDS` names the Create commands the code sends with `tags` (the config's tags;
@@ -29,6 +29,7 @@ export type PipelineStep =
   | 'batch-job'
   | 'summary'
   | 'notify-failure'
+  | 'lease'
   | 'teardown';
 
 export const PIPELINE_PERMISSIONS: Readonly<Record<PipelineStep, readonly string[]>> = {
@@ -124,6 +125,8 @@ export const PIPELINE_PERMISSIONS: Readonly<Record<PipelineStep, readonly string
     'ssm:PutParameter',
   ],
   'notify-failure': ['events:PutEvents', 'kms:Decrypt', 'kms:GenerateDataKey', 'sns:Publish'],
+  // The lease table is encrypted with the project key: DynamoDB decrypts its table key as the caller.
+  lease: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'kms:Decrypt'],
   teardown: [
     'personalize:DeleteCampaign',
     'personalize:DeleteDataset',
@@ -167,6 +170,7 @@ export type StepVariable =
   | 'BUCKET_NAME'
   | 'EVENT_BUS_NAME'
   | 'KMS_KEY_ARN'
+  | 'LEASE_TABLE_NAME'
   | 'METRICS_NAMESPACE'
   | 'PARAMETER_PREFIX'
   | 'PERSONALIZE_ROLE_ARN'
@@ -198,5 +202,6 @@ export const PIPELINE_ENVIRONMENT: Readonly<Record<PipelineStep, readonly StepVa
   'batch-job': ['ACCOUNT_ID', 'BUCKET_NAME', 'KMS_KEY_ARN', 'PERSONALIZE_ROLE_ARN', ...OBSERVABILITY],
   summary: ['ACCOUNT_ID', 'EVENT_BUS_NAME', 'PARAMETER_PREFIX', 'TOPIC_ARN', ...OBSERVABILITY],
   'notify-failure': ['EVENT_BUS_NAME', 'TOPIC_ARN', ...OBSERVABILITY],
+  lease: ['LEASE_TABLE_NAME', ...OBSERVABILITY],
   teardown: ['ACCOUNT_ID', 'PARAMETER_PREFIX', ...OBSERVABILITY],
 };

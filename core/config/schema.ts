@@ -484,6 +484,24 @@ const timeoutsSchema = strictObject({
   other: minutesSchema(DEFAULT_TIMEOUTS.other).meta({ description: 'Every other stage, minutes.' }),
 });
 
+/** What a run does when another run of the project is going on (config `runs.overlap`). */
+export const RUN_OVERLAP_POLICIES = ['queue', 'reject'] as const;
+
+const runsSchema = strictObject({
+  overlap: z
+    .enum(RUN_OVERLAP_POLICIES, {
+      error: (issue) =>
+        issue.input === undefined
+          ? undefined
+          : `"${String(issue.input)}" is not a run overlap policy; use "queue" (wait for the running execution, then run) or "reject" (fail at once, naming the running execution)`,
+    })
+    .default('queue')
+    .meta({
+      description:
+        'One run at a time per project. queue: a run started while another runs waits for it to end (at most the sum of the stage timeouts), then runs; reject: it fails at its first state, naming the running execution.',
+    }),
+});
+
 const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 const tagKeySchema = z
@@ -537,6 +555,7 @@ const pipelineConfigShape = {
     description: 'The private network the functions run in: a VPC with isolated subnets and VPC endpoints.',
   }),
   timeouts: timeoutsSchema.prefault({}),
+  runs: runsSchema.prefault({}).meta({ description: 'How runs of the project share it: one at a time.' }),
   tags: tagsSchema.default({}).meta({ description: 'Tags applied to every resource.' }),
 };
 
@@ -586,3 +605,5 @@ export type ServingClient = z.output<typeof servingClientSchema>;
 export type NetworkSettings = z.output<typeof networkSchema>;
 /** Per-stage timeouts, in minutes. */
 export type StageTimeouts = z.output<typeof timeoutsSchema>;
+/** How runs of the project share it. */
+export type RunsSettings = z.output<typeof runsSchema>;

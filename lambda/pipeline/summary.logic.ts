@@ -75,6 +75,9 @@ export async function summarizeRun(event: SummaryEvent, deps: SummaryDeps): Prom
       runId: event.runId,
       status,
       startedAt: event.startedAt,
+      ...(event.lease?.queuedBehind !== undefined
+        ? { queuedBehind: event.lease.queuedBehind, queuedSeconds: event.lease.waitedSeconds }
+        : {}),
       solutions: results.solutions,
       eventTracker: results.eventTracker,
       batchJobs: results.batchJobs ?? [],
@@ -192,6 +195,7 @@ export function solutionLine(result: SolutionRunResult): string {
 export function summaryText(event: SummaryEvent, status: 'SUCCEEDED' | 'PARTIAL'): string {
   const lines = [
     `Personalize pipeline run ${event.runId} of project ${event.config.projectName}: ${status}`,
+    ...queuedLines(event),
     '',
     'Solutions:',
     ...event.results.solutions.map(solutionLine),
@@ -211,6 +215,16 @@ export function summaryText(event: SummaryEvent, status: 'SUCCEEDED' | 'PARTIAL'
     lines.push('', 'Batch jobs:', ...jobs.map((j) => batchJobLine(j)));
   }
   return lines.join('\n');
+}
+
+/** Whether the run waited for another run of the project (runs.overlap: queue), and for how long. */
+export function queuedLines(event: SummaryEvent): string[] {
+  const lease = event.lease;
+  if (lease?.queuedBehind === undefined) return [];
+  return [
+    '',
+    `Queued: started while execution ${lease.queuedBehind} was running (runs.overlap: queue); waited ${lease.waitedSeconds} s for it to end before changing anything.`,
+  ];
 }
 
 /** One line per batch job. */

@@ -18,8 +18,16 @@ import { ConfigValidationError } from '../../core/config/errors';
 import { parseConfig } from '../../core/config/load';
 import { findRecipe } from '../../core/recipes';
 import { checkSchema, parseSchema, type SchemaField } from '../../core/schema-rules';
-import { apiDatasetType, compactTimestamp, DATASET_KEYS, type DatasetKey } from '../../core/names';
+import {
+  apiDatasetType,
+  compactTimestamp,
+  DATASET_KEYS,
+  type DatasetKey,
+  executionRunId,
+} from '../../core/names';
 import type {
+  ExecutionRef,
+  LeaseResult,
   ResolvedConfig,
   ResolvedDataset,
   RunInput,
@@ -48,7 +56,7 @@ export async function validateRun(event: ValidateEvent, deps: ValidateDeps): Pro
   const { options, problems } = runOptions(event.input ?? {}, config);
   problems.push(...(await checkData(deps, config, fields)));
   if (problems.length > 0) throw new ValidationFailed(problems);
-  const state = buildRunState(config, options, new Date());
+  const state = buildRunState(config, options, new Date(), event.execution, event.lease);
   logger.info('Config and data are valid', { runId: state.runId, solutions: options.solutions });
   return state;
 }
@@ -331,9 +339,29 @@ export function runOptions(
   };
 }
 
-/** The run state handed to every later step. */
-export function buildRunState(config: ResolvedConfig, options: RunOptions, now: Date): RunState {
-  return { config, options, runId: compactTimestamp(now), startedAt: Math.floor(now.getTime() / 1000) };
+/**
+ * The run state handed to every later step. The run id comes from the execution (its name and start time), so
+ * it is unique per execution and the same on every retry of a step; without one (a handler called directly)
+ * it is the current time, `yyyymmddhhmmss`.
+ */
+export function buildRunState(
+  config: ResolvedConfig,
+  options: RunOptions,
+  now: Date,
+  execution?: ExecutionRef,
+  lease?: LeaseResult,
+): RunState {
+  const runId =
+    execution !== undefined
+      ? executionRunId(execution.name, new Date(execution.startTime))
+      : compactTimestamp(now);
+  return {
+    config,
+    options,
+    runId,
+    startedAt: Math.floor(now.getTime() / 1000),
+    ...(lease !== undefined ? { lease } : {}),
+  };
 }
 
 /** Checks one CSV file row by row: the header, the first {@link SAMPLE_ROWS} rows, and user IDs. */

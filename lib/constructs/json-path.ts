@@ -65,6 +65,14 @@ export const jsonPath = {
   executionName(): JsonPathRef<string> {
     return new JsonPathRef<string>('$$.Execution.Name');
   },
+  /** `$$.Execution.Id`: the execution's ARN, from the context object. */
+  executionId(): JsonPathRef<string> {
+    return new JsonPathRef<string>('$$.Execution.Id');
+  },
+  /** `$$.Execution.StartTime`: when the execution started (ISO 8601), from the context object. */
+  executionStartTime(): JsonPathRef<string> {
+    return new JsonPathRef<string>('$$.Execution.StartTime');
+  },
   /** `$$.Map.Item.Value`: the item a Map iteration runs on, typed as an element of the Map's `itemsPath`. */
   mapItemOf<T>(_items: JsonPathRef<T>): JsonPathRef<ElementOf<Defined<T>>> {
     return new JsonPathRef('$$.Map.Item.Value');

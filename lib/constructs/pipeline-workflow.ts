@@ -13,6 +13,9 @@ import type {
   EventTrackerResult,
   FiltersResult,
   ImportsResult,
+  LeaseEvent,
+  LeaseResult,
+  LeaseStage,
   PipelineStepContract,
   Pollable,
   PollResult,
@@ -28,6 +31,7 @@ import type {
   ValidateEvent,
 } from '../../core/pipeline-contract';
 import type { PipelineStep } from '../../core/pipeline-steps';
+import { LEASE_HOLDS } from '../../core/run-lease';
 import { jsonPath, type JsonPathRef, literal, payload, type PayloadTemplate, ResultSlot } from './json-path';
 import { lambdaTask } from './lambda-task';
 
@@ -56,6 +60,12 @@ interface PollingState {
   readonly config: ResolvedConfig;
   readonly runId: string;
   readonly poll: PollResult;
+  readonly error: CaughtError;
+}
+
+/** The run's state before `validate`: the validate event, with the run lease at `lease`. */
+interface StartState extends ValidateEvent {
+  readonly lease: LeaseResult;
   readonly error: CaughtError;
 }
 
@@ -117,6 +127,7 @@ interface StepOptions<S extends PipelineWorkflowStep> {
   readonly resultPath?: ResultSlot<Result<S>>;
 }
 
+const start = jsonPath.state<StartState>();
 const run = jsonPath.state<PipelineState>();
 const solution = jsonPath.state<SolutionState>();
 const batchJob = jsonPath.state<BatchJobState>();
@@ -149,8 +160,10 @@ export class PipelineWorkflow extends sfn.StateMachineFragment {
       .next(this.datasetGroup())
       .next(this.datasets())
       .next(this.imports())
+      .next(this.renewLease('RenewRunLeaseAfterImports', LEASE_HOLDS.afterImports))
       .next(this.filters())
       .next(this.solutions(maxConcurrentSolutions))
+      .next(this.renewLease('RenewRunLeaseAfterSolutions', LEASE_HOLDS.afterSolutions))
       .next(this.eventTracker())
       .next(this.batchJobs(maxConcurrentBatchJobs))
       .next(this.summary());
@@ -158,18 +171,46 @@ export class PipelineWorkflow extends sfn.StateMachineFragment {
     this.endStates = definition.endStates;
   }
 
-  /** Config (input, uploaded file or deployed default) and data checked before any Personalize call. */
+  /**
+   * The run lease, then config (input, uploaded file or deployed default) and data checked before any
+   * Personalize call. The lease comes first: while another execution of the project holds it, the run waits
+   * for it (`runs.overlap: queue`) or fails naming that execution (`reject`) before it changes anything.
+   */
   private validate(): sfn.Chain {
     const defaults = new sfn.Pass(this, 'AddDeployedConfig', {
       comment: 'The deployed config is the default; an input `config` or `configLocation` replaces it.',
-      parameters: payload<ValidateEvent>({
+      parameters: payload<ValidateEvent & { lease: LeaseResult }>({
         input: jsonPath.state<RunInput>(),
         deployedConfig: literal(this.config),
+        execution: { name: jsonPath.executionName(), startTime: jsonPath.executionStartTime() },
+        lease: literal<LeaseResult>({ acquired: false, waitSeconds: 0, waitedSeconds: 0 }),
       }),
+    });
+    const take = this.leaseStep(
+      'TakeRunLease',
+      {
+        action: 'acquire',
+        executionArn: jsonPath.executionId(),
+        executionStartTime: jsonPath.executionStartTime(),
+        overlap: this.config.runs.overlap,
+        timeouts: start.at('deployedConfig').at('timeouts'),
+        previous: start.at('lease'),
+      },
+      ResultSlot.of(start.at('lease')),
+    );
+    take.addCatch(this.failure, { resultPath: start.at('error').path });
+    const wait = new sfn.Wait(this, 'WaitForRunLease', {
+      comment: 'Another execution of the project holds the run lease (runs.overlap: queue).',
+      time: sfn.WaitTime.secondsPath(start.at('lease').at('waitSeconds').path),
     });
     // The result replaces the state (no result path): from here on the state is the RunState.
     const validate = this.step('Validate', 'validate', { payload: jsonPath.state<ValidateEvent>() });
-    return defaults.next(validate);
+    wait.next(take);
+    const taken = new sfn.Choice(this, 'RunLeaseTaken?')
+      .when(sfn.Condition.booleanEquals(start.at('lease').at('acquired').path, true), validate)
+      .otherwise(wait);
+    defaults.next(take).next(taken);
+    return sfn.Chain.custom(defaults, [validate], validate);
   }
 
   /** Schemas, then the dataset group (encrypted with the project key). */
@@ -427,6 +468,7 @@ export class PipelineWorkflow extends sfn.StateMachineFragment {
         options: run.at('options'),
         runId: run.at('runId'),
         startedAt: run.at('startedAt'),
+        lease: run.at('lease'),
         results: {
           imports: run.at('imports'),
           filters: run.at('filters'),
@@ -442,14 +484,27 @@ export class PipelineWorkflow extends sfn.StateMachineFragment {
       error: 'PartialFailure',
       causePath: run.at('summary').at('summary').path,
     });
-    return publish.next(
-      new sfn.Choice(this, 'AllSucceeded?')
-        .when(sfn.Condition.stringEquals(run.at('summary').at('status').path, 'SUCCEEDED'), succeeded)
-        .otherwise(partial),
+    const release = this.leaseStep(
+      'ReleaseRunLease',
+      { action: 'release', runId: run.at('runId'), executionArn: jsonPath.executionId() },
+      ResultSlot.DISCARD,
     );
+    release.addCatch(this.failure, { resultPath: run.at('error').path });
+    return publish
+      .next(release)
+      .next(
+        new sfn.Choice(this, 'AllSucceeded?')
+          .when(sfn.Condition.stringEquals(run.at('summary').at('status').path, 'SUCCEEDED'), succeeded)
+          .otherwise(partial),
+      );
   }
 
-  /** Every uncaught error ends here: notify (SNS + EventBridge) with the cause verbatim, then fail. */
+  /**
+   * Every uncaught error ends here: notify (SNS + EventBridge) with the cause verbatim, release the run lease
+   * (if this execution holds it: a run rejected at its first state leaves the other run's lease alone), then
+   * fail. Should the release itself fail, the run still ends failed, and the EventBridge rule on the failed
+   * execution releases the lease.
+   */
   private failurePath(): sfn.Chain {
     const notify = this.invoke('NotifyFailure', 'notify-failure', {
       payload: {
@@ -463,7 +518,48 @@ export class PipelineWorkflow extends sfn.StateMachineFragment {
       errorPath: run.at('error').at('Error').path,
       causePath: run.at('error').at('Cause').path,
     });
-    return notify.next(fail);
+    const release = this.leaseStep(
+      'ReleaseRunLeaseOfFailedRun',
+      { action: 'release', runId: jsonPath.executionName(), executionArn: jsonPath.executionId() },
+      ResultSlot.DISCARD,
+    );
+    release.addCatch(fail, {
+      resultPath: jsonPath.state<{ releaseError: CaughtError }>().at('releaseError').path,
+    });
+    return notify.next(release).next(fail);
+  }
+
+  /**
+   * Extends the run lease for the stages until the next renewal (core/run-lease.ts); a run whose lease expired
+   * and was taken by another run fails (LeaseLost) instead of overlapping it.
+   */
+  private renewLease(id: string, holdFor: readonly LeaseStage[]): tasks.LambdaInvoke {
+    const task = this.leaseStep(
+      id,
+      {
+        action: 'renew',
+        runId: run.at('runId'),
+        executionArn: jsonPath.executionId(),
+        timeouts: run.at('config').at('timeouts'),
+        holdFor: literal([...holdFor]),
+      },
+      ResultSlot.DISCARD,
+    );
+    task.addCatch(this.failure, { resultPath: run.at('error').path });
+    return task;
+  }
+
+  /** A `lease` step sent by the workflow (the lease function also takes EventBridge's status changes). */
+  private leaseStep(
+    id: string,
+    template: PayloadTemplate<LeaseEvent>,
+    resultPath: ResultSlot<LeaseResult>,
+  ): tasks.LambdaInvoke {
+    return lambdaTask<LeaseEvent, LeaseResult>(this, id, {
+      lambdaFunction: this.functions.lease,
+      payload: template,
+      resultPath,
+    });
   }
 
   // ---------------------------------------------------------------------------------------------

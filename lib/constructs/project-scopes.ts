@@ -30,11 +30,14 @@ export interface ProjectResources {
   readonly eventBusName?: string;
   /** The only CloudWatch namespace metrics may be published to. */
   readonly metricsNamespace: string;
+  /** The run lease table. @default - none: no function may use DynamoDB */
+  readonly leaseTable?: dynamodb.ITable;
 }
 
 /**
  * The scope table of the project's resources: Personalize, the data bucket, the key, PassRole of the
- * Personalize role, the topic, the project's parameters, the event bus and the metrics namespace. An action
+ * Personalize role, the topic, the project's parameters, the event bus, the metrics namespace and the run lease
+ * table. An action
  * of any other service has no scope, and granting it fails.
  */
 export function projectScopeTable(resources: ProjectResources): ScopeTable {
@@ -47,6 +50,9 @@ export function projectScopeTable(resources: ProjectResources): ScopeTable {
     ssm: parameterScopeRules(resources.config.projectName),
     events: eventBusScopeRules(resources.eventBusName ?? 'default'),
     cloudwatch: metricsScopeRules(resources.metricsNamespace),
+    ...(resources.leaseTable
+      ? { dynamodb: [{ scope: { sid: 'LeaseTable', resources: [resources.leaseTable.tableArn] } }] }
+      : {}),
   };
 }
 

@@ -1,4 +1,5 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import type * as iam from 'aws-cdk-lib/aws-iam';
@@ -61,6 +62,8 @@ export class PipelineStack extends Stack {
   public readonly stateMachine: sfn.StateMachine;
   public readonly teardownStateMachine: sfn.StateMachine;
   public readonly topic: sns.Topic;
+  /** The run lease: one item per project, held by the execution that runs (one run at a time). */
+  public readonly leaseTable: dynamodb.Table;
   public readonly functions: Readonly<Record<PipelineStep, HandlerFunction>>;
 
   private readonly config: ResolvedConfig;
@@ -77,6 +80,7 @@ export class PipelineStack extends Stack {
       enforceSSL: true,
     });
     this.allowAlarmsToPublish();
+    this.leaseTable = this.createLeaseTable(props.key);
     const permissions = projectScopeTable({
       config: props.config,
       bucket,
@@ -85,12 +89,14 @@ export class PipelineStack extends Stack {
       topic: this.topic,
       eventBusName: EVENT_BUS_NAME,
       metricsNamespace: METRICS_NAMESPACE,
+      leaseTable: this.leaseTable,
     });
     const variables: Record<StepVariable, string> = {
       ACCOUNT_ID: this.account,
       BUCKET_NAME: props.bucketName,
       EVENT_BUS_NAME,
       KMS_KEY_ARN: props.key.keyArn,
+      LEASE_TABLE_NAME: this.leaseTable.tableName,
       METRICS_NAMESPACE,
       PARAMETER_PREFIX: `/${project}`,
       PERSONALIZE_ROLE_ARN: props.personalizeRole.roleArn,
@@ -117,6 +123,24 @@ export class PipelineStack extends Stack {
 
     this.startOnConfigUpload(bucket);
     this.scheduleRuns();
+    this.releaseLeaseOfEndedRuns();
+  }
+
+  /**
+   * The run lease table: encrypted with the project key, on demand (a few writes per run), expired leases
+   * removed by TTL on `expiresAt`, point-in-time recovery on. It holds nothing but the lease of a running
+   * execution, so it goes with the stack.
+   */
+  private createLeaseTable(key: kms.IKey): dynamodb.Table {
+    return new dynamodb.Table(this, 'RunLease', {
+      partitionKey: { name: 'project', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: key,
+      timeToLiveAttribute: 'expiresAt',
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
   }
 
   /** One function per step: its handler, only the variables it reads, only the actions it sends. */
@@ -185,6 +209,26 @@ export class PipelineStack extends Stack {
    */
   private allowAlarmsToPublish(): void {
     this.topic.addToResourcePolicy(alarmsOfThisAccount(this, ['sns:Publish'], [this.topic.topicArn]));
+  }
+
+  /**
+   * An execution that is aborted, times out or fails outside the workflow's failure path never reaches its own
+   * release: EventBridge's status change sends it to the lease function, which releases that execution's lease
+   * (only if it still holds it).
+   */
+  private releaseLeaseOfEndedRuns(): void {
+    new events.Rule(this, 'ReleaseLeaseOfEndedRuns', {
+      description: `Releases the run lease of a ${this.config.projectName} pipeline execution that was aborted, timed out or failed`,
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: {
+          stateMachineArn: [this.stateMachine.stateMachineArn],
+          status: ['ABORTED', 'TIMED_OUT', 'FAILED'],
+        },
+      },
+      targets: [new eventsTargets.LambdaFunction(this.functions.lease.function, { retryAttempts: 8 })],
+    });
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import type { PipelineConfig } from '../../core/config';
 import { projectApp } from './cdk-app';
 import { type CfnTemplate, stateMachinesOf } from './definitions';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './env';
+import { ensureLeaseTable, localLeaseTableName } from './lease-table';
 import type { LocalProject } from './project';
 import { LocalStateMachineRunner, type RunOptions, type RunOutcome } from './runner';
 
@@ -24,9 +25,20 @@ export function synthesizePipelineTemplate(config: PipelineConfig, configDir = P
   return app.synth().getStackArtifact(Stack.of(pipeline).artifactId).template as CfnTemplate;
 }
 
+/**
+ * How long a queued run waits between two tries of the run lease, locally (30 s in AWS): short, so a queued
+ * run starts soon after the run it waits for, and long enough not to busy the machine while it waits.
+ */
+export const LOCAL_LEASE_WAIT_MS = 250;
+
 /** The environment every pipeline function gets, with deployed resources replaced by their local stand-ins. */
-export function functionEnvironment(template: CfnTemplate, project: LocalProject): Record<string, string> {
+export function functionEnvironment(
+  template: CfnTemplate,
+  project: LocalProject,
+  leaseTableName = 'run-lease',
+): Record<string, string> {
   const local: Record<string, string> = {
+    LEASE_TABLE_NAME: leaseTableName,
     BUCKET_NAME: project.bucketName,
     KMS_KEY_ARN: project.keyArn,
     TOPIC_ARN: project.topicArn,
@@ -58,6 +70,9 @@ export class LocalPipeline {
   readonly template: CfnTemplate;
   private readonly pipeline: LocalStateMachineRunner;
   private readonly teardownRunner: LocalStateMachineRunner;
+  /** The project's run lease table in moto, created by the first run. */
+  readonly leaseTableName: string;
+  private leaseTable?: Promise<void>;
 
   constructor(config: PipelineConfig, project: LocalProject, configDir = PROJECT_ROOT) {
     this.template = synthesizePipelineTemplate(config, configDir);
@@ -69,12 +84,21 @@ export class LocalPipeline {
     };
     this.pipeline = find('Pipeline');
     this.teardownRunner = find('Teardown');
-    Object.assign(process.env, functionEnvironment(this.template, project));
+    this.leaseTableName = localLeaseTableName(config.projectName);
+    Object.assign(process.env, functionEnvironment(this.template, project, this.leaseTableName));
   }
 
-  /** Runs the pipeline; `{}` uses the deployed (synthesized) config. */
-  run(input: Record<string, unknown> = {}, options?: RunOptions): Promise<RunOutcome> {
-    return this.pipeline.run(input, options);
+  /**
+   * Runs the pipeline; `{}` uses the deployed (synthesized) config. Runs started together share the project's
+   * run lease as in AWS: a queued run tries it again every {@link LOCAL_LEASE_WAIT_MS} ms.
+   */
+  async run(input: Record<string, unknown> = {}, options: RunOptions = {}): Promise<RunOutcome> {
+    this.leaseTable ??= ensureLeaseTable(this.leaseTableName);
+    await this.leaseTable;
+    return this.pipeline.run(input, {
+      ...options,
+      waitMsByState: { WaitForRunLease: LOCAL_LEASE_WAIT_MS, ...options.waitMsByState },
+    });
   }
 
   /** Runs the teardown workflow; `{ dryRun: true }` lists what would be deleted. */

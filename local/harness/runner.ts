@@ -4,10 +4,12 @@
  * asl-validator.
  */
 import './promise-polyfill';
+import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import aslValidator from 'asl-validator';
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import { allStates, type AslDefinition, handlerSources, type CfnTemplate } from './definitions';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './env';
 
 type Json = Parameters<StateMachine['run']>[0];
 type Handler = (event: unknown) => Promise<unknown>;
@@ -26,11 +28,16 @@ export interface RunProgress {
 export interface RunOptions {
   /** How long each Wait state pauses, in ms. @default 0 */
   readonly waitMs?: number;
+  /** How long the named Wait states pause, in ms, instead of `waitMs`. @default - none */
+  readonly waitMsByState?: Readonly<Record<string, number>>;
   /** How long each Retry pauses, in ms. @default 0 */
   readonly retryMs?: number;
   /** Called for every event of the execution (state entered/exited, retries, failures...). */
   readonly onProgress?: (event: RunProgress) => void;
-  /** Execution name, available to the definition as `$$.Execution.Name`. @default a timestamped name */
+  /**
+   * Execution name, available to the definition as `$$.Execution.Name` (and in `$$.Execution.Id`, the
+   * execution's ARN). Names are unique per state machine, as in AWS. @default a timestamped name with a random suffix
+   */
   readonly executionName?: string;
 }
 
@@ -74,7 +81,7 @@ export class LocalStateMachineRunner {
     const retries: Record<string, number> = {};
     const sources = handlerSources(this.template);
     for (const [name, state] of allStates(this.definition)) {
-      if (state.Type === 'Wait') waits[name] = options.waitMs ?? 0;
+      if (state.Type === 'Wait') waits[name] = options.waitMsByState?.[name] ?? options.waitMs ?? 0;
       if (state.Retry) retries[name] = options.retryMs ?? 0;
       if (state.Type === 'Task' && state.Resource) {
         const source = sources.get(state.Resource);
@@ -84,6 +91,8 @@ export class LocalStateMachineRunner {
       }
     }
 
+    const startTime = new Date();
+    const name = options.executionName ?? defaultExecutionName(startTime);
     const execution = machine.run(input as Json, {
       overrides: {
         taskResourceLocalHandlers: taskHandlers,
@@ -92,15 +101,10 @@ export class LocalStateMachineRunner {
       },
       context: {
         Execution: {
-          Id: `local:${options.executionName ?? 'run'}`,
-          Name:
-            options.executionName ??
-            `run-${new Date()
-              .toISOString()
-              .replace(/[^0-9]/g, '')
-              .slice(0, 14)}`,
+          Id: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:local:${name}`,
+          Name: name,
           Input: input as Json,
-          StartTime: new Date().toISOString(),
+          StartTime: startTime.toISOString(),
         },
       } as never,
     });
@@ -154,4 +158,13 @@ export class LocalStateMachineRunner {
     }
     return handler;
   }
+}
+
+/** `run-<yyyymmddhhmmss>-<6 hex>`: unique, like the names Step Functions gives executions started without one. */
+function defaultExecutionName(startTime: Date): string {
+  const stamp = startTime
+    .toISOString()
+    .replace(/[^0-9]/g, '')
+    .slice(0, 14);
+  return `run-${stamp}-${randomBytes(3).toString('hex')}`;
 }

@@ -146,7 +146,7 @@ const cases: readonly Case[] = [
     name: 'rejects an unknown top-level key and suggests the closest one',
     input: configWith({ qualtyGate: { minimum: 0.1 } }),
     issues: [
-      'qualtyGate: unknown key "qualtyGate" (did you mean "qualityGate"?); allowed keys are $schema, projectName, datasetGroup, datasets, solutions, filters, eventTracker, batchJobs, qualityGate, serving, network, timeouts, tags',
+      'qualtyGate: unknown key "qualtyGate" (did you mean "qualityGate"?); allowed keys are $schema, projectName, datasetGroup, datasets, solutions, filters, eventTracker, batchJobs, qualityGate, serving, network, timeouts, runs, tags',
     ],
   },
   {
@@ -326,6 +326,13 @@ const cases: readonly Case[] = [
     ],
   },
   {
+    name: 'rejects a run overlap policy other than queue or reject, naming the field',
+    input: configWith({ runs: { overlap: 'parallel' } }),
+    issues: [
+      'runs.overlap: "parallel" is not a run overlap policy; use "queue" (wait for the running execution, then run) or "reject" (fail at once, naming the running execution)',
+    ],
+  },
+  {
     name: 'rejects a document that is not an object',
     input: ['shop'],
     issues: ['(root): expected an object, received an array'],
@@ -362,7 +369,7 @@ describe('an invalid config', () => {
       'projectName: invalid project name "Shop"; use lower-case letters, digits and "-", starting with a letter',
       `datasets.interactions.dataLocation: must be a key or key prefix inside the project's data bucket, e.g. "datasets/interactions/"; received "/datasets/"`,
       'solutions[0].campaign.explorationWeight: 2 is too large; expected at most 1',
-      'colour: unknown key "colour"; allowed keys are $schema, projectName, datasetGroup, datasets, solutions, filters, eventTracker, batchJobs, qualityGate, serving, network, timeouts, tags',
+      'colour: unknown key "colour"; allowed keys are $schema, projectName, datasetGroup, datasets, solutions, filters, eventTracker, batchJobs, qualityGate, serving, network, timeouts, runs, tags',
       'solutions[1].name: duplicate solution name "recs" (also used by solutions[0]); names must be unique',
       'solutions[1].trainingMode: UPDATE training is not available for recipe aws-sims; use FULL (UPDATE works with aws-user-personalization)',
       'batchJobs[0].solution: unknown solution "missing"; expected one of recs',
@@ -390,7 +397,7 @@ describe('an invalid config', () => {
       [
         'Invalid config in s3://bucket/personalize.config.json:',
         '  - projectName: invalid project name "Bad"; use lower-case letters, digits and "-", starting with a letter',
-        '  - colour: unknown key "colour"; allowed keys are $schema, projectName, datasetGroup, datasets, solutions, filters, eventTracker, batchJobs, qualityGate, serving, network, timeouts, tags',
+        '  - colour: unknown key "colour"; allowed keys are $schema, projectName, datasetGroup, datasets, solutions, filters, eventTracker, batchJobs, qualityGate, serving, network, timeouts, runs, tags',
       ].join('\n'),
     );
   });

@@ -108,6 +108,7 @@ describe('defaults', () => {
       qualityGate: { metric: 'normalized_discounted_cumulative_gain_at_10', minimum: 0, maxRegression: 0.05 },
       network: { enabled: true, profile: 'prod' },
       timeouts: { import: 360, training: 1440, campaign: 120, batch: 720, other: 60 },
+      runs: { overlap: 'queue' },
       tags: {},
     });
     expect(config.timeouts).toEqual(DEFAULT_TIMEOUTS);

@@ -28,6 +28,7 @@ const SERVICE_PREFIX: Record<string, string> = {
   '@aws-sdk/client-eventbridge': 'events',
   '@aws-sdk/client-scheduler': 'scheduler',
   '@aws-sdk/client-kms': 'kms',
+  '@aws-sdk/client-dynamodb': 'dynamodb',
 };
 
 /** Commands whose IAM action is not named after them. */
@@ -42,6 +43,9 @@ const IMPLIED: Record<string, string[]> = {
   's3:GetObject': ['kms:Decrypt'],
   's3:PutObject': ['kms:GenerateDataKey'],
   'sns:Publish': ['kms:GenerateDataKey', 'kms:Decrypt'],
+  // The lease table is encrypted with the project key: DynamoDB decrypts its table key as the caller.
+  'dynamodb:PutItem': ['kms:Decrypt'],
+  'dynamodb:DeleteItem': ['kms:Decrypt'],
   'personalize:CreateDatasetGroup': ['iam:PassRole'],
   'personalize:CreateDatasetImportJob': ['iam:PassRole'],
   'personalize:CreateBatchInferenceJob': ['iam:PassRole'],

@@ -158,4 +158,94 @@ describe('PipelineStack', () => {
       );
     },
   );
+
+  describe('the run lease', () => {
+    const tableId = () => stacks.pipeline.getLogicalId(stacks.pipeline.leaseTable.node.defaultChild as never);
+    const keyArn = () => stacks.pipeline.resolve(stacks.data.key.keyArn) as unknown;
+
+    test('the lease table is encrypted with the project key, on demand, expires leases by TTL and has point-in-time recovery', () => {
+      // Act
+      const table = pipeline.toJSON().Resources[tableId()] as { Properties: Record<string, unknown> };
+
+      // Assess
+      expect(table.Properties).toMatchObject({
+        KeySchema: [{ AttributeName: 'project', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: keyArn() },
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      });
+    });
+
+    test('only the lease function may use DynamoDB, with exactly PutItem and DeleteItem on the lease table only', () => {
+      // Prepare
+      const statements = Object.values(pipeline.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+        (
+          policy.Properties.PolicyDocument.Statement as Array<{
+            Action: string | string[];
+            Resource: unknown;
+          }>
+        ).map((statement) => ({ roles: policy.Properties.Roles as unknown, statement })),
+      );
+      const leaseRole = stacks.pipeline.getLogicalId(
+        stacks.pipeline.functions.lease.role.node.defaultChild as never,
+      );
+
+      // Act
+      const dynamodb = statements.filter(({ statement }) =>
+        [statement.Action].flat().some((action) => action.startsWith('dynamodb:')),
+      );
+
+      // Assess
+      expect(dynamodb).toEqual([
+        {
+          roles: [{ Ref: leaseRole }],
+          statement: expect.objectContaining({
+            Action: ['dynamodb:DeleteItem', 'dynamodb:PutItem'],
+            Resource: { 'Fn::GetAtt': [tableId(), 'Arn'] },
+          }),
+        },
+      ]);
+    });
+
+    test('an execution that is aborted, times out or fails sends its status change to the lease function', () => {
+      // Prepare
+      const machine = stacks.pipeline.getLogicalId(stacks.pipeline.stateMachine.node.defaultChild as never);
+      const fn = stacks.pipeline.getLogicalId(
+        stacks.pipeline.functions.lease.function.node.defaultChild as never,
+      );
+
+      // Assess
+      pipeline.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          source: ['aws.states'],
+          'detail-type': ['Step Functions Execution Status Change'],
+          detail: { stateMachineArn: [{ Ref: machine }], status: ['ABORTED', 'TIMED_OUT', 'FAILED'] },
+        },
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fn, 'Arn'] } })],
+      });
+      pipeline.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [fn, 'Arn'] },
+        Principal: 'events.amazonaws.com',
+      });
+    });
+
+    test('every run takes the lease first and releases it on success and on the failure path', () => {
+      // Prepare
+      const [machine] = stateMachinesOf(pipeline.toJSON() as CfnTemplate).filter((m) =>
+        m.logicalId.startsWith('Pipeline'),
+      );
+      if (!machine) throw new Error('the template has no pipeline state machine');
+      const states = machine.definition.States;
+
+      // Assess
+      expect(machine.definition.StartAt).toBe('AddDeployedConfig');
+      expect(states.AddDeployedConfig?.Next).toBe('TakeRunLease');
+      expect(states.TakeRunLease?.Next).toBe('RunLeaseTaken?');
+      expect(states.PublishSummary?.Next).toBe('ReleaseRunLease');
+      expect(states.NotifyFailure?.Next).toBe('ReleaseRunLeaseOfFailedRun');
+      expect(states.ReleaseRunLeaseOfFailedRun?.Next).toBe('RunFailed');
+    });
+  });
 });

@@ -18,6 +18,7 @@ import type * as evaluate from '../../lambda/pipeline/evaluate';
 import type * as eventTracker from '../../lambda/pipeline/event-tracker';
 import type * as filters from '../../lambda/pipeline/filters';
 import type * as imports from '../../lambda/pipeline/imports';
+import type * as lease from '../../lambda/pipeline/lease';
 import type * as notifyFailure from '../../lambda/pipeline/notify-failure';
 import type * as poll from '../../lambda/pipeline/poll';
 import type * as solution from '../../lambda/pipeline/solution';
@@ -45,6 +46,7 @@ interface Handlers {
   'batch-job': typeof batchJob.handler;
   summary: typeof summary.handler;
   'notify-failure': typeof notifyFailure.handler;
+  lease: typeof lease.handler;
   teardown: typeof teardown.handler;
 }
 
@@ -71,6 +73,7 @@ const HANDLERS_MATCH_THE_CONTRACT: { [S in PipelineStep]: Matches<S> } & Record<
   'batch-job': true,
   summary: true,
   'notify-failure': true,
+  lease: true,
   teardown: true,
 };
 
@@ -165,10 +168,11 @@ describe('PipelineWorkflow', () => {
     };
     visit(graph.States);
 
-    // Assess: Validate creates the run id; EnsureDatasetGroup takes the whole run state, which holds it.
+    // Assess: TakeRunLease runs before the run id exists and Validate creates it; EnsureDatasetGroup takes the
+    // whole run state, which holds it.
     expect(tasks.length).toBeGreaterThan(10);
     const without = tasks.filter(([, payload]) => !('runId.$' in payload)).map(([name]) => name);
-    expect(without.sort()).toEqual(['EnsureDatasetGroup', 'Validate']);
+    expect(without.sort()).toEqual(['EnsureDatasetGroup', 'TakeRunLease', 'Validate']);
   });
 
   test.each([0, 1.5, -2])('refuses maxConcurrentSolutions %p, naming the prop', (value) => {
