@@ -8,6 +8,7 @@ import {
   datasetGroupName,
   datasetName,
   eventTrackerName,
+  executionRunId,
   filterName,
   iamPatternMatches,
   importJobName,
@@ -25,6 +26,50 @@ import { minimalConfig } from '../config/helpers';
 const project32 = 'p'.repeat(MAX_PROJECT_NAME_LENGTH);
 const name30 = 'n'.repeat(30);
 const runId = compactTimestamp(new Date('2026-01-02T03:04:05Z'));
+
+describe('run ids', () => {
+  test('are 14 digits: the UTC start date and 8 digits of the execution name, matched by the IAM patterns', () => {
+    // Prepare
+    const start = new Date('2026-12-05T23:59:59Z');
+    const config = { projectName: 'shop-recs', batchJobs: [{ name: 'nightly' }] };
+
+    // Act
+    const id = executionRunId('4f1c1d6e-8a4b-4c39-9d0e-1a2b3c4d5e6f', start);
+
+    // Assess
+    expect(id).toMatch(/^261205\d{8}$/);
+    expect(executionRunId('4f1c1d6e-8a4b-4c39-9d0e-1a2b3c4d5e6f', start)).toBe(id);
+    const arns = [
+      `dataset-import-job/${importJobName('shop-recs', 'interactions', id)}`,
+      `batch-inference-job/${batchJobName('shop-recs', 'nightly', id)}`,
+    ];
+    for (const arn of arns) {
+      expect(personalizeResourcePatterns(config).some((pattern) => iamPatternMatches(pattern, arn))).toBe(
+        true,
+      );
+    }
+  });
+
+  test('differ for executions started in the same second', () => {
+    // Prepare
+    const start = new Date('2026-12-05T12:00:00Z');
+    const names = Array.from(
+      { length: 1000 },
+      (_, i) => `run-20261205120000-${i.toString(16).padStart(6, '0')}`,
+    );
+
+    // Act
+    const ids = new Set(names.map((name) => executionRunId(name, start)));
+
+    // Assess
+    expect(ids.size).toBe(names.length);
+  });
+
+  test('refuse an empty execution name, naming it', () => {
+    // Act & Assess
+    expect(() => executionRunId('', new Date())).toThrow('the execution name is empty');
+  });
+});
 
 describe('resource names', () => {
   test('prefix every resource with the project name', () => {

@@ -1,6 +1,8 @@
+import type { SummaryEvent } from '../../../core/pipeline-contract';
 import {
   batchJobLine,
   metricPoints,
+  queuedLines,
   runStatus,
   solutionLine,
   stageTimeoutsOf,
@@ -88,5 +90,24 @@ describe('run summary', () => {
     });
 
     expect(line).toBe('- a: trained version arn:v2; campaign updated (arn:c, serving arn:v1 before)');
+  });
+
+  test('says when the run waited for another run of the project, whom it waited for and how long', () => {
+    // Prepare
+    const event = (lease: SummaryEvent['lease']) => ({ lease }) as SummaryEvent;
+    const other = 'arn:aws:states:eu-west-1:111122223333:execution:pipeline:schedule-1';
+
+    // Act
+    const queued = queuedLines(
+      event({ acquired: true, waitSeconds: 0, waitedSeconds: 95, queuedBehind: other }),
+    );
+    const straight = queuedLines(event({ acquired: true, waitSeconds: 0, waitedSeconds: 0 }));
+
+    // Assess
+    expect(queued).toEqual([
+      '',
+      `Queued: started while execution ${other} was running (runs.overlap: queue); waited 95 s for it to end before changing anything.`,
+    ]);
+    expect(straight).toEqual([]);
   });
 });

@@ -1,13 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  buildRunState,
   checkConfig,
   FileAnalysis,
   runOptions,
   schemaKeyFor,
   splitInlineSchemas,
 } from '../../../lambda/pipeline/validate.logic';
-import { compactTimestamp } from '../../../core/names';
+import { loadConfig } from '../../../core/config';
+import { resolveConfig } from '../../../core/config/resolved';
+import { compactTimestamp, importJobName } from '../../../core/names';
 import { parseSchema } from '../../../core/schema-rules';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -184,5 +187,41 @@ describe('file analysis', () => {
 describe('the run state', () => {
   test('formats run ids as UTC yyyymmddhhmmss', () => {
     expect(compactTimestamp(new Date('2026-11-28T12:05:09.123Z'))).toBe('20261128120509');
+  });
+
+  test('gives two executions started in the same second different run ids, and so different job names', () => {
+    // Prepare
+    const config = resolveConfig(loadConfig('personalize.config.json'), () => '{}');
+    const options = { force: false, solutions: [], batchJobs: [] };
+    const now = new Date('2026-12-05T12:00:00.500Z');
+    const startTime = '2026-12-05T12:00:00.000Z';
+
+    // Act
+    const first = buildRunState(config, options, now, { name: 'config-upload-1f2e', startTime });
+    const second = buildRunState(config, options, now, { name: 'schedule-retrain-9a8b', startTime });
+
+    // Assess
+    expect(first.runId).toMatch(/^261205\d{8}$/);
+    expect(second.runId).toMatch(/^261205\d{8}$/);
+    expect(first.runId).not.toBe(second.runId);
+    expect(importJobName('shop-recs', 'items', first.runId)).not.toBe(
+      importJobName('shop-recs', 'items', second.runId),
+    );
+  });
+
+  test('gives every retry of a step of one execution the same run id, and carries the lease the run took', () => {
+    // Prepare
+    const config = resolveConfig(loadConfig('personalize.config.json'), () => '{}');
+    const options = { force: false, solutions: [], batchJobs: [] };
+    const execution = { name: 'manual-run', startTime: '2026-12-05T12:00:00.000Z' };
+    const lease = { acquired: true, waitSeconds: 0, waitedSeconds: 42, queuedBehind: 'arn:other' };
+
+    // Act
+    const first = buildRunState(config, options, new Date('2026-12-05T12:00:01Z'), execution, lease);
+    const retried = buildRunState(config, options, new Date('2026-12-05T12:03:00Z'), execution, lease);
+
+    // Assess
+    expect(retried.runId).toBe(first.runId);
+    expect(first.lease).toEqual(lease);
   });
 });
