@@ -25,6 +25,7 @@ export const USAGE = `Usage: npm run emulator -- [options]
                           .join(', ')}
   --s3-endpoint <url>   S3 endpoint for imports and batch jobs (default AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL)
   --synchronous <m>     SQLite synchronous mode: FULL (default) or NORMAL
+  --resume-grace <ms>   how long jobs resumed at start wait for missing S3 data (default 120000)
   --no-result-cache     compute every GetRecommendations answer (no memoization)
   --quiet               do not log lifecycle errors
   --help                show this help`;
@@ -93,6 +94,7 @@ export function parseCommandLine(args: readonly string[]): EmulatorOptions | 'he
       quota: { type: 'string', multiple: true, default: [] },
       's3-endpoint': { type: 'string' },
       synchronous: { type: 'string', default: 'FULL' },
+      'resume-grace': { type: 'string' },
       'no-result-cache': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -121,6 +123,9 @@ export function parseCommandLine(args: readonly string[]): EmulatorOptions | 'he
     ...(Object.keys(delays).length > 0 ? { delays } : {}),
     ...(Object.keys(quotas).length > 0 ? { quotas } : {}),
     ...(values['s3-endpoint'] ? { s3Endpoint: values['s3-endpoint'] } : {}),
+    ...(values['resume-grace'] !== undefined
+      ? { resumeGraceMs: wholeNumber('--resume-grace', values['resume-grace']) }
+      : {}),
     ...(values.quiet ? {} : { log: (message: string) => process.stderr.write(`${message}\n`) }),
   };
 }

@@ -39,7 +39,16 @@ describe('the emulator command line', () => {
     );
   });
 
+  test('--resume-grace sets how long resumed jobs wait for their S3 data', () => {
+    // Act
+    const options = parseCommandLine(['--resume-grace', '5000']);
+
+    // Assess
+    expect(options).toEqual(expect.objectContaining({ resumeGraceMs: 5000 }));
+  });
+
   test.each([
+    [['--resume-grace', '2s'], '--resume-grace needs a whole number ≥ 0, got "2s"'],
     [['--quota', 'datasetGroup=3'], '--quota: unknown quota datasetGroup; quotas are datasetGroups,'],
     [['--quota', 'schemas=-1'], '--quota schemas needs a whole number ≥ 0, got "-1"'],
     [['--quota', 'schemas'], '--quota takes name=value, got "schemas"'],
