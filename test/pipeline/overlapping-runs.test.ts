@@ -1,7 +1,8 @@
 /**
  * Runs that overlap, on the synthesized state machine with the real handlers against moto and the emulator
  * with its normal (non-zero) lifecycle delays: one run at a time per project. Under `runs.overlap: "queue"`
- * a run started together with another waits for it and then creates nothing new; under `"reject"` it fails at
+ * a run started together with another, or during a forced retraining, waits for it and then creates nothing
+ * new; under `"reject"` it fails at
  * its first state naming the other; either way the resources are those of one run. The lease is released
  * after a failed run and after an aborted one, and two executions started together get different run ids.
  */
@@ -79,8 +80,15 @@ afterAll(async () => {
   await world.ifStarted((w) => w.stop());
 }, TEST_TIMEOUT_MS);
 
+interface Resources {
+  readonly importJobs: number;
+  readonly solutionVersions: number;
+  readonly campaigns: number;
+  readonly batchJobs: number;
+}
+
 /** The resources one run of the sample config leaves: an import job per dataset, a version and campaign per solution, a job per batch job. */
-function oneRunsResources(config: PipelineConfig): Record<string, number> {
+function oneRunsResources(config: PipelineConfig): Resources {
   return {
     importJobs: Object.values(config.datasets).filter(Boolean).length,
     solutionVersions: config.solutions.length,
@@ -89,8 +97,15 @@ function oneRunsResources(config: PipelineConfig): Record<string, number> {
   };
 }
 
+/** Starts the test from no Personalize resource at all (the emulator's state wiped, once it is idle). */
+async function noResources(w: World): Promise<void> {
+  await w.local.emulator.settle();
+  const reset = await fetch(`${w.local.emulator.endpoint}/_emulator/reset`, { method: 'POST' });
+  if (!reset.ok) throw new Error(`The emulator refused to reset: HTTP ${reset.status}`);
+}
+
 /** Import jobs, solution versions, campaigns and batch jobs that exist now. */
-async function resources(w: World): Promise<Record<string, number>> {
+async function resources(w: World): Promise<Resources> {
   const counts = await resourceCounts(w.personalize);
   const batch = await w.personalize.send(new ListBatchInferenceJobsCommand({}));
   return {
@@ -141,6 +156,7 @@ describe('overlapping runs', () => {
     async () => {
       // Prepare
       const w = await world();
+      await noResources(w);
       const options = (name: string) => ({ executionName: name, waitMs: POLL_WAIT_MS });
 
       // Act
@@ -168,10 +184,47 @@ describe('overlapping runs', () => {
   );
 
   test(
+    'under "queue", a run started during a forced retraining waits for it and then creates nothing new',
+    async () => {
+      // Prepare
+      const w = await world();
+      await noResources(w);
+      let leaseTaken: () => void = () => undefined;
+      const retrainingHoldsTheLease = new Promise<void>((resolve) => (leaseTaken = resolve));
+      const retraining = w.queue.run(
+        { force: true },
+        {
+          executionName: 'forced-retraining',
+          waitMs: POLL_WAIT_MS,
+          onProgress: (event) => {
+            if (event.type === 'StateEntered' && event.state === 'Validate') leaseTaken();
+          },
+        },
+      );
+
+      // Act
+      await retrainingHoldsTheLease;
+      const [retrained, during] = await Promise.all([
+        retraining,
+        w.queue.run({}, { executionName: 'during-retraining', waitMs: POLL_WAIT_MS }),
+      ]);
+
+      // Assess
+      summaryOf(retrained);
+      expect(summaryOf(during)).toContain(
+        `Queued: started while execution ${EXECUTION_ARN}forced-retraining was running`,
+      );
+      expect(await resources(w)).toEqual(oneRunsResources(w.config));
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  test(
     'under "reject", of two runs started together one fails at its first state naming the other, and the resources are those of one run',
     async () => {
       // Prepare
       const w = await world();
+      await noResources(w);
       const options = (name: string) => ({ executionName: name, waitMs: POLL_WAIT_MS });
 
       // Act
