@@ -2,9 +2,9 @@
  * Runs that overlap, on the synthesized state machine with the real handlers against moto and the emulator
  * with its normal (non-zero) lifecycle delays: one run at a time per project. Under `runs.overlap: "queue"`
  * a run started together with another, or during a forced retraining, waits for it and then creates nothing
- * new; under `"reject"` it fails at
- * its first state naming the other; either way the resources are those of one run. The lease is released
- * after a failed run and after an aborted one, and two executions started together get different run ids.
+ * new; under `"reject"` it fails at its first state naming the other; either way the resources are those of
+ * one run. The lease is released after a failed run and after an aborted one, and two executions started
+ * together get different run ids.
  */
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
