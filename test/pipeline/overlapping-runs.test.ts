@@ -146,6 +146,23 @@ function runIdOf(summary: string): string | undefined {
 const probe = (w: World, name: string) =>
   w.reject.run({ solutions: ['no-such-solution'] }, { executionName: name });
 
+/** A forced retraining (`{ force: true }`) started now, and when it holds the lease (it has entered Validate). */
+function forcedRetraining(pipeline: LocalPipeline, name: string) {
+  let taken: () => void = () => undefined;
+  const holdsTheLease = new Promise<void>((resolve) => (taken = resolve));
+  const retraining = pipeline.run(
+    { force: true },
+    {
+      executionName: name,
+      waitMs: POLL_WAIT_MS,
+      onProgress: (event) => {
+        if (event.type === 'StateEntered' && event.state === 'Validate') taken();
+      },
+    },
+  );
+  return { retraining, holdsTheLease };
+}
+
 /** The states an execution entered, in order. */
 const statesEntered = (outcome: RunOutcome) =>
   outcome.events.filter((e) => e.type === 'StateEntered').map((e) => e.state);
@@ -189,21 +206,10 @@ describe('overlapping runs', () => {
       // Prepare
       const w = await world();
       await noResources(w);
-      let leaseTaken: () => void = () => undefined;
-      const retrainingHoldsTheLease = new Promise<void>((resolve) => (leaseTaken = resolve));
-      const retraining = w.queue.run(
-        { force: true },
-        {
-          executionName: 'forced-retraining',
-          waitMs: POLL_WAIT_MS,
-          onProgress: (event) => {
-            if (event.type === 'StateEntered' && event.state === 'Validate') leaseTaken();
-          },
-        },
-      );
+      const { retraining, holdsTheLease } = forcedRetraining(w.queue, 'forced-retraining');
 
       // Act
-      await retrainingHoldsTheLease;
+      await holdsTheLease;
       const [retrained, during] = await Promise.all([
         retraining,
         w.queue.run({}, { executionName: 'during-retraining', waitMs: POLL_WAIT_MS }),
@@ -251,6 +257,39 @@ describe('overlapping runs', () => {
       ]);
       expect(await resources(w)).toEqual(oneRunsResources(w.config));
       expect(await leaseHolder(w)).toBeUndefined();
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  test(
+    'under "reject", a run started during a forced retraining fails at its first state naming it',
+    async () => {
+      // Prepare
+      const w = await world();
+      await noResources(w);
+      const { retraining, holdsTheLease } = forcedRetraining(w.reject, 'forced-retraining-rejecting');
+
+      // Act
+      await holdsTheLease;
+      const [retrained, during] = await Promise.all([
+        retraining,
+        w.reject.run({}, { executionName: 'during-rejecting-retraining', waitMs: POLL_WAIT_MS }),
+      ]);
+
+      // Assess
+      summaryOf(retrained);
+      expect(during).toMatchObject({ status: 'FAILED', error: 'RunInProgress' });
+      expect(during.status === 'FAILED' && during.cause).toContain(
+        `Execution ${EXECUTION_ARN}forced-retraining-rejecting of project ${w.config.projectName} is running`,
+      );
+      expect(statesEntered(during)).toEqual([
+        'AddDeployedConfig',
+        'TakeRunLease',
+        'NotifyFailure',
+        'ReleaseRunLeaseOfFailedRun',
+        'RunFailed',
+      ]);
+      expect(await resources(w)).toEqual(oneRunsResources(w.config));
     },
     TEST_TIMEOUT_MS,
   );
