@@ -52,5 +52,17 @@ export function runTimeoutSeconds(timeouts: StageMinutes): number {
   return holdSeconds(RUN_STAGES, timeouts);
 }
 
-/** How often a queued run tries the lease again, in seconds. */
+/** How often a queued run tries the lease again at first, in seconds. */
 export const QUEUE_POLL_SECONDS = 30;
+
+/** How often a queued run tries the lease again at most, in seconds. */
+export const QUEUE_MAX_POLL_SECONDS = 300;
+
+/**
+ * How long a queued run waits before its next try: 30 s at first, then 5% of the time it has waited, at most
+ * 5 minutes. A run queued behind a long training notices its end at most 5 minutes late, and even a wait as
+ * long as the run timeout stays far from the 25,000 events of an execution's history (each try adds ten).
+ */
+export function queueWaitSeconds(waitedSeconds: number): number {
+  return Math.min(QUEUE_MAX_POLL_SECONDS, Math.max(QUEUE_POLL_SECONDS, Math.round(waitedSeconds * 0.05)));
+}

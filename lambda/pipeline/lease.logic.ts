@@ -28,7 +28,7 @@ import type {
 import {
   holdSeconds,
   LEASE_HOLDS,
-  QUEUE_POLL_SECONDS,
+  queueWaitSeconds,
   RUN_STAGES,
   runTimeoutSeconds,
 } from '../../core/run-lease';
@@ -181,7 +181,11 @@ async function acquire(event: LeaseEvent, deps: LeaseDeps): Promise<LeaseResult>
     );
   }
   const untilExpiry = outcome.expiresAt !== undefined ? Math.max(1, outcome.expiresAt - now + 1) : 1;
-  const waitSeconds = Math.min(QUEUE_POLL_SECONDS, untilExpiry, Math.max(1, bound - waitedSeconds));
+  const waitSeconds = Math.min(
+    queueWaitSeconds(waitedSeconds),
+    untilExpiry,
+    Math.max(1, bound - waitedSeconds),
+  );
   logger.info('Run lease held by another execution; waiting', { holder: outcome.holder, waitSeconds });
   return { acquired: false, holder: outcome.holder, waitSeconds, waitedSeconds };
 }
