@@ -1,8 +1,12 @@
+import type { PersonalizeClient } from '@aws-sdk/client-personalize';
+import type { ImportsEvent } from '../../../core/pipeline-contract';
 import {
   dataFingerprint,
   decideImport,
+  startImports,
   type ImportDecisionInput,
 } from '../../../lambda/pipeline/imports.logic';
+import { BUCKET, putObjects, ROLE_ARN, s3 } from '../helpers';
 
 const JOB = 'arn:aws:personalize:us-east-1:123456789012:dataset-import-job/p-interactions-20260101000000';
 const base: ImportDecisionInput = {
@@ -161,5 +165,57 @@ describe('the skip-import decision with fingerprints', () => {
 
   test('skips a dataset with no data objects', () => {
     expect(decideImport({ ...tagged(base.fingerprint), objectsModifiedAt: [] }).action).toBe('skip');
+  });
+});
+
+describe('an import another run starts at the same time', () => {
+  test('is waited for when Personalize refuses a second job for the dataset', async () => {
+    // Prepare: the dataset has no job when listed; another run's job starts before ours is created
+    await putObjects({ 'import-race/interactions.csv': 'USER_ID,ITEM_ID,TIMESTAMP\nu1,i1,1700000000\n' });
+    const datasetArn = 'arn:aws:personalize:us-east-1:123456789012:dataset/race/INTERACTIONS';
+    const theirs =
+      'arn:aws:personalize:us-east-1:123456789012:dataset-import-job/race-interactions-26120500000001';
+    const answers: Record<string, unknown[]> = {
+      ListDatasetImportJobsCommand: [
+        { datasetImportJobs: [] },
+        { datasetImportJobs: [{ datasetImportJobArn: theirs, status: 'CREATE PENDING' }] },
+      ],
+      CreateDatasetImportJobCommand: [
+        Object.assign(
+          new Error(`Dataset ${datasetArn} already has an import job in status CREATE PENDING (${theirs}).`),
+          { name: 'ResourceInUseException' },
+        ),
+      ],
+    };
+    const personalize = {
+      send: async (command: object) => {
+        const answer = answers[command.constructor.name]?.shift();
+        if (answer === undefined) throw new Error(`unexpected ${command.constructor.name}`);
+        if (answer instanceof Error) throw answer;
+        return answer;
+      },
+    } as unknown as PersonalizeClient;
+    const event = {
+      config: {
+        projectName: 'race',
+        tags: {},
+        datasets: { interactions: { dataLocation: 'import-race/interactions.csv', importMode: 'FULL' } },
+      },
+      options: { force: false, solutions: [], batchJobs: [] },
+      datasetArns: { interactions: datasetArn },
+      runId: '26120500000002',
+    } as unknown as ImportsEvent;
+    const client = s3();
+    // Act
+    const result = await startImports(event, {
+      personalize,
+      s3: client,
+      bucket: BUCKET,
+      personalizeRoleArn: ROLE_ARN,
+    });
+    client.destroy();
+    // Assess
+    expect(result.imports).toEqual([{ datasetType: 'interactions', datasetArn, jobArn: theirs }]);
+    expect(result.targets).toEqual([{ kind: 'datasetImportJob', arn: theirs }]);
   });
 });
