@@ -1,6 +1,8 @@
 /**
  * Benchmark of the serving API on this machine (local/serving/api.ts: the lambda/serving handlers behind a
- * node:http stand-in for API Gateway, with the Personalize emulator in the same process and moto in its own).
+ * node:http stand-in for API Gateway, with the Personalize emulator in the same process and moto in its own). The
+ * API functions run on `--threads` worker threads (default: `npm run serve`'s, one per core but one), the
+ * HTTP front and the emulator on the server's thread; `--threads 0` runs everything on one thread.
  *
  *   npx tsx bench/serving.ts [--seconds 5] [--rounds 3] [--connections 10] [--rate 1000] [--events 2000]
  *                            [--state-dir DIR]   (all flags: see options() below)
@@ -43,6 +45,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { loadConfig, type PipelineConfig } from '../core/config';
 import { startLocalApi, type LocalApi } from '../local/serving/api';
+import { defaultThreads } from '../local/serving/serve';
 import { localApiKeyId } from '../local/serving/settings';
 import { runEventsUnderFaults, purge, type EventsOutcome } from './lib/serving-events';
 import { componentShares, profiled, type ComponentShare } from './lib/serving-profile';
@@ -202,6 +205,7 @@ interface Options {
   readonly pauseMs: number;
   readonly stateDir: string | undefined;
   readonly profile: boolean;
+  readonly threads: number;
 }
 
 function options(): Options {
@@ -222,6 +226,7 @@ function options(): Options {
       pause: { type: 'string', default: '2' },
       'state-dir': { type: 'string' },
       'skip-profile': { type: 'boolean', default: false },
+      threads: { type: 'string', default: String(defaultThreads()) },
     },
   });
   const number = (name: string, text: string | undefined, min: number): number => {
@@ -247,6 +252,7 @@ function options(): Options {
     pauseMs: number('pause', values.pause, 0) * 1000,
     stateDir: values['state-dir'],
     profile: !values['skip-profile'],
+    threads: Math.round(number('threads', values.threads, 0)),
   };
 }
 
@@ -342,7 +348,7 @@ function loadTableLines(table: LoadTable, o: Options, bodyBytes: number): string
   const row = (name: string, r: ServedLoad) =>
     `| ${name} | ${fmt(r.throughput, 0)} | ${fmt(r.latency.p50)} | ${fmt(r.latency.p99)} | ${fmt(r.latency.max)} | ${r.errors} | ${r.non2xx}${statuses(r)} | ${fmt(r.serverCpuMs, 3)} | ${fmt(r.serverCpuShare * 100, 0)} % | ${fmt(r.motoCpuShare * 100, 0)} % |`;
   return [
-    `Loopback load test, load generator in a separate process; the API (handlers and emulator) and the bare server in this process, moto in its own. Closed loop: autocannon 9.0.0, ${o.connections} connections, latency from each request's send, the round with the median req/s. Open loop: requests started at a steady rate (up to ${OPEN_LOOP_SOCKETS} connections), latency from each request's scheduled start, the round with the median p99. ${o.rounds} rounds of ${o.seconds} s per run after ${o.warmup} s of warm-up. GET body ${bodyBytes} bytes (25 items); the bare server answers a body of that size. Server CPU = this process's CPU time over the measured run, per answer and as a share of one core; moto CPU = moto's, as a share of one core.`,
+    `Loopback load test, load generator in a separate process; the API and the bare server in this process — ${o.threads > 0 ? `the HTTP front and the emulator on its main thread, the API functions on ${o.threads} worker thread${o.threads === 1 ? '' : 's'} (\`npm run serve\`'s default here: one per core but one)` : 'the HTTP front, the API functions and the emulator on one thread (`--threads 0`)'} — moto in its own. Closed loop: autocannon 9.0.0, ${o.connections} connections, latency from each request's send, the round with the median req/s. Open loop: requests started at a steady rate (up to ${OPEN_LOOP_SOCKETS} connections), latency from each request's scheduled start, the round with the median p99. ${o.rounds} rounds of ${o.seconds} s per run after ${o.warmup} s of warm-up. GET body ${bodyBytes} bytes (25 items); the bare server answers a body of that size. Server CPU = this process's CPU time (all its threads) over the measured run, per answer and as a share of one core; moto CPU = moto's, as a share of one core.`,
     '',
     '| run | req/s | p50 ms | p99 ms | max ms | errors | non-2xx | server CPU ms/req | server CPU | moto CPU |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -357,16 +363,16 @@ function loadTableLines(table: LoadTable, o: Options, bodyBytes: number): string
     row(`POST /events (1 event, queued in moto SQS), closed loop`, table.postClosed),
     '',
     `GET /recommendations vs the bare server: **${fmt((table.getClosed.throughput / table.bareClosed.throughput) * 100, 1)} %** of its req/s.`,
-    ...profileLines(table),
+    ...profileLines(table, o.threads),
   ];
 }
 
-function profileLines(table: LoadTable): string[] {
+function profileLines(table: LoadTable, threads: number): string[] {
   if (!table.profiled) return [];
   const { run, shares } = table.profiled;
   return [
     '',
-    `Where this process's CPU goes under GET /recommendations: one more closed-loop run (${fmt(run.throughput, 0)} req/s, ${fmt(run.serverCpuMs, 3)} CPU ms per request) with the V8 sampling profiler on (every 250 µs); samples by the script of the function running (self time), idle left out; ms per request = share × CPU ms per request.`,
+    `Where ${threads > 0 ? "the main thread's" : "this process's"} CPU goes under GET /recommendations: one more closed-loop run (${fmt(run.throughput, 0)} req/s, ${fmt(run.serverCpuMs, 3)} CPU ms per request${threads > 0 ? ', all threads' : ''}) with the V8 sampling profiler on (every 250 µs${threads > 0 ? `; it samples the main thread — HTTP front and emulator — not the ${threads} function thread${threads === 1 ? '' : 's'}` : ''}); samples by the script of the function running (self time), idle left out; ms per request = share × CPU ms per request${threads > 0 ? ' of all threads, so the shares of the main thread only' : ''}.`,
     '',
     '| component | share of CPU | ≈ CPU ms/req |',
     '| --- | ---: | ---: |',
@@ -409,6 +415,7 @@ async function main(): Promise<void> {
     emulator: { dataDir, delays: 'zero' },
     deploy: 'auto',
     consumer: { start: false },
+    functionThreads: o.threads,
     log: (line) => logs.push(line),
   });
   const setupSeconds = (performance.now() - setupStart) / 1000;

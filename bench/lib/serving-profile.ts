@@ -20,15 +20,11 @@ const COMPONENTS: ReadonlyArray<{ readonly component: string; test(url: string, 
     test: (url) => url.includes('/@smithy/') || url.includes('/@aws-sdk/'),
   },
   {
-    component: 'Powertools event-handler Router',
-    test: (url) => url.includes('/@aws-lambda-powertools/event-handler/'),
-  },
-  {
     component: 'Powertools logger, metrics, parameters, commons',
     test: (url) => url.includes('/@aws-lambda-powertools/'),
   },
   {
-    component: "WHATWG Request/Response (the Router's; undici, web streams)",
+    component: 'WHATWG fetch, Request/Response (undici, web streams)',
     test: (url, name) =>
       url.includes('undici') ||
       url.includes('webstreams') ||

@@ -1,17 +1,21 @@
 /**
- * The HTTP side every API handler shares: a Powertools event-handler Router with the handler's routes from
- * core/serving/routes.ts, CORS for the configured origins, the API-key check of each route, and one error
- * handler that turns every failure into a named JSON error (core/serving/errors.ts):
+ * The HTTP side every API handler shares: the handler's routes from core/serving/routes.ts, CORS for the
+ * configured origins (core/serving/cors.ts), the API-key check of each route, and one error path that
+ * turns every failure into a named JSON error (core/serving/errors.ts):
  *
  * unknown path → 404, known path with another method → 405, no key or a key whose client may not call the
  * route → 403, malformed input → 400 naming the field, Personalize throttling → 429. Nothing a caller
- * sends can make a handler throw: an event the router cannot even read is a 400.
+ * sends can make a handler throw.
+ *
+ * The routing is the route table's own (matchRoute) rather than a router framework's: the table is the
+ * one the ServingStack builds its resources from, and a REST proxy event already carries the method and
+ * path, so nothing is gained by turning each event into a web Request and back (that round trip cost a
+ * fifth of the handler's CPU time under load; see BENCHMARKS.md).
  */
-import { Router } from '@aws-lambda-powertools/event-handler/http';
-import { cors } from '@aws-lambda-powertools/event-handler/http/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { ServingRoute } from '../../core/config/serving-routes';
 import { authorize, type ApiClients } from '../../core/serving/access';
+import { corsHeaders, preflightHeaders } from '../../core/serving/cors';
 import { BadRequest, MethodNotAllowed, NotFound, ServingError } from '../../core/serving/errors';
 import type { QueryParameters } from '../../core/serving/requests';
 import { type ApiHandlerName, describeApi, matchRoute, routesOf } from '../../core/serving/routes';
@@ -60,19 +64,21 @@ export interface ServingApiOptions {
   readonly onRequest?: (request: ServingRequest) => void;
 }
 
-function jsonResponse(
+/** Header names in lower case, as HTTP/2 sends them and as every answer of the API names them. */
+function lowerCased(headers: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+}
+
+function jsonResult(
   status: number,
   body: unknown,
   headers: Readonly<Record<string, string>> = {},
-): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'Content-Type': 'application/json', ...headers },
-  });
-}
-
-function errorResponse(error: ServingError): Response {
-  return jsonResponse(error.status, error.body(), error.headers);
+): APIGatewayProxyResult {
+  return {
+    statusCode: status,
+    headers: lowerCased({ 'Content-Type': 'application/json', ...headers }),
+    body: JSON.stringify(body),
+  };
 }
 
 /** The keys that tie an API call's log lines and trace to it: API Gateway's request id (also in error bodies). */
@@ -99,84 +105,99 @@ function bodyOf(event: APIGatewayProxyEvent): string | null {
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
 }
 
-/** The failure as a named API error: routing errors, bad path encodings and upstream errors included. */
-function servingErrorOf(error: unknown, method: string, url: string): ServingError {
-  if (error instanceof ServingError) return error;
-  const name = error instanceof Error ? error.name : '';
-  if (name === 'NotFoundError' || name === 'MethodNotAllowedError') {
-    const path = new URL(url).pathname;
-    const match = matchRoute(method, path);
-    if (match.kind === 'wrong-method') return new MethodNotAllowed(method, path, match.allowed);
-    return new NotFound(`no route ${method} ${path}; the API has ${describeApi()}`);
+/** A header of a REST proxy event, whatever its case. */
+function headerOf(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const headers = event.headers ?? {};
+  const direct = headers[name];
+  if (direct !== undefined) return direct;
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
+  return undefined;
+}
+
+/** Path parameters decoded; a malformed encoding or a blank value is a 400. */
+function decodeParams(params: Readonly<Record<string, string>>): Record<string, string> {
+  const decoded: Record<string, string> = {};
+  for (const [name, value] of Object.entries(params)) {
+    try {
+      decoded[name] = decodeURIComponent(value);
+    } catch {
+      throw new BadRequest('path: not a valid URL-encoded path');
+    }
+    if (decoded[name].trim() === '') throw new BadRequest(`path: ${name} is empty`);
   }
-  if (error instanceof URIError) return new BadRequest('path: not a valid URL-encoded path');
-  if (name === 'ParameterValidationError') return new BadRequest('path: a path parameter is empty');
+  return decoded;
+}
+
+/** The failure as a named API error, upstream (AWS SDK) errors included; anything else is rethrown. */
+function servingErrorOf(error: unknown): ServingError {
+  if (error instanceof ServingError) return error;
   const upstream = upstreamError(error);
   if (upstream) return upstream;
   throw error;
 }
 
 /**
- * Builds an API handler: the router with the handler's routes, each checking the caller's key, then
- * running its action. Failures become named JSON errors; an unexpected one is logged and answered 500.
+ * Builds an API handler: the handler's routes, each checking the caller's key, then running its action.
+ * Failures become named JSON errors; an unexpected one is logged and answered 500.
  */
 export function servingApi(options: ServingApiOptions): ApiHandler {
-  const router = new Router({ logger });
-  if (options.allowedOrigins.length > 0) {
-    router.use(
-      cors({
-        origin: [...options.allowedOrigins],
-        allowHeaders: ['content-type', 'x-api-key'],
-        allowMethods: ['GET', 'POST', 'PUT', 'OPTIONS'],
-        maxAge: 600,
-      }),
-    );
-  }
+  const actions = new Map<ServingRoute, RouteAction>();
   for (const spec of routesOf(options.handler)) {
     const action = options.actions[spec.route];
     if (!action) throw new Error(`The ${options.handler} handler has no action for route "${spec.route}"`);
-    router.route(
-      async (reqCtx) => {
-        const event = reqCtx.event as APIGatewayProxyEvent;
-        const client = authorize(options.clients, event.requestContext?.identity?.apiKeyId, spec.route);
-        const request: ServingRequest = {
-          route: spec.route,
-          client,
-          params: reqCtx.params,
-          query: queryOf(event),
-          body: bodyOf(event),
-          requestId: event.requestContext?.requestId ?? '',
-        };
-        options.onRequest?.(request);
-        const response = await action(request);
-        return jsonResponse(response.status, response.body);
-      },
-      { method: spec.method, path: spec.path },
-    );
+    actions.set(spec.route, action);
   }
-  router.errorHandler(Error, async (error, reqCtx) => {
-    try {
-      return errorResponse(servingErrorOf(error, reqCtx.req.method, reqCtx.req.url));
-    } catch {
-      logger.error('Unexpected error', { error, route: reqCtx.route });
-      return jsonResponse(500, { error: 'InternalError', message: 'the request failed; it has been logged' });
-    }
-  });
+  const origins = options.allowedOrigins;
 
-  return async (event, context) => {
-    // A GET or HEAD request cannot carry a body in the router's web Request; API Gateway may pass one.
+  const answer = async (event: APIGatewayProxyEvent, method: string, path: string) => {
+    const match = matchRoute(method, path);
+    if (match.kind === 'wrong-method') throw new MethodNotAllowed(method, path, match.allowed);
+    const action = match.kind === 'route' ? actions.get(match.spec.route) : undefined;
+    if (match.kind !== 'route' || !action)
+      throw new NotFound(`no route ${method} ${path}; the API has ${describeApi()}`);
+    const route = match.spec.route;
+    const params = decodeParams(match.params);
+    const client = authorize(options.clients, event.requestContext?.identity?.apiKeyId, route);
+    const request: ServingRequest = {
+      route,
+      client,
+      params,
+      query: queryOf(event),
+      body: bodyOf(event),
+      requestId: event.requestContext?.requestId ?? '',
+    };
+    options.onRequest?.(request);
+    return action(request);
+  };
+
+  return async (event) => {
     const method = String(event.httpMethod ?? '').toUpperCase();
-    const readable = method === 'GET' || method === 'HEAD' ? { ...event, body: null } : event;
+    const path = typeof event.path === 'string' && event.path !== '' ? event.path : '/';
+    const origin = headerOf(event, 'origin');
+    const cors = origins.length > 0 ? corsHeaders(origins, origin) : {};
+    if (method === 'OPTIONS' && origins.length > 0) {
+      const preflight = preflightHeaders(origins, {
+        origin,
+        requestMethod: headerOf(event, 'access-control-request-method'),
+        requestHeaders: headerOf(event, 'access-control-request-headers'),
+      });
+      if (preflight) return { statusCode: 204, headers: lowerCased(preflight), body: '' };
+    }
     try {
-      return await router.resolve(readable, context);
+      const response = await answer(event, method, path);
+      return jsonResult(response.status, response.body, cors);
     } catch (error) {
-      // Only an event the router cannot turn into a request gets here (e.g. a malformed header).
-      const reason = error instanceof Error ? error.message : String(error);
-      return {
-        statusCode: 400,
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(new BadRequest(`request: cannot be read (${reason.slice(0, 120)})`).body()),
-      };
+      try {
+        const failure = servingErrorOf(error);
+        return jsonResult(failure.status, failure.body(), { ...failure.headers, ...cors });
+      } catch {
+        logger.error('Unexpected error', { error, method, path });
+        return jsonResult(
+          500,
+          { error: 'InternalError', message: 'the request failed; it has been logged' },
+          cors,
+        );
+      }
     }
   };
 }

@@ -25,12 +25,12 @@ export function tracingActive(env: NodeJS.ProcessEnv = process.env): boolean {
 }
 
 function loadTracer(): Tracer {
-  // Required here, not imported at the top: the import itself loads the X-Ray SDK (see the module comment).
+  // Required here, not imported at the top: loading the Tracer loads the X-Ray SDK (see the module comment).
+  // The module required is this project's, which imports Powertools: bundled, Powertools stays the ESM
+  // build the other Powertools modules use, instead of a second, CommonJS copy.
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const powertools =
-    require('@aws-lambda-powertools/tracer') as typeof import('@aws-lambda-powertools/tracer');
+  return (require('./tracer') as typeof import('./tracer')).functionTracer;
   /* eslint-enable @typescript-eslint/no-require-imports */
-  return new powertools.Tracer();
 }
 
 /**

@@ -9,13 +9,14 @@ import { Construct } from 'constructs';
 import type * as z from 'zod/mini';
 import type { ServingClient } from '../../core/config/schema';
 import type { ServingRoute } from '../../core/config/serving-routes';
+import { CORS_ALLOWED_HEADERS, CORS_MAX_AGE_SECONDS } from '../../core/serving/cors';
 import { REQUEST_BODY_SCHEMAS } from '../../core/serving/requests';
 import { type RouteSpec, SERVING_API } from '../../core/serving/routes';
 import { renderCfnReference } from './cfn-reference';
 import { requestModelSchema } from './request-models';
 
 /** Headers a browser may send to the API-key routes. */
-const BROWSER_HEADERS = ['content-type', 'x-api-key'];
+const BROWSER_HEADERS = [...CORS_ALLOWED_HEADERS];
 
 /** The routes that need SigV4 (IAM) besides the API key by default: the server-to-server upserts. */
 export const DEFAULT_IAM_ROUTES: readonly ServingRoute[] = ['items', 'users'];
@@ -267,7 +268,7 @@ export class ServingApi extends Construct {
       allowOrigins: [...origins],
       allowMethods: [...new Set(methods)],
       allowHeaders: BROWSER_HEADERS,
-      maxAge: Duration.minutes(10),
+      maxAge: Duration.seconds(CORS_MAX_AGE_SECONDS),
     });
   }
 

@@ -11,7 +11,9 @@ import { bundleTextOf, ROOT, sourcesOf } from '../util/bundle-sources';
 
 /** Variables Lambda sets itself (and the local endpoint variables), not the project. */
 function providedByPlatform(name: string): boolean {
-  return name.startsWith('AWS_');
+  // Lambda's own variables, and Powertools' settings (read by Powertools itself, and by lambda/shared/tracing.ts
+  // to decide whether to load the Tracer as Powertools would decide to trace).
+  return name.startsWith('AWS_') || name.startsWith('POWERTOOLS_');
 }
 
 /** Every environment variable the code reads through requireEnv, by name. */

@@ -1,7 +1,6 @@
 /**
  * The HTTP layer every API handler shares (lambda/serving/http.ts), on REST proxy events built as the local
- * gateway builds them: routing, the key check, how failures of an action become named JSON errors, and that
- * an event the router cannot even read is a 400, not a crash.
+ * gateway builds them: routing, the key check, CORS, and how failures of an action become named JSON errors.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { BadRequest } from '../../core/serving/errors';
@@ -86,14 +85,127 @@ describe('the HTTP layer', () => {
     expect(reply.statusCode).toBe(405);
   });
 
-  test('answers 400 to an event whose Host header cannot make a URL', async () => {
+  test('answers an event whose Host header could not make a URL as any other', async () => {
     const reply = await invoke(
       echo,
       event('POST', '/events', { key: 'key-1', headers: { host: 'bad host[' } }),
     );
 
+    expect(reply.statusCode).toBe(202);
+  });
+
+  test('answers 400 naming the path when a path parameter is not valid URL encoding', async () => {
+    const related = servingApi({
+      handler: 'recommendations',
+      clients: { 'key-1': { client: 'storefront', routes: ['related'] } },
+      allowedOrigins: [],
+      actions: { recommendations: echo, related: echo, popular: echo, ranking: echo },
+    });
+
+    const reply = await related(
+      event('GET', '/items/%E0%A4%A/related', { key: 'key-1' }),
+      lambdaContext('t', 1000),
+    );
+
     expect(reply.statusCode).toBe(400);
-    expect(String(reply.json.message)).toMatch(/^request: cannot be read/);
+    expect(JSON.parse(reply.body)).toMatchObject({
+      error: 'BadRequest',
+      message: 'path: not a valid URL-encoded path',
+    });
+  });
+
+  test('hands the action its path parameters decoded', async () => {
+    const action = jest.fn(echo);
+    const related = servingApi({
+      handler: 'recommendations',
+      clients: { 'key-1': { client: 'storefront', routes: ['related'] } },
+      allowedOrigins: [],
+      actions: { recommendations: echo, related: action, popular: echo, ranking: echo },
+    });
+
+    await related(event('GET', '/items/caf%C3%A9%2F1/related', { key: 'key-1' }), lambdaContext('t', 1000));
+
+    expect(action).toHaveBeenCalledWith(expect.objectContaining({ params: { itemId: 'café/1' } }));
+  });
+
+  test('answers 404 to a route another handler serves', async () => {
+    const reply = await invoke(echo, event('GET', '/popular', { key: 'key-1' }));
+
+    expect(reply.statusCode).toBe(404);
+    expect(String(reply.json.message)).toContain('no route GET /popular');
+  });
+
+  describe('CORS', () => {
+    const browserApi = servingApi({
+      handler: 'events',
+      clients,
+      allowedOrigins: ['https://shop.example.com'],
+      actions: { events: echo },
+    });
+    const call = (request: APIGatewayProxyEvent) => browserApi(request, lambdaContext('t', 1000));
+
+    test('names an allowed origin on answers and errors alike', async () => {
+      const ok = await call(
+        event('POST', '/events', { key: 'key-1', headers: { origin: 'https://shop.example.com' } }),
+      );
+      const denied = await call(
+        event('POST', '/events', { headers: { origin: 'https://shop.example.com' } }),
+      );
+
+      expect(ok.headers).toMatchObject({
+        'access-control-allow-origin': 'https://shop.example.com',
+        vary: 'Origin',
+      });
+      expect(denied.statusCode).toBe(403);
+      expect(denied.headers).toMatchObject({ 'access-control-allow-origin': 'https://shop.example.com' });
+    });
+
+    test('sends no CORS header to another origin', async () => {
+      const reply = await call(
+        event('POST', '/events', { key: 'key-1', headers: { origin: 'https://evil.example.com' } }),
+      );
+
+      expect(reply.statusCode).toBe(202);
+      expect(Object.keys(reply.headers ?? {})).not.toContain('access-control-allow-origin');
+    });
+
+    test('answers a preflight from an allowed origin with 204 and the methods, headers and max age', async () => {
+      const reply = await call(
+        event('OPTIONS', '/events', {
+          headers: {
+            origin: 'https://shop.example.com',
+            'access-control-request-method': 'POST',
+            'access-control-request-headers': 'Content-Type, X-Api-Key',
+          },
+        }),
+      );
+
+      expect(reply.statusCode).toBe(204);
+      expect(reply.headers).toEqual({
+        'access-control-allow-origin': 'https://shop.example.com',
+        vary: 'Origin',
+        'access-control-allow-methods': 'GET,POST,PUT,OPTIONS',
+        'access-control-allow-headers': 'content-type,x-api-key',
+        'access-control-max-age': '600',
+      });
+    });
+
+    test.each([
+      ['another origin', { origin: 'https://evil.example.com', 'access-control-request-method': 'POST' }],
+      [
+        'a header browsers may not send',
+        {
+          origin: 'https://shop.example.com',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization',
+        },
+      ],
+      ['no requested method', { origin: 'https://shop.example.com' }],
+    ])('routes an OPTIONS request with %s as any other request: 405', async (_what, headers) => {
+      const reply = await call(event('OPTIONS', '/events', { headers }));
+
+      expect(reply.statusCode).toBe(405);
+    });
   });
 
   test.each([
