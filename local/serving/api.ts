@@ -12,6 +12,7 @@
  * - the queue consumer runs in process (local/serving/consumer.ts), as the SQS event source would.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -29,7 +30,8 @@ import { startLocalAws } from '../harness/local-aws';
 import { provisionLocalProject } from '../harness/project';
 import type { RunProgress } from '../harness/runner';
 import { type QueueHandler, LocalEventConsumer } from './consumer';
-import { type ApiFunction, FunctionWorkers } from './function-workers';
+import { FunctionWorkers } from './function-workers';
+import { loadApiFunctions } from './functions';
 import { lambdaContext, toProxyEvent, writeJson, writeResult } from './gateway';
 import {
   type DeployMode,
@@ -230,16 +232,15 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     // The handlers' metrics are embedded-metric-format lines for CloudWatch; locally they would only fill the console.
     process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
     const threads = options.functionThreads ?? 0;
-    const functions: Record<ApiHandlerName, ApiFunction> | undefined =
-      threads > 0
-        ? undefined
-        : {
-            recommendations: (await import('../../lambda/serving/recommendations')).handler,
-            events: (await import('../../lambda/serving/events')).handler,
-            catalog: (await import('../../lambda/serving/catalog')).handler,
-          };
     if (threads > 0) workers = await FunctionWorkers.start(threads);
     const pool = workers;
+    type Invoke = (owner: ApiHandlerName, event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+    let invoke: Invoke;
+    if (pool) invoke = (owner, event) => pool.invoke(owner, event, INTEGRATION_TIMEOUT_MS);
+    else {
+      const functions = loadApiFunctions();
+      invoke = (owner, event) => functions[owner](event, lambdaContext(owner, INTEGRATION_TIMEOUT_MS));
+    }
     const consumerHandler: QueueHandler = (await import('../../lambda/serving/event-consumer')).handler;
 
     const byKey = new Map(clients.map((client) => [client.key, client]));
@@ -279,9 +280,7 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
         client ? localApiKeyId(client.name) : undefined,
       );
       const owner = handlerOfPath(event.path) ?? 'recommendations';
-      const result = functions
-        ? await functions[owner](event, lambdaContext(owner, INTEGRATION_TIMEOUT_MS))
-        : await (pool as FunctionWorkers).invoke(owner, event, INTEGRATION_TIMEOUT_MS);
+      const result = await invoke(owner, event);
       writeResult(res, result);
     };
 

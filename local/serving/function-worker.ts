@@ -4,25 +4,14 @@
  * result, as a Lambda container answers one invocation after another (here several may be in flight).
  */
 import { parentPort } from 'node:worker_threads';
-import type { ApiHandlerName } from '../../core/serving/routes';
-import type { ApiFunction, Invocation, InvocationOutcome } from './function-workers';
+import type { Invocation, InvocationOutcome } from './function-workers';
+import { loadApiFunctions } from './functions';
 import { lambdaContext } from './gateway';
 
 function main(): void {
   const port = parentPort;
   if (!port) throw new Error('function-worker.ts runs as a worker thread of the local API');
-  // Required, not imported: the thread runs through tsx's CommonJS hook (see BOOTSTRAP in
-  // ./function-workers.ts), which handles require() of TypeScript files, not import().
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const functions: Record<ApiHandlerName, ApiFunction> = {
-    recommendations: (
-      require('../../lambda/serving/recommendations') as typeof import('../../lambda/serving/recommendations')
-    ).handler,
-    events: (require('../../lambda/serving/events') as typeof import('../../lambda/serving/events')).handler,
-    catalog: (require('../../lambda/serving/catalog') as typeof import('../../lambda/serving/catalog'))
-      .handler,
-  };
-  /* eslint-enable @typescript-eslint/no-require-imports */
+  const functions = loadApiFunctions();
   port.on('message', (invocation: Invocation) => {
     const { id, name, event, timeoutMs } = invocation;
     functions[name](event, lambdaContext(name, timeoutMs)).then(
