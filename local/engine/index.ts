@@ -23,6 +23,7 @@ export type {
   UserRecord,
 } from './types';
 export type { SerializedModel } from './model';
+export { decodeModel, encodeModel, isEncodedModel } from './codec';
 export { EngineError } from './errors';
 export { FilterParameterError, FilterSyntaxError } from '../../core/filter-expression';
 export { SUPPORTED_RECIPES, deserializeModel, serializeModel, train } from './recipes';
