@@ -225,3 +225,71 @@ export function compileFilter(ast: FilterAst, ctx: FilterContext): (itemId: stri
     (includes.length === 0 || includes.some((matches) => matches(itemId))) &&
     !excludes.some((matches) => matches(itemId));
 }
+
+/** What a user filter (batch segment jobs) is evaluated against. */
+export interface UserFilterContext {
+  /** The Users dataset by user id. */
+  users: Map<string, UserRecord>;
+  /** `filterValues`: parameter name (without `$`) → quoted value list. */
+  values: Record<string, string>;
+}
+
+/**
+ * Compiles a `UserID` filter (`INCLUDE UserID WHERE Users.MEMBERSHIP IN ($M)`) into a user predicate
+ * (`false` = left out of the segment). Users without a record match no condition.
+ * @throws FilterParameterError when an INCLUDE expression's parameter is missing or a value is malformed.
+ * @throws EngineError for ItemID / ActionID filters, which do not apply to user segments.
+ */
+export function compileUserFilter(ast: FilterAst, ctx: UserFilterContext): (userId: string) => boolean {
+  const includes: ((userId: string) => boolean)[] = [];
+  const excludes: ((userId: string) => boolean)[] = [];
+  for (const expression of ast.expressions) {
+    if (expression.target !== 'UserID') {
+      throw new EngineError(`${expression.target} filters cannot be applied to user segments.`);
+    }
+    const missing = expressionParameterNames(expression).filter((name) => ctx.values[name] === undefined);
+    if (missing.length > 0) {
+      if (expression.action === 'EXCLUDE') continue;
+      throw new FilterParameterError(
+        `The filter needs a value for $${missing[0] as string} in filterValues.`,
+        missing[0] as string,
+      );
+    }
+    const resolvedOf = new Map<FilterCondition, Resolved>();
+    for (const condition of flattenConditions(expression.where)) {
+      const parts: Resolved[] = condition.values.map((value) => {
+        switch (value.kind) {
+          case 'string':
+            return { values: [value.value], wildcard: false };
+          case 'number':
+            return { values: [String(value.value)], wildcard: false };
+          case 'wildcard':
+            return { values: [], wildcard: true };
+          default: {
+            const values = parseFilterValues(value.name, ctx.values[value.name] as string);
+            return { values: values.filter((v) => v !== '*'), wildcard: values.includes('*') };
+          }
+        }
+      });
+      resolvedOf.set(condition, {
+        values: parts.flatMap((p) => p.values),
+        wildcard: parts.some((p) => p.wildcard),
+      });
+    }
+    const matches = (userId: string): boolean => {
+      const record = ctx.users.get(userId);
+      return evaluateTree(expression.where, (condition) =>
+        test(
+          condition,
+          resolvedOf.get(condition) as Resolved,
+          record === undefined ? undefined : fieldOf(record.fields, condition.field),
+          false,
+        ),
+      );
+    };
+    (expression.action === 'INCLUDE' ? includes : excludes).push(matches);
+  }
+  return (userId) =>
+    (includes.length === 0 || includes.some((matches) => matches(userId))) &&
+    !excludes.some((matches) => matches(userId));
+}

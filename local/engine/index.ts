@@ -27,10 +27,12 @@ export { decodeModel, encodeModel, isEncodedModel } from './codec';
 export { EngineError } from './errors';
 export { FilterParameterError, FilterSyntaxError } from '../../core/filter-expression';
 export { SUPPORTED_RECIPES, deserializeModel, serializeModel, train } from './recipes';
+export { isSegmentingModel, parseItemAttributes } from './recipes/segments';
+export type { ScoredUser, SegmentQuery, SegmentingModel } from './recipes/segments';
 export { evaluate, evaluateRankings, splitForEvaluation, splitUserHistory, summarise } from './evaluation';
 export type { EvaluationRankings, EvaluationSplit, TestUser } from './evaluation';
 export { coverage, ndcgAtK, precisionAtK, reciprocalRankAtK } from './metrics';
-export { compileFilter, type FilterContext } from './filters';
+export { compileFilter, compileUserFilter, type FilterContext, type UserFilterContext } from './filters';
 export {
   MAX_FILTER_FIELDS,
   filterParameterNames,

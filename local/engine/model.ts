@@ -1,6 +1,7 @@
 /**
  * The serialized form of trained models and the base class every model implements.
  */
+import type { SegmentState } from './recipes/segments';
 import type { Model, RankQuery, RecommendQuery, ScoredItem } from './types';
 
 /** Version tag written into every serialized model. */
@@ -99,7 +100,8 @@ export interface NeighbourhoodState {
 /** JSON-safe form of a trained model, as stored by the emulator. */
 export type SerializedModel =
   | { format: typeof MODEL_FORMAT; recipe: string; kind: 'ranked-list'; state: RankedListState }
-  | { format: typeof MODEL_FORMAT; recipe: string; kind: 'neighbourhood'; state: NeighbourhoodState };
+  | { format: typeof MODEL_FORMAT; recipe: string; kind: 'neighbourhood'; state: NeighbourhoodState }
+  | { format: typeof MODEL_FORMAT; recipe: string; kind: 'segments'; state: SegmentState };
 
 /** Base class of the engine's models: a Model that can serialize itself. */
 export abstract class EngineModel implements Model {

@@ -11,6 +11,7 @@ import type { NeighbourhoodFamily } from './personalization';
 import { trainNeighbourhood } from './personalization';
 import { trainPopularityCount, trainTrendingNow } from './popularity';
 import { RankedListModel } from './ranked-list';
+import { SegmentModel, trainSegments } from './segments';
 
 const NEIGHBOURHOOD_RECIPES: Record<string, NeighbourhoodFamily> = {
   'aws-sims': 'sims',
@@ -21,11 +22,26 @@ const NEIGHBOURHOOD_RECIPES: Record<string, NeighbourhoodFamily> = {
   'aws-personalized-ranking-v2': 'personalized-ranking',
 };
 
+/**
+ * Legacy HRNN recipes train the user-personalization model (the catalogue's `replacedBy`), keeping
+ * their own recipe name on the model.
+ */
+const LEGACY_RECIPES: Record<string, string> = {
+  'aws-hrnn': 'aws-user-personalization',
+  'aws-hrnn-metadata': 'aws-user-personalization',
+  'aws-hrnn-coldstart': 'aws-user-personalization',
+};
+
+/** USER_SEGMENTATION recipes (batch segment jobs): see `segments.ts`. */
+const SEGMENT_RECIPES: readonly string[] = ['aws-item-affinity', 'aws-item-attribute-affinity'];
+
 /** Recipe names (not ARNs) the local engine can train. */
 export const SUPPORTED_RECIPES: readonly string[] = Object.freeze([
   'aws-popularity-count',
   'aws-trending-now',
   ...Object.keys(NEIGHBOURHOOD_RECIPES),
+  ...SEGMENT_RECIPES,
+  ...Object.keys(LEGACY_RECIPES),
 ]);
 
 /** Accepts a recipe name or a recipe ARN (`arn:aws:personalize:::recipe/aws-sims`). */
@@ -48,8 +64,13 @@ export function train(data: TrainingData, options: TrainOptions): Model {
   const prepared = prepareData(data, options);
   if (recipe === 'aws-popularity-count') return new RankedListModel(recipe, trainPopularityCount(prepared));
   if (recipe === 'aws-trending-now') return new RankedListModel(recipe, trainTrendingNow(prepared, options));
-  const family = NEIGHBOURHOOD_RECIPES[recipe] as NeighbourhoodFamily;
-  return new NeighbourhoodModel(recipe, trainNeighbourhood(prepared, { ...options, recipe }, family));
+  if (SEGMENT_RECIPES.includes(recipe)) return new SegmentModel(recipe, trainSegments(prepared));
+  const trainsAs = LEGACY_RECIPES[recipe] ?? recipe;
+  const family = NEIGHBOURHOOD_RECIPES[trainsAs] as NeighbourhoodFamily;
+  return new NeighbourhoodModel(
+    recipe,
+    trainNeighbourhood(prepared, { ...options, recipe: trainsAs }, family),
+  );
 }
 
 /** The JSON-safe form of a model trained by this engine. */
@@ -70,6 +91,8 @@ export function deserializeModel(serialized: SerializedModel): Model {
       return new RankedListModel(serialized.recipe, serialized.state);
     case 'neighbourhood':
       return new NeighbourhoodModel(serialized.recipe, serialized.state);
+    case 'segments':
+      return new SegmentModel(serialized.recipe, serialized.state);
     default:
       throw new EngineError(
         `Unknown serialized model kind ${JSON.stringify((serialized as { kind?: unknown }).kind)}.`,
