@@ -70,7 +70,7 @@ export function jobsHooks(env: () => JobsEnvironment, log: (message: string) => 
         case 'batchInferenceJob':
           return runBatchInferenceJob(ctx, serving, row);
         case 'batchSegmentJob':
-          return runBatchSegmentJob(row);
+          return runBatchSegmentJob(ctx, serving, row);
         case 'campaign':
           return deployCampaign(ctx, row);
         case 'campaignUpdate': {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ScoredItem } from '../engine';
 import { InvalidInputException, UnsupportedOperationException } from './errors';
 import type { Serving, ServingCampaign } from './serving';
-import { checkString, PATTERNS, type RequestReader } from './validation';
+import { checkInteger, checkString, isRecord, PATTERNS, type RequestReader } from './validation';
 
 /**
  * The runtime API (GetRecommendations, GetPersonalizedRanking): reads and checks the request, answers it
@@ -77,6 +77,100 @@ function requireMetadata(campaign: ServingCampaign, req: CommonRequest): void {
   }
 }
 
+/** A GetRecommendations promotion: a filter-defined share of the list. */
+interface Promotion {
+  readonly name: string;
+  readonly percentPromotedItems: number;
+  readonly filterArn: string;
+  readonly filterValues: Record<string, string> | undefined;
+}
+
+/** Reads `promotions` (at most one, as the API allows) with the model's member constraints. */
+function readPromotion(list: unknown[] | undefined): Promotion | undefined {
+  const raw = list?.[0];
+  if (raw === undefined) return undefined;
+  const field = 'promotions.1';
+  if (!isRecord(raw))
+    throw new InvalidInputException(
+      `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must be a structure`,
+    );
+  if (raw.filterArn === undefined || raw.filterArn === null)
+    throw new InvalidInputException(`${field}.filterArn is required: the filter defines the promoted items.`);
+  const filterArn = checkString(`${field}.filterArn`, raw.filterArn, { max: 256, pattern: PATTERNS.arn });
+  const name =
+    raw.name === undefined || raw.name === null
+      ? 'promotion'
+      : checkString(`${field}.name`, raw.name, { min: 1, max: 63, pattern: PATTERNS.name });
+  const percentPromotedItems =
+    raw.percentPromotedItems === undefined || raw.percentPromotedItems === null
+      ? 100
+      : checkInteger(`${field}.percentPromotedItems`, raw.percentPromotedItems, 1, 100);
+  let filterValues: Record<string, string> | undefined;
+  if (raw.filterValues !== undefined && raw.filterValues !== null) {
+    if (!isRecord(raw.filterValues))
+      throw new InvalidInputException(
+        `1 validation error detected: Value at '${field}.filterValues' failed to satisfy constraint: Member must be a map`,
+      );
+    const entries = Object.entries(raw.filterValues);
+    if (entries.length > 25)
+      throw new InvalidInputException(
+        `1 validation error detected: Value at '${field}.filterValues' failed to satisfy constraint: Member must have length less than or equal to 25`,
+      );
+    filterValues = Object.fromEntries(
+      entries.map(([k, v]) => [
+        checkString(`${field}.filterValues.key`, k, { min: 1, max: 50, pattern: PATTERNS.filterValueKey }),
+        checkString(`${field}.filterValues.${k}`, v, { max: 1000 }),
+      ]),
+    );
+  }
+  return { name, percentPromotedItems, filterArn, filterValues };
+}
+
+/** A deterministic 32-bit hash (FNV-1a) of a request, to place promoted items. */
+function hashOf(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let k = 0; k < text.length; k++) {
+    hash ^= text.charCodeAt(k);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+/**
+ * Mixes promoted items into a list: `promoted` keep their order among themselves and take positions
+ * chosen pseudo-randomly but deterministically from `seed` (the same request gets the same list); the
+ * other positions keep `regular` in order, without the promoted items.
+ */
+export function placePromoted(
+  regular: readonly ScoredItem[],
+  promoted: readonly ScoredItem[],
+  numResults: number,
+  seed: string,
+): (ScoredItem & { promoted?: true })[] {
+  const promotedIds = new Set(promoted.map((item) => item.itemId));
+  const rest = regular.filter((item) => !promotedIds.has(item.itemId));
+  const size = Math.min(numResults, promoted.length + rest.length);
+  const slots = Array.from({ length: size }, (_, k) => k);
+  let state = hashOf(seed) || 1;
+  for (let k = slots.length - 1; k > 0; k--) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    const j = state % (k + 1);
+    [slots[k], slots[j]] = [slots[j] as number, slots[k] as number];
+  }
+  const promotedSlots = new Set(slots.slice(0, Math.min(promoted.length, size)));
+  const out: (ScoredItem & { promoted?: true })[] = [];
+  let p = 0;
+  let r = 0;
+  for (let k = 0; k < size; k++) {
+    if (promotedSlots.has(k)) out.push({ ...(promoted[p++] as ScoredItem), promoted: true });
+    else out.push(rest[r++] as ScoredItem);
+  }
+  return out;
+}
+
 /** A fresh recommendation id (at most 40 characters, as events accept). */
 function newRecommendationId(): string {
   return `RID-${randomUUID().slice(0, 32)}`;
@@ -97,8 +191,7 @@ export function getRecommendations(serving: Serving, input: RequestReader): Reco
       'Recommenders are not supported by the emulator; use a campaignArn.',
     );
   if (!campaignArn) throw new InvalidInputException('campaignArn is required.');
-  if (promotions && promotions.length > 0)
-    throw new UnsupportedOperationException('promotions are not supported by the emulator.');
+  const promotion = readPromotion(promotions);
   const campaign = serving.campaign(campaignArn);
   requireMetadata(campaign, common);
   switch (campaign.target.recipeType) {
@@ -117,18 +210,49 @@ export function getRecommendations(serving: Serving, input: RequestReader): Reco
     default:
       break;
   }
+  // The promotion's share of the list: at least one item for any percentage.
+  const share = promotion
+    ? Math.min(numResults, Math.ceil((numResults * promotion.percentPromotedItems) / 100))
+    : 0;
   const items = serving.recommend(campaign.target, {
     userId: common.userId,
     itemId,
-    numResults,
+    // Room for the regular items a promoted item may duplicate.
+    numResults: numResults + share,
     filterArn: common.filterArn,
     filterValues: common.filterValues,
     exploration: campaign.exploration,
   });
-  return {
-    itemList: present(serving, campaign, items, common.metadataColumns),
-    recommendationId: newRecommendationId(),
-  };
+  if (!promotion) {
+    return {
+      itemList: present(serving, campaign, items, common.metadataColumns),
+      recommendationId: newRecommendationId(),
+    };
+  }
+  // Promoted items come from the model's ranking under the promotion's filter (the request filter
+  // applies to the other items); as many as exist when fewer match.
+  const promoted =
+    share === 0
+      ? []
+      : serving.recommend(campaign.target, {
+          userId: common.userId,
+          itemId,
+          numResults: share,
+          filterArn: promotion.filterArn,
+          filterValues: promotion.filterValues,
+          exploration: campaign.exploration,
+        });
+  const mixed = placePromoted(
+    items,
+    promoted,
+    numResults,
+    [campaignArn, common.userId ?? '', itemId ?? '', promotion.name].join('\u0000'),
+  );
+  const presented = present(serving, campaign, mixed, common.metadataColumns);
+  mixed.forEach((item, k) => {
+    if (item.promoted) (presented[k] as Record<string, unknown>).promotionName = promotion.name;
+  });
+  return { itemList: presented, recommendationId: newRecommendationId() };
 }
 
 /** GetPersonalizedRanking. */
