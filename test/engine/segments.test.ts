@@ -220,6 +220,65 @@ describe('segments on the sample data (planted category preferences)', () => {
   });
 });
 
+describe('segments predict who interacts next (held-out last 14 days of the sample data)', () => {
+  it('an item-affinity segment finds the item’s future users at least as well as the category’s most active users, and the category’s future buyers far better than the most active users', () => {
+    const data = sampleData();
+    const cutoff = Math.max(...data.interactions.map((i) => i.timestamp)) - 14 * 86_400;
+    const past = data.interactions.filter((i) => i.timestamp < cutoff);
+    const future = data.interactions.filter((i) => i.timestamp >= cutoff);
+    const categoryOf = new Map(data.items.map((item) => [item.itemId, item.fields.CATEGORY_L1 as string]));
+    const model = segmenting(train({ ...data, interactions: past }, { recipe: 'aws-item-affinity' }));
+    const activity = new Map<string, number>();
+    for (const i of past) activity.set(i.userId, (activity.get(i.userId) ?? 0) + 1);
+    const mostActive = [...activity.entries()]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, 100)
+      .map(([u]) => u);
+    const counts = new Map<string, number>();
+    for (const i of past) counts.set(i.itemId, (counts.get(i.itemId) ?? 0) + 1);
+    const popular = new Set(sampleDataGroundTruth().popularItems);
+    const categories = [...new Set(categoryOf.values())].sort();
+    let ours = 0;
+    let baseline = 0;
+    let categoryFans = 0;
+    let itemOurs = 0;
+    let itemFans = 0;
+    for (const category of categories) {
+      const item = [...categoryOf.entries()]
+        .filter(([id, c]) => c === category && !popular.has(id))
+        .sort((a, b) => (counts.get(b[0]) ?? 0) - (counts.get(a[0]) ?? 0) || (a[0] < b[0] ? -1 : 1))[0]?.[0];
+      const buyers = new Set(
+        future
+          .filter((i) => i.eventType === 'purchase' && categoryOf.get(i.itemId) === category)
+          .map((i) => i.userId),
+      );
+      const segment = model.segment({ itemId: item as string, numResults: 100 }).map((u) => u.userId);
+      ours += segment.filter((u) => buyers.has(u)).length;
+      const itemUsers = new Set(future.filter((i) => i.itemId === item).map((i) => i.userId));
+      itemOurs += segment.filter((u) => itemUsers.has(u)).length;
+      const inCategory = new Map<string, number>();
+      for (const i of past)
+        if (categoryOf.get(i.itemId) === category)
+          inCategory.set(i.userId, (inCategory.get(i.userId) ?? 0) + 1);
+      categoryFans += [...inCategory.entries()]
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .slice(0, 100)
+        .filter(([u]) => buyers.has(u)).length;
+      itemFans += [...inCategory.entries()]
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .slice(0, 100)
+        .filter(([u]) => itemUsers.has(u)).length;
+      baseline += mostActive.filter((u) => buyers.has(u)).length;
+    }
+    console.log(
+      `future category buyers among 8 top-100 segments: item-affinity ${ours}, 100 most active users ${baseline}, 100 most active in the category ${categoryFans}; future users of the item: ${itemOurs} vs ${itemFans}`,
+    );
+    expect(ours).toBeGreaterThan(2 * baseline);
+    expect(ours).toBeGreaterThanOrEqual(0.95 * categoryFans);
+    expect(itemOurs).toBeGreaterThanOrEqual(itemFans);
+  });
+});
+
 describe('legacy HRNN recipes', () => {
   it.each(['aws-hrnn', 'aws-hrnn-metadata', 'aws-hrnn-coldstart'])(
     '%s trains the user-personalization model',

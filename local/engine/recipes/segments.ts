@@ -10,9 +10,9 @@
  *   histories (cosine co-occurrence, top `NEIGHBOURS` per item, histories capped to their newest
  *   `MAX_HISTORY` items), weighted the same way.
  *
- * A user's score is the sum over targets, divided by the square root of the user's total history
- * weight: heavy users still rank above one-off visitors, but a user whose history is mostly about the
- * target outranks a user who touched everything. Attribute expressions select the target items from
+ * A user's score is the sum over targets, divided by the user's total history weight to the power
+ * `USER_NORM_EXPONENT` (1/4): heavy users still rank above one-off visitors, but a user whose history is
+ * mostly about the target outranks a user who touched everything. Attribute expressions select the target items from
  * the Items dataset (`ITEMS.GENRE = "Comedy" AND ITEMS.PRICE = 10`); every matching item is a target.
  *
  * The same affinity read the other way round (history → items) answers `recommend` and `rank`, which
@@ -25,7 +25,12 @@ import type { SerializedModel } from '../model';
 import type { FieldValue, RankQuery, RecommendQuery, ScoredItem } from '../types';
 
 /** Item neighbours kept per item. */
-export const NEIGHBOURS = 50;
+export const NEIGHBOURS = 200;
+/**
+ * A user's score is divided by their total history weight to this power: 0 ranks by raw affinity
+ * (heavy users first), 1 by the share of the history about the target.
+ */
+export const USER_NORM_EXPONENT = 0.25;
 /** Newest distinct items of a user used for co-occurrence and scoring. */
 export const MAX_HISTORY = 200;
 /** An item this many distinct items older than the user's newest counts half. */
@@ -45,7 +50,7 @@ export interface SegmentState {
   userItems: { offsets: number[]; items: number[]; weights: number[] };
   /** CSR per item: neighbour item indices and cosine scores, best first. */
   neighbours: { offsets: number[]; items: number[]; scores: number[] };
-  /** Per user: square root of the total history weight. */
+  /** Per user: the total history weight to the power USER_NORM_EXPONENT. */
   userNorms: number[];
   /** Number of interaction events per item (orders attribute targets). */
   eventCounts: number[];
@@ -160,7 +165,9 @@ export function trainSegments(data: PreparedData): SegmentState {
     itemUsers: { offsets: itemUsers.offsets, users: itemUsers.keys, weights: itemUsers.values },
     userItems: { offsets: userItems.offsets, items: userItems.keys, weights: userItems.values },
     neighbours: { offsets: neighbours.offsets, items: neighbours.keys, scores: neighbours.values },
-    userNorms: userItemRows.map((row) => compact(Math.sqrt(row.reduce((sum, [, w]) => sum + w, 0)) || 1)),
+    userNorms: userItemRows.map((row) =>
+      compact(row.reduce((sum, [, w]) => sum + w, 0) ** USER_NORM_EXPONENT || 1),
+    ),
     eventCounts: [...data.eventCounts],
     attributes: { columns: columnList, values },
   };
