@@ -139,8 +139,9 @@ function readBlob(bytes: Uint8Array, ref: BlobRef): ArrayLike<number> {
   const length = ref.n * ELEMENT_BYTES[ref.t];
   if (ref.o % 8 !== 0 || ref.o + length > bytes.length)
     throw new EngineError('Corrupt encoded model: a blob lies outside the data.');
-  // A copy: aligned for the typed array whatever the source buffer's offset.
-  const copy = bytes.slice(ref.o, ref.o + length).buffer;
+  // A copy, aligned for the typed array whatever the source's offset (`new Uint8Array(view)` copies;
+  // a Buffer's `slice` would not).
+  const copy = new Uint8Array(bytes.subarray(ref.o, ref.o + length)).buffer;
   switch (ref.t) {
     case 'u8':
       return new Uint8Array(copy);
