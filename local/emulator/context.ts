@@ -4,6 +4,7 @@ import type { FaultRegistry } from './faults';
 import type { Lifecycle } from './lifecycle';
 import type { ModelCache } from './model-cache';
 import type { Store } from './store';
+import type { TrainingWorkers } from './training-workers';
 import type { RequestReader } from './validation';
 
 /** Service quotas the emulator enforces (Personalize defaults). */
@@ -46,6 +47,10 @@ export interface EmulatorContext {
   readonly lifecycle: Lifecycle;
   readonly faults: FaultRegistry;
   readonly models: ModelCache;
+  /** Training threads (solution versions train off the serving thread). */
+  readonly training: TrainingWorkers;
+  /** Absolute path of the state directory (training threads read the database there). */
+  readonly dataDir: string;
   /** S3 client for imports and batch jobs. */
   readonly s3: S3Client;
   /** Whether GetRecommendations results are memoized (see runtime.ts). */

@@ -12,6 +12,7 @@ import { ModelCache } from './model-cache';
 import { createEmulatorServer, MAX_BODY_BYTES, OPERATION_NAMES } from './server';
 import { Serving } from './serving';
 import { Store } from './store';
+import { DEFAULT_TRAINING_THREADS, TrainingWorkers } from './training-workers';
 
 export type { Quotas } from './context';
 export { DEFAULT_QUOTAS } from './context';
@@ -61,6 +62,11 @@ export interface EmulatorOptions {
    * created after the start never wait. @default 120000 (2 minutes)
    */
   readonly resumeGraceMs?: number;
+  /**
+   * How many solution versions train at once, each in its own worker thread (requests keep being
+   * answered on the emulator's thread meanwhile); more wait in order. @default 1
+   */
+  readonly trainingThreads?: number;
   /** Receives diagnostic messages. @default silent */
   readonly log?: (message: string) => void;
 }
@@ -116,6 +122,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const resumeGraceMs = options.resumeGraceMs ?? DEFAULT_RESUME_GRACE_MS;
   if (!Number.isFinite(resumeGraceMs) || resumeGraceMs < 0)
     throw new Error(`resumeGraceMs must be a number of milliseconds ≥ 0, got ${String(resumeGraceMs)}.`);
+  const training = new TrainingWorkers(options.trainingThreads ?? DEFAULT_TRAINING_THREADS);
   const dataDir = resolve(options.dataDir ?? '.personalize-local');
   const store = new Store({ dataDir, ...(options.synchronous ? { synchronous: options.synchronous } : {}) });
   const scope: ArnScope = {
@@ -151,6 +158,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     lifecycle,
     faults,
     models,
+    training,
+    dataDir,
     s3,
     cacheResults: options.cacheResults ?? true,
     now: () => Date.now() / 1000,
@@ -209,7 +218,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         server.close(() => r());
         server.closeAllConnections();
       });
-      await lifecycle.stop();
+      // The lifecycle stops taking results first, so jobs cut short by the threads' end are resumed at
+      // the next start instead of failing.
+      const lifecycleStopped = lifecycle.stop();
+      await training.stop();
+      await lifecycleStopped;
       store.close();
       s3.destroy();
     },

@@ -1,4 +1,5 @@
-import { deserializeModel, type Model, type SerializedModel } from '../engine';
+import { deserializeModel, type Model } from '../engine';
+import { unpackModel } from './model-bytes';
 import type { Store } from './store';
 
 /** Deserialized models by solution version ARN, loaded lazily from the store. */
@@ -13,7 +14,7 @@ export class ModelCache {
     if (cached) return cached;
     const stored = this.store.getModel(solutionVersionArn);
     if (!stored) return undefined;
-    const model = deserializeModel(JSON.parse(stored.model) as SerializedModel);
+    const model = deserializeModel(unpackModel(stored.model));
     this.models.set(solutionVersionArn, model);
     return model;
   }

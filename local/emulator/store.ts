@@ -14,6 +14,11 @@ import type { Tag } from './validation';
  * (`synchronous = NORMAL` in WAL mode would already survive a process crash — the committed frames sit
  * in the OS page cache — but may lose the last commits on an OS crash; it can be chosen with the
  * `synchronous` option when speed matters more, e.g. on CI tmpfs.)
+ *
+ * Size: records of a dataset carry its small integer id (table `datasets`), not its ARN; the user
+ * index is (dataset, user_id) plus the implicit rowid, the session index holds only rows that have a
+ * session id, and models are stored in the engine's binary form, deflated (./model-bytes.ts). A database of the
+ * first layout (ARN per row, models as JSON) is migrated when opened; its JSON models stay readable.
  */
 
 /** A stored Personalize resource of one kind. `doc` holds the members of its Describe shape. */
@@ -72,6 +77,11 @@ export interface StoreOptions {
   readonly dataDir: string;
   /** SQLite `synchronous` setting. @default 'FULL' */
   readonly synchronous?: 'FULL' | 'NORMAL';
+  /**
+   * Open an existing database for reading only (a training thread beside the emulator that owns
+   * it): no schema changes, no writes. @default false
+   */
+  readonly readonly?: boolean;
 }
 
 interface RawResource {
@@ -98,7 +108,8 @@ interface RawInteraction {
   event_id: string | null;
   recommendation_id: string | null;
   impression: string | null;
-  fields: string;
+  /** NULL for no extra columns. */
+  fields: string | null;
 }
 
 const SCHEMA_SQL = `
@@ -125,10 +136,14 @@ CREATE TABLE IF NOT EXISTS tags (
   tag_value TEXT NOT NULL,
   PRIMARY KEY (arn, tag_key)
 );
+CREATE TABLE IF NOT EXISTS datasets (
+  id INTEGER PRIMARY KEY,
+  arn TEXT NOT NULL UNIQUE
+);
 CREATE TABLE IF NOT EXISTS interactions (
   id INTEGER PRIMARY KEY,
-  dataset_arn TEXT NOT NULL,
-  source TEXT NOT NULL,
+  dataset INTEGER NOT NULL,
+  stream INTEGER NOT NULL,
   user_id TEXT NOT NULL,
   item_id TEXT NOT NULL,
   ts REAL NOT NULL,
@@ -138,22 +153,44 @@ CREATE TABLE IF NOT EXISTS interactions (
   event_id TEXT,
   recommendation_id TEXT,
   impression TEXT,
-  fields TEXT NOT NULL
+  fields TEXT
 );
-CREATE INDEX IF NOT EXISTS interactions_user ON interactions(dataset_arn, user_id, id);
-CREATE INDEX IF NOT EXISTS interactions_session ON interactions(dataset_arn, session_id, id);
+CREATE INDEX IF NOT EXISTS interactions_user ON interactions(dataset, user_id);
+CREATE INDEX IF NOT EXISTS interactions_session ON interactions(dataset, session_id) WHERE session_id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS entities (
-  dataset_arn TEXT NOT NULL,
+  dataset INTEGER NOT NULL,
   entity_id TEXT NOT NULL,
-  source TEXT NOT NULL,
+  stream INTEGER NOT NULL,
   fields TEXT NOT NULL,
-  PRIMARY KEY (dataset_arn, entity_id)
-);
+  PRIMARY KEY (dataset, entity_id)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS models (
   arn TEXT PRIMARY KEY,
-  model TEXT NOT NULL,
+  model BLOB NOT NULL,
   metrics TEXT NOT NULL
 );
+`;
+
+/**
+ * Moves a database of the first layout (the dataset ARN on every interaction and entity row, with
+ * `source` as text) to the current one, keeping row ids (models' watermarks refer to them).
+ */
+const MIGRATE_V1_SQL = `
+ALTER TABLE interactions RENAME TO interactions_v1;
+DROP INDEX IF EXISTS interactions_user;
+DROP INDEX IF EXISTS interactions_session;
+ALTER TABLE entities RENAME TO entities_v1;
+${SCHEMA_SQL}
+INSERT OR IGNORE INTO datasets (arn) SELECT DISTINCT dataset_arn FROM interactions_v1;
+INSERT OR IGNORE INTO datasets (arn) SELECT DISTINCT dataset_arn FROM entities_v1;
+INSERT INTO interactions (id, dataset, stream, user_id, item_id, ts, event_type, event_value, session_id, event_id, recommendation_id, impression, fields)
+  SELECT v.id, d.id, v.source = 'stream', v.user_id, v.item_id, v.ts, v.event_type, v.event_value, v.session_id, v.event_id,
+         v.recommendation_id, v.impression, NULLIF(v.fields, '{}')
+  FROM interactions_v1 v JOIN datasets d ON d.arn = v.dataset_arn;
+INSERT INTO entities (dataset, entity_id, stream, fields)
+  SELECT d.id, v.entity_id, v.source = 'stream', v.fields FROM entities_v1 v JOIN datasets d ON d.arn = v.dataset_arn;
+DROP TABLE interactions_v1;
+DROP TABLE entities_v1;
 `;
 
 /** The store is the one place that trusts the database: a row's document is the one its kind was written with. */
@@ -184,9 +221,13 @@ function toInteraction(raw: RawInteraction): StoredInteraction {
     ...(raw.event_id !== null ? { eventId: raw.event_id } : {}),
     ...(raw.recommendation_id !== null ? { recommendationId: raw.recommendation_id } : {}),
     ...(raw.impression !== null ? { impression: JSON.parse(raw.impression) as string[] } : {}),
-    fields: JSON.parse(raw.fields) as Record<string, unknown>,
+    fields: raw.fields === null ? {} : (JSON.parse(raw.fields) as Record<string, unknown>),
   };
 }
+
+/** Interaction rows: ordered by the integer primary key alone, so the indexes need no `id` column. */
+const INTERACTION_COLUMNS =
+  'id, user_id, item_id, ts, event_type, event_value, session_id, event_id, recommendation_id, impression, fields';
 
 /** Values to create a resource row with. */
 export type NewResource<K extends ResourceKind> = Omit<ResourceOf<K>, 'seq'>;
@@ -212,12 +253,28 @@ export class Store {
   private readonly streamed = new Map<string, Map<string, (StoredInteraction & { readonly id: number })[]>>();
 
   constructor(options: StoreOptions) {
+    if (options.readonly) {
+      this.db = new Database(join(options.dataDir, 'personalize.db'), {
+        readonly: true,
+        fileMustExist: true,
+      });
+      this.db.pragma('busy_timeout = 5000');
+      this.statements = this.prepare();
+      return;
+    }
     mkdirSync(options.dataDir, { recursive: true });
     this.db = new Database(join(options.dataDir, 'personalize.db'));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA_SQL);
+    // After a checkpoint the WAL file shrinks back to this size instead of keeping its largest.
+    this.db.pragma(`journal_size_limit = ${4 * 1024 * 1024}`);
+    const layoutV1 = this.db
+      .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('interactions')")
+      .all()
+      .some((column) => column.name === 'dataset_arn');
+    if (layoutV1) this.db.transaction(() => this.db.exec(MIGRATE_V1_SQL))();
+    else this.db.exec(SCHEMA_SQL);
     this.statements = this.prepare();
   }
 
@@ -252,53 +309,59 @@ export class Store {
         'INSERT INTO tags (arn, tag_key, tag_value) VALUES (?, ?, ?) ON CONFLICT(arn, tag_key) DO UPDATE SET tag_value = excluded.tag_value',
       ),
       deleteTag: db.prepare('DELETE FROM tags WHERE arn = ? AND tag_key = ?'),
+      datasetId: db.prepare<[string], { id: number }>('SELECT id FROM datasets WHERE arn = ?'),
+      insertDataset: db.prepare<[string]>('INSERT INTO datasets (arn) VALUES (?)'),
+      deleteDataset: db.prepare<[string]>('DELETE FROM datasets WHERE arn = ?'),
       insertInteraction: db.prepare(
-        `INSERT INTO interactions (dataset_arn, source, user_id, item_id, ts, event_type, event_value, session_id, event_id, recommendation_id, impression, fields)
+        `INSERT INTO interactions (dataset, stream, user_id, item_id, ts, event_type, event_value, session_id, event_id, recommendation_id, impression, fields)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      streamedInteractions: db.prepare<[string], RawInteraction & { id: number }>(
-        "SELECT * FROM interactions WHERE dataset_arn = ? AND source = 'stream' ORDER BY id",
+      streamedInteractions: db.prepare<[number], RawInteraction & { id: number }>(
+        `SELECT ${INTERACTION_COLUMNS} FROM interactions WHERE dataset = ? AND stream = 1 ORDER BY id`,
       ),
-      deleteInteractions: db.prepare('DELETE FROM interactions WHERE dataset_arn = ? AND source = ?'),
-      deleteAllInteractions: db.prepare('DELETE FROM interactions WHERE dataset_arn = ?'),
-      interactions: db.prepare<[string], RawInteraction>(
-        'SELECT * FROM interactions WHERE dataset_arn = ? ORDER BY ts, id',
+      deleteInteractions: db.prepare<[number, number]>(
+        'DELETE FROM interactions WHERE dataset = ? AND stream = ?',
       ),
-      maxInteractionId: db.prepare<[string], { id: number | null }>(
-        'SELECT MAX(id) AS id FROM interactions WHERE dataset_arn = ?',
+      deleteAllInteractions: db.prepare<[number]>('DELETE FROM interactions WHERE dataset = ?'),
+      interactions: db.prepare<[number], RawInteraction>(
+        `SELECT ${INTERACTION_COLUMNS} FROM interactions WHERE dataset = ? ORDER BY ts, id`,
       ),
-      // Two index searches instead of one OR (which SQLite would answer with a scan).
-      userInteractionsByUser: db.prepare<[string, string, number, number], RawInteraction & { id: number }>(
-        'SELECT * FROM interactions WHERE dataset_arn = ? AND user_id = ? AND id > ? ORDER BY id DESC LIMIT ?',
+      maxInteractionId: db.prepare<[number], { id: number | null }>(
+        'SELECT MAX(id) AS id FROM interactions WHERE dataset = ?',
+      ),
+      // Two index searches instead of one OR (which SQLite would answer with a scan). The indexes end
+      // in the rowid, so `id > ? ORDER BY id DESC` is a range of each.
+      userInteractionsByUser: db.prepare<[number, string, number, number], RawInteraction & { id: number }>(
+        `SELECT ${INTERACTION_COLUMNS} FROM interactions WHERE dataset = ? AND user_id = ? AND id > ? ORDER BY id DESC LIMIT ?`,
       ),
       userInteractionsBySession: db.prepare<
-        [string, string, number, number],
+        [number, string, number, number],
         RawInteraction & { id: number }
       >(
-        'SELECT * FROM interactions WHERE dataset_arn = ? AND session_id = ? AND id > ? ORDER BY id DESC LIMIT ?',
+        `SELECT ${INTERACTION_COLUMNS} FROM interactions WHERE dataset = ? AND session_id = ? AND id > ? ORDER BY id DESC LIMIT ?`,
       ),
-      countInteractions: db.prepare<[string], { n: number }>(
-        'SELECT COUNT(*) AS n FROM interactions WHERE dataset_arn = ?',
+      countInteractions: db.prepare<[number], { n: number }>(
+        'SELECT COUNT(*) AS n FROM interactions WHERE dataset = ?',
       ),
-      upsertEntity: db.prepare(
-        `INSERT INTO entities (dataset_arn, entity_id, source, fields) VALUES (?, ?, ?, ?)
-         ON CONFLICT(dataset_arn, entity_id) DO UPDATE SET source = excluded.source, fields = excluded.fields`,
+      upsertEntity: db.prepare<[number, string, number, string]>(
+        `INSERT INTO entities (dataset, entity_id, stream, fields) VALUES (?, ?, ?, ?)
+         ON CONFLICT(dataset, entity_id) DO UPDATE SET stream = excluded.stream, fields = excluded.fields`,
       ),
-      deleteEntities: db.prepare('DELETE FROM entities WHERE dataset_arn = ? AND source = ?'),
-      deleteAllEntities: db.prepare('DELETE FROM entities WHERE dataset_arn = ?'),
-      entities: db.prepare<[string], { entity_id: string; fields: string }>(
-        'SELECT entity_id, fields FROM entities WHERE dataset_arn = ? ORDER BY entity_id',
+      deleteEntities: db.prepare<[number, number]>('DELETE FROM entities WHERE dataset = ? AND stream = ?'),
+      deleteAllEntities: db.prepare<[number]>('DELETE FROM entities WHERE dataset = ?'),
+      entities: db.prepare<[number], { entity_id: string; fields: string }>(
+        'SELECT entity_id, fields FROM entities WHERE dataset = ? ORDER BY entity_id',
       ),
-      entity: db.prepare<[string, string], { fields: string }>(
-        'SELECT fields FROM entities WHERE dataset_arn = ? AND entity_id = ?',
+      entity: db.prepare<[number, string], { fields: string }>(
+        'SELECT fields FROM entities WHERE dataset = ? AND entity_id = ?',
       ),
-      countEntities: db.prepare<[string], { n: number }>(
-        'SELECT COUNT(*) AS n FROM entities WHERE dataset_arn = ?',
+      countEntities: db.prepare<[number], { n: number }>(
+        'SELECT COUNT(*) AS n FROM entities WHERE dataset = ?',
       ),
-      putModel: db.prepare(
+      putModel: db.prepare<[string, Uint8Array, string]>(
         'INSERT INTO models (arn, model, metrics) VALUES (?, ?, ?) ON CONFLICT(arn) DO UPDATE SET model = excluded.model, metrics = excluded.metrics',
       ),
-      getModel: db.prepare<[string], { model: string; metrics: string }>(
+      getModel: db.prepare<[string], { model: string | Buffer; metrics: string }>(
         'SELECT model, metrics FROM models WHERE arn = ?',
       ),
       deleteModel: db.prepare('DELETE FROM models WHERE arn = ?'),
@@ -407,15 +470,30 @@ export class Store {
     });
   }
 
+  /** The integer id rows of a dataset are stored under, or undefined when it has none yet. */
+  private datasetId(datasetArn: string): number | undefined {
+    return this.statements.datasetId.get(datasetArn)?.id;
+  }
+
+  /** The integer id of a dataset, given one on its first records. */
+  private datasetIdFor(datasetArn: string): number {
+    return (
+      this.datasetId(datasetArn) ?? Number(this.statements.insertDataset.run(datasetArn).lastInsertRowid)
+    );
+  }
+
   /** Appends interactions to a dataset. */
   addInteractions(datasetArn: string, source: RecordSource, rows: readonly StoredInteraction[]): void {
     const nested = this.db.inTransaction;
     const ids: number[] = [];
     this.transaction(() => {
+      const dataset = this.datasetIdFor(datasetArn);
+      const stream = source === 'stream' ? 1 : 0;
       for (const r of rows) {
+        const fields = Object.keys(r.fields).length > 0 ? JSON.stringify(r.fields) : null;
         const result = this.statements.insertInteraction.run(
-          datasetArn,
-          source,
+          dataset,
+          stream,
           r.userId,
           r.itemId,
           r.timestamp,
@@ -425,7 +503,7 @@ export class Store {
           r.eventId ?? null,
           r.recommendationId ?? null,
           r.impression ? JSON.stringify(r.impression) : null,
-          JSON.stringify(r.fields),
+          fields,
         );
         ids.push(Number(result.lastInsertRowid));
       }
@@ -441,8 +519,9 @@ export class Store {
     if (!byKey) {
       byKey = new Map();
       this.streamed.set(datasetArn, byKey);
-      for (const raw of this.statements.streamedInteractions.all(datasetArn))
-        this.rememberStreamed(datasetArn, { ...toInteraction(raw), id: raw.id });
+      const dataset = this.datasetId(datasetArn);
+      const raws = dataset === undefined ? [] : this.statements.streamedInteractions.all(dataset);
+      for (const raw of raws) this.rememberStreamed(datasetArn, { ...toInteraction(raw), id: raw.id });
     }
     return byKey;
   }
@@ -484,17 +563,20 @@ export class Store {
 
   /** Removes the bulk-imported interactions of a dataset (a FULL import replaces them). */
   clearBulkInteractions(datasetArn: string): void {
-    this.statements.deleteInteractions.run(datasetArn, 'bulk');
+    const dataset = this.datasetId(datasetArn);
+    if (dataset !== undefined) this.statements.deleteInteractions.run(dataset, 0);
   }
 
   /** All interactions of a dataset, oldest first. */
   interactions(datasetArn: string): StoredInteraction[] {
-    return this.statements.interactions.all(datasetArn).map(toInteraction);
+    const dataset = this.datasetId(datasetArn);
+    return dataset === undefined ? [] : this.statements.interactions.all(dataset).map(toInteraction);
   }
 
   /** Id of the newest interaction row of a dataset (0 when empty): marks what a model was trained on. */
   interactionWatermark(datasetArn: string): number {
-    return this.statements.maxInteractionId.get(datasetArn)?.id ?? 0;
+    const dataset = this.datasetId(datasetArn);
+    return dataset === undefined ? 0 : (this.statements.maxInteractionId.get(dataset)?.id ?? 0);
   }
 
   /**
@@ -503,8 +585,10 @@ export class Store {
    * {@link interactionWatermark}). Both lookups are index range scans.
    */
   userInteractions(datasetArn: string, userId: string, limit: number, afterId = 0): StoredInteraction[] {
-    const byUser = this.statements.userInteractionsByUser.all(datasetArn, userId, afterId, limit);
-    const bySession = this.statements.userInteractionsBySession.all(datasetArn, userId, afterId, limit);
+    const dataset = this.datasetId(datasetArn);
+    if (dataset === undefined) return [];
+    const byUser = this.statements.userInteractionsByUser.all(dataset, userId, afterId, limit);
+    const bySession = this.statements.userInteractionsBySession.all(dataset, userId, afterId, limit);
     const rows =
       bySession.length === 0
         ? byUser
@@ -514,54 +598,69 @@ export class Store {
   }
 
   countInteractions(datasetArn: string): number {
-    return this.statements.countInteractions.get(datasetArn)?.n ?? 0;
+    const dataset = this.datasetId(datasetArn);
+    return dataset === undefined ? 0 : (this.statements.countInteractions.get(dataset)?.n ?? 0);
   }
 
   /** Inserts or replaces item/user records. */
   upsertEntities(datasetArn: string, source: RecordSource, rows: readonly StoredEntity[]): void {
     this.transaction(() => {
-      for (const r of rows)
-        this.statements.upsertEntity.run(datasetArn, r.id, source, JSON.stringify(r.fields));
+      const dataset = this.datasetIdFor(datasetArn);
+      const stream = source === 'stream' ? 1 : 0;
+      for (const r of rows) this.statements.upsertEntity.run(dataset, r.id, stream, JSON.stringify(r.fields));
     });
     this.entityCounter += 1;
   }
 
   /** Removes the bulk-imported item/user records of a dataset. */
   clearBulkEntities(datasetArn: string): void {
-    this.statements.deleteEntities.run(datasetArn, 'bulk');
+    const dataset = this.datasetId(datasetArn);
+    if (dataset !== undefined) this.statements.deleteEntities.run(dataset, 0);
     this.entityCounter += 1;
   }
 
   entities(datasetArn: string): StoredEntity[] {
+    const dataset = this.datasetId(datasetArn);
+    if (dataset === undefined) return [];
     return this.statements.entities
-      .all(datasetArn)
+      .all(dataset)
       .map((r) => ({ id: r.entity_id, fields: JSON.parse(r.fields) as Record<string, unknown> }));
   }
 
   entity(datasetArn: string, id: string): StoredEntity | undefined {
-    const raw = this.statements.entity.get(datasetArn, id);
+    const dataset = this.datasetId(datasetArn);
+    const raw = dataset === undefined ? undefined : this.statements.entity.get(dataset, id);
     return raw ? { id, fields: JSON.parse(raw.fields) as Record<string, unknown> } : undefined;
   }
 
   countEntities(datasetArn: string): number {
-    return this.statements.countEntities.get(datasetArn)?.n ?? 0;
+    const dataset = this.datasetId(datasetArn);
+    return dataset === undefined ? 0 : (this.statements.countEntities.get(dataset)?.n ?? 0);
   }
 
   /** Drops every record of a dataset (when the dataset is deleted). */
   clearDataset(datasetArn: string): void {
     this.streamed.delete(datasetArn);
     this.transaction(() => {
-      this.statements.deleteAllInteractions.run(datasetArn);
-      this.statements.deleteAllEntities.run(datasetArn);
+      const dataset = this.datasetId(datasetArn);
+      if (dataset === undefined) return;
+      this.statements.deleteAllInteractions.run(dataset);
+      this.statements.deleteAllEntities.run(dataset);
+      this.statements.deleteDataset.run(datasetArn);
     });
     this.entityCounter += 1;
   }
 
-  putModel(arn: string, model: string, metrics: Record<string, number>): void {
+  /** Stores a model in its packed form (./model-bytes.ts) with its offline metrics. */
+  putModel(arn: string, model: Uint8Array, metrics: Record<string, number>): void {
     this.statements.putModel.run(arn, model, JSON.stringify(metrics));
   }
 
-  getModel(arn: string): { model: string; metrics: Record<string, number> } | undefined {
+  /**
+   * A stored model: its packed bytes (./model-bytes.ts), or, for a model stored by an emulator of the
+   * first layout, its JSON text.
+   */
+  getModel(arn: string): { model: Uint8Array | string; metrics: Record<string, number> } | undefined {
     const raw = this.statements.getModel.get(arn);
     return raw ? { model: raw.model, metrics: JSON.parse(raw.metrics) as Record<string, number> } : undefined;
   }
@@ -569,7 +668,7 @@ export class Store {
   /** Deletes everything (admin reset). */
   reset(): void {
     this.db.exec(
-      'DELETE FROM resources; DELETE FROM tags; DELETE FROM interactions; DELETE FROM entities; DELETE FROM models;',
+      'DELETE FROM resources; DELETE FROM tags; DELETE FROM interactions; DELETE FROM entities; DELETE FROM datasets; DELETE FROM models;',
     );
     this.streamed.clear();
     this.generationCounter += 1;

@@ -1,46 +1,19 @@
-import { checkMinimumData } from '../../core/dataset-rules';
 import { findRecipe } from '../../core/recipes';
-import {
-  EngineError,
-  evaluate,
-  serializeModel,
-  train,
-  type Interaction,
-  type TrainingData,
-  type TrainOptions,
-} from '../engine';
+import type { TrainOptions } from '../engine';
 import type { EmulatorContext } from './context';
 import { storedDatasetType, type SolutionVersionDoc } from './documents';
 import type { WorkOutcome } from './lifecycle';
-import { toInteraction, toItemRecord, toUserRecord } from './records';
 import { groupDatasets } from './resources';
 import type { ResourceOf } from './store';
+import { TrainingThreadError } from './training-workers';
 
 /**
- * Solution version training: gathers the dataset group's data, checks Personalize's minimum-data
- * rules, trains the engine model and computes the offline metrics. The serialized model and metrics
- * are stored in the transaction that marks the version ACTIVE. Training runs on the event loop: the
- * engine trains ~60k interactions in well under a second.
+ * Solution version training. The emulator's thread checks that the recipe's datasets are ACTIVE and
+ * hands the job to a training thread (./training-workers.ts), which reads the records, checks
+ * Personalize's minimum-data rules, trains the engine model, computes the offline metrics and encodes
+ * the model (./training-job.ts). The model's bytes and metrics are stored in the transaction that
+ * marks the version ACTIVE. Requests keep being answered while the model trains.
  */
-
-/** Loads the training data of a dataset group from the store. */
-function loadTrainingData(ctx: EmulatorContext, groupArn: string): { data: TrainingData; watermark: number } {
-  const datasets = groupDatasets(ctx, groupArn);
-  const interactionsDataset = datasets.get('INTERACTIONS');
-  const itemsDataset = datasets.get('ITEMS');
-  const usersDataset = datasets.get('USERS');
-  const data: TrainingData = {
-    interactions: interactionsDataset
-      ? ctx.store.interactions(interactionsDataset.arn).map(toInteraction)
-      : [],
-    items: itemsDataset ? ctx.store.entities(itemsDataset.arn).map(toItemRecord) : [],
-    users: usersDataset ? ctx.store.entities(usersDataset.arn).map(toUserRecord) : [],
-  };
-  return {
-    data,
-    watermark: interactionsDataset ? ctx.store.interactionWatermark(interactionsDataset.arn) : 0,
-  };
-}
 
 /** The engine's train options for a solution version. */
 function trainOptionsFor(version: SolutionVersionDoc): TrainOptions {
@@ -56,15 +29,6 @@ function trainOptionsFor(version: SolutionVersionDoc): TrainOptions {
       ? { eventValueThreshold: Number(config.eventValueThreshold) }
       : {}),
   };
-}
-
-function selectForTraining(interactions: readonly Interaction[], options: TrainOptions): Interaction[] {
-  return interactions.filter(
-    (i) =>
-      (options.eventType === undefined || i.eventType === options.eventType) &&
-      (options.eventValueThreshold === undefined ||
-        (i.eventValue ?? Number.NEGATIVE_INFINITY) >= options.eventValueThreshold),
-  );
 }
 
 /** Trains a solution version (the lifecycle's work for `solutionVersion`). */
@@ -85,33 +49,38 @@ export async function runTraining(
     }
   }
   const started = Date.now();
-  const { data, watermark } = loadTrainingData(ctx, groupArn);
-  const options = trainOptionsFor(version.doc);
-  const selected = selectForTraining(data.interactions, options);
-  const shortfall = checkMinimumData(selected);
-  if (shortfall) {
-    const filtered = options.eventType ? ` (after filtering by event type ${options.eventType})` : '';
-    return { ok: false, reason: `Create failed. ${shortfall.replace(/\.$/, '')}${filtered}.` };
-  }
-  await new Promise((r) => setImmediate(r));
+  const interactions = datasets.get('INTERACTIONS')?.arn;
+  const items = datasets.get('ITEMS')?.arn;
+  const users = datasets.get('USERS')?.arn;
+  let result;
   try {
-    const model = train(data, options);
-    await new Promise((r) => setImmediate(r));
-    const metrics = evaluate(data, options);
-    const serialized = JSON.stringify(serializeModel(model));
-    const trainingHours = (Date.now() - started) / 3_600_000;
-    return {
-      ok: true,
-      commit: () => {
-        ctx.store.putModel(version.arn, serialized, metrics);
-        ctx.models.put(version.arn, model);
-        ctx.store.updateResource(version, {
-          doc: { ...version.doc, trainingHours, _interactionWatermark: watermark },
-        });
+    result = await ctx.training.run({
+      dataDir: ctx.dataDir,
+      datasets: {
+        ...(interactions ? { interactions } : {}),
+        ...(items ? { items } : {}),
+        ...(users ? { users } : {}),
       },
-    };
+      options: trainOptionsFor(version.doc),
+    });
   } catch (error) {
-    if (error instanceof EngineError) return { ok: false, reason: `Create failed. ${error.message}` };
+    if (error instanceof TrainingThreadError)
+      return { ok: false, reason: `Create failed. ${error.message} Create a new solution version to retry.` };
     throw error;
   }
+  if ('error' in result) throw new Error(`training failed: ${result.error}`);
+  if (!result.ok) return { ok: false, reason: result.reason };
+  const { model, metrics, watermark } = result;
+  const trainingHours = (Date.now() - started) / 3_600_000;
+  return {
+    ok: true,
+    commit: () => {
+      ctx.store.putModel(version.arn, model, metrics);
+      // Decoded from the stored bytes on the first request that needs it.
+      ctx.models.forget(version.arn);
+      ctx.store.updateResource(version, {
+        doc: { ...version.doc, trainingHours, _interactionWatermark: watermark },
+      });
+    },
+  };
 }
