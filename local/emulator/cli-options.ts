@@ -27,6 +27,7 @@ export const USAGE = `Usage: npm run emulator -- [options]
   --synchronous <m>     SQLite synchronous mode: FULL (default) or NORMAL
   --resume-grace <ms>   how long jobs resumed at start wait for missing S3 data (default 120000)
   --no-result-cache     compute every GetRecommendations answer (no memoization)
+  --training-threads <n> how many solution versions train at once, each in a worker thread (default 1)
   --quiet               do not log lifecycle errors
   --help                show this help`;
 
@@ -42,6 +43,13 @@ function assignment(option: string, text: string): [string, string] {
 function wholeNumber(option: string, text: string): number {
   if (!/^\d+$/.test(text)) throw new Error(`${option} needs a whole number ≥ 0, got ${JSON.stringify(text)}`);
   return Number(text);
+}
+
+/** A whole number ≥ 1 from its text. */
+function positiveNumber(option: string, text: string): number {
+  const n = wholeNumber(option, text);
+  if (n < 1) throw new Error(`${option} needs a whole number ≥ 1, got ${JSON.stringify(text)}`);
+  return n;
 }
 
 /** `--quota name=n` options as quota overrides. */
@@ -96,6 +104,7 @@ export function parseCommandLine(args: readonly string[]): EmulatorOptions | 'he
       synchronous: { type: 'string', default: 'FULL' },
       'resume-grace': { type: 'string' },
       'no-result-cache': { type: 'boolean', default: false },
+      'training-threads': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -125,6 +134,9 @@ export function parseCommandLine(args: readonly string[]): EmulatorOptions | 'he
     ...(values['s3-endpoint'] ? { s3Endpoint: values['s3-endpoint'] } : {}),
     ...(values['resume-grace'] !== undefined
       ? { resumeGraceMs: wholeNumber('--resume-grace', values['resume-grace']) }
+      : {}),
+    ...(values['training-threads'] !== undefined
+      ? { trainingThreads: positiveNumber('--training-threads', values['training-threads']) }
       : {}),
     ...(values.quiet ? {} : { log: (message: string) => process.stderr.write(`${message}\n`) }),
   };
