@@ -139,7 +139,7 @@ export function streamedEvents(dataDir: string, prefix: string): { rows: number;
   try {
     return db
       .prepare<[string], { rows: number; distinct: number }>(
-        'SELECT COUNT(*) AS rows, COUNT(DISTINCT event_id) AS "distinct" FROM interactions WHERE source = \'stream\' AND event_id LIKE ?',
+        'SELECT COUNT(*) AS rows, COUNT(DISTINCT event_id) AS "distinct" FROM interactions WHERE stream = 1 AND event_id LIKE ?',
       )
       .get(`${prefix}-%`) as { rows: number; distinct: number };
   } finally {
@@ -266,7 +266,7 @@ export async function runEventsUnderFaults(
   let deadLettered: number;
   try {
     const recorded = db.prepare<[string], { n: number }>(
-      "SELECT COUNT(*) AS n FROM interactions WHERE source = 'stream' AND event_id = ?",
+      "SELECT COUNT(*) AS n FROM interactions WHERE stream = 1 AND event_id = ?",
     );
     deadLettered = deadLetterIds.filter((id) => (recorded.get(id)?.n ?? 0) === 0).length;
   } finally {
