@@ -266,7 +266,7 @@ export async function runEventsUnderFaults(
   let deadLettered: number;
   try {
     const recorded = db.prepare<[string], { n: number }>(
-      "SELECT COUNT(*) AS n FROM interactions WHERE stream = 1 AND event_id = ?",
+      'SELECT COUNT(*) AS n FROM interactions WHERE stream = 1 AND event_id = ?',
     );
     deadLettered = deadLetterIds.filter((id) => (recorded.get(id)?.n ?? 0) === 0).length;
   } finally {
