@@ -49,17 +49,25 @@ export interface ScoringSettings {
  * already interacted with instead of excluding them.
  */
 export interface RepeatState {
-  /** Lower-cased event types (`''` for none) indexing the propensity rows. */
+  /** Lower-cased event types (`''` for none) indexing the rows. */
   eventTypes: string[];
   /**
-   * Probability that the next interaction is a given seen item, per (latest event type, recency
-   * bucket): row-major, one row per event type plus a last row for any type.
+   * Probability that a seen item is among the next interactions, per (latest event type, tied to
+   * the newest timestamp, recency bucket): see `coarseIndex`, with a last row for any type.
    */
   propensity: number[];
+  /** Keys (`cellKey`: latest type, set of types, tied, recency) of the finer cells, ascending. */
+  cellKeys?: number[];
+  /** Probability of each fine cell, shrunk towards its `propensity` cell. */
+  cellRates?: number[];
   /** Probability mapped to the score of the best unseen item. */
   unseenReference: number;
   /** Per user: event type index of the latest interaction per entry of `histories`. */
   historyEvents: number[][];
+  /** Per user: the set of event types (bits by type index) per entry of `histories`. */
+  historyMasks?: number[][];
+  /** Per user: how many newest entries of `histories` share the user's latest timestamp. */
+  tiedCounts?: number[];
 }
 
 /** A neighbourhood model: top-K neighbour lists, user histories, popularity and metadata. */

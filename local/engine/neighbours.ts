@@ -291,3 +291,4 @@ export function mixNeighbours(
   }
   return toLists(perItem);
 }
+

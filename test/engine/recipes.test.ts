@@ -508,7 +508,7 @@ describe('aws-user-personalization repeat behaviour', () => {
     expect(restored.recommend({ userId: 'buyer', numResults: 3 })).toEqual(buyer);
   });
 
-  it('does not count events with the same timestamp as repeats', () => {
+  it('recommends a clicked item whose watch row of the same time is still missing, not a watched one', () => {
     // Prepare: every item has a click and a watch row at the same time, as in MovieLens.
     const clicks = histories(crowd('viewer', 8, ['x', 'y', 'z']), 1_700_000_000, 'click');
     const watches = clicks.map((event) => ({ ...event, eventType: 'watch' }));
@@ -516,16 +516,21 @@ describe('aws-user-personalization repeat behaviour', () => {
       { interactions: [...clicks, ...watches], items: [], users: [] },
       { recipe: 'aws-user-personalization' },
     );
+    const t = 1_800_000_000;
 
-    // Act
+    // Act: x was clicked and watched, y only clicked so far.
     const results = model.recommend({
       userId: 'new',
-      numResults: 3,
-      recentInteractions: histories({ new: ['x', 'y'] }),
+      numResults: 2,
+      recentInteractions: [
+        { userId: 'new', itemId: 'x', timestamp: t, eventType: 'click' },
+        { userId: 'new', itemId: 'x', timestamp: t, eventType: 'watch' },
+        { userId: 'new', itemId: 'y', timestamp: t + 1, eventType: 'click' },
+      ],
     });
 
     // Assess
-    expect(ids(results)).toEqual(['z']);
+    expect(ids(results)).toEqual(['y', 'z']);
   });
 
   it('keeps excluding seen items from SIMS user queries', () => {

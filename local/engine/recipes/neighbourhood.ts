@@ -27,7 +27,7 @@
  */
 import { EngineModel, MODEL_FORMAT, compact, rankInputList } from '../model';
 import type { NeighbourhoodState, RepeatState, SerializedModel } from '../model';
-import { AGE_BUCKETS, ageBucket, eventTypeKey } from '../repeats';
+import { AGE_BUCKETS, ageBucket, cellKey, coarseIndex, eventTypeKey, typeBit } from '../repeats';
 import { createRandom, hashString } from '../random';
 import type { Random } from '../random';
 import { range, selectTop } from '../top-k';
@@ -41,6 +41,13 @@ const USER_NEIGHBOUR_HISTORY = 20;
 /** Users who vote. */
 const USER_NEIGHBOURS = 50;
 
+/** What a user did with a seen item (see `repeats.ts`). */
+interface SeenFeature {
+  type: number;
+  mask: number;
+  tied: boolean;
+}
+
 /** A neighbourhood model, restorable from its serialized state. */
 export class NeighbourhoodModel extends EngineModel {
   private readonly itemIndex: Map<string, number>;
@@ -53,6 +60,7 @@ export class NeighbourhoodModel extends EngineModel {
   private tokenCount: number | undefined;
   private eventTypeIndex: Map<string, number> | undefined;
   private topPropensity: number | undefined;
+  private cells: Map<number, number> | undefined;
   private readonly itemBuffers: (Float64Array | undefined)[] = [undefined, undefined];
 
   constructor(
@@ -142,8 +150,9 @@ export class NeighbourhoodModel extends EngineModel {
   }
 
   /**
-   * Scores seen items by their learnt repeat propensity p (by the event type of the user's latest
-   * interaction with the item and its recency in history positions):
+   * Scores seen items by their learnt repeat propensity p (by what the user did with the item:
+   * the latest event type, the set of event types, whether it shares the user's newest timestamp,
+   * and its recency in history positions):
    *
    *   score(i) = neighbourScore(i) · p / max p  +  bestUnseenScore · p / unseenReference
    *
@@ -159,42 +168,80 @@ export class NeighbourhoodModel extends EngineModel {
     recent: readonly Interaction[] | undefined,
   ): void {
     const repeat = this.state.repeat as RepeatState;
-    const types = this.latestEventTypes(userId, recent, repeat);
+    const features = this.seenFeatures(userId, recent, repeat);
     let topUnseen = 0;
     for (let j = 0; j < scores.length; j++) {
       if (!seen.has(j) && (scores[j] as number) > topUnseen) topUnseen = scores[j] as number;
     }
     const scale = (topUnseen || 1) / repeat.unseenReference;
-    this.topPropensity ??= repeat.propensity.reduce((max, p) => Math.max(max, p), 0) || 1;
-    const anyType = repeat.eventTypes.length;
+    this.topPropensity ??=
+      [...repeat.propensity, ...(repeat.cellRates ?? [])].reduce((max, p) => Math.max(max, p), 0) || 1;
     for (let position = 0; position < history.length; position++) {
       const item = history[position] as number;
-      const type = types.get(item) ?? anyType;
-      const p = repeat.propensity[type * AGE_BUCKETS + ageBucket(history.length - 1 - position)] as number;
+      const p = this.propensityOf(repeat, features.get(item), history.length - 1 - position);
       scores[item] = ((scores[item] as number) * p) / this.topPropensity + scale * p;
     }
   }
 
-  /** Event type index of the user's latest interaction per item (stored, then real-time). */
-  private latestEventTypes(
+  /** The learnt propensity of a seen item: its fine cell, else its coarse one. */
+  private propensityOf(repeat: RepeatState, feature: SeenFeature | undefined, age: number): number {
+    const anyType = repeat.eventTypes.length;
+    const type = feature?.type ?? anyType;
+    const bucket = ageBucket(age);
+    if (repeat.cellKeys === undefined || repeat.cellRates === undefined) {
+      // Models trained before the finer cells: one row per latest type.
+      return repeat.propensity[type * AGE_BUCKETS + bucket] as number;
+    }
+    const tied = feature?.tied ?? false;
+    if (feature !== undefined && feature.type < anyType) {
+      this.cells ??= new Map(repeat.cellKeys.map((key, k) => [key, repeat.cellRates?.[k] as number]));
+      const fine = this.cells.get(cellKey(feature.type, feature.mask, tied, bucket));
+      if (fine !== undefined) return fine;
+    }
+    return repeat.propensity[coarseIndex(type, tied, bucket)] as number;
+  }
+
+  /**
+   * What the user did with each seen item: the latest event type, the set of types and whether
+   * its latest interaction has the user's newest timestamp (stored history, then real-time events).
+   */
+  private seenFeatures(
     userId: string | undefined,
     recent: readonly Interaction[] | undefined,
     repeat: RepeatState,
-  ): Map<number, number> {
+  ): Map<number, SeenFeature> {
     this.eventTypeIndex ??= new Map(repeat.eventTypes.map((type, index) => [type, index]));
-    const types = new Map<number, number>();
+    const anyType = repeat.eventTypes.length;
+    const features = new Map<number, SeenFeature & { time: number }>();
     const stored = userId === undefined ? undefined : this.userIndex.get(userId);
+    let newest = -Infinity;
     if (stored !== undefined) {
       const items = this.state.histories[stored] as number[];
       const events = repeat.historyEvents[stored] ?? [];
-      items.forEach((item, k) => types.set(item, events[k] ?? repeat.eventTypes.length));
+      const masks = repeat.historyMasks?.[stored] ?? [];
+      const tiedFrom = items.length - (repeat.tiedCounts?.[stored] ?? 0);
+      newest = this.state.lastSeen[stored] ?? -Infinity;
+      items.forEach((item, k) => {
+        const type = events[k] ?? anyType;
+        features.set(item, {
+          type,
+          mask: masks[k] ?? typeBit(type),
+          tied: false,
+          time: k >= tiedFrom ? newest : -Infinity,
+        });
+      });
     }
     for (const event of recent ?? []) {
       const index = this.itemIndex.get(event.itemId);
       if (index === undefined) continue;
-      types.set(index, this.eventTypeIndex.get(eventTypeKey(event.eventType)) ?? repeat.eventTypes.length);
+      const type = this.eventTypeIndex.get(eventTypeKey(event.eventType)) ?? anyType;
+      const previous = features.get(index);
+      const bit = type < anyType ? typeBit(type) : 0;
+      features.set(index, { type, mask: (previous?.mask ?? 0) | bit, tied: false, time: event.timestamp });
+      newest = Math.max(newest, event.timestamp);
     }
-    return types;
+    for (const feature of features.values()) feature.tied = feature.time === newest;
+    return features;
   }
 
   /** The user's latest activity time: stored history or real-time events, whichever is newer. */
