@@ -38,6 +38,8 @@ const EXPLORATION = 'Exploration';
 const SECONDS_PER_DAY = 86_400;
 /** Newest history items matched against other users by the user-neighbour vote. */
 const USER_NEIGHBOUR_HISTORY = 20;
+/** Half-lives of recency weighting after which history items are not read. */
+const RECENCY_HORIZON = 50;
 /** Users who vote. */
 const USER_NEIGHBOURS = 50;
 
@@ -307,7 +309,7 @@ export class NeighbourhoodModel extends EngineModel {
     if (settings.recentPopularityWeight > 0 && time !== undefined) {
       this.addRecentPopularity(scores, time, settings.recentPopularityWeight);
     }
-    const used = settings.maxHistoryLength > 0 ? history.slice(-settings.maxHistoryLength) : history;
+    const used = history.slice(-this.historyHorizon());
     const weights = used.map((_, position) =>
       settings.recencyHalfLife > 0
         ? Math.pow(0.5, (used.length - 1 - position) / settings.recencyHalfLife)
@@ -327,6 +329,17 @@ export class NeighbourhoodModel extends EngineModel {
       this.addMetadataAffinity(scores, used, weights, totalWeight);
     }
     return scores;
+  }
+
+  /**
+   * Newest history items that can count: `maxHistoryLength` (`bptt`) when set, and with recency
+   * weights no further back than `RECENCY_HORIZON` half-lives (older items weigh under 2^-50 of
+   * the newest, so dropping them changes no score, only the cost of a long history).
+   */
+  private historyHorizon(): number {
+    const { maxHistoryLength, recencyHalfLife } = this.state.settings;
+    const byRecency = recencyHalfLife > 0 ? Math.ceil(recencyHalfLife * RECENCY_HORIZON) : Infinity;
+    return Math.min(maxHistoryLength > 0 ? maxHistoryLength : Infinity, byRecency);
   }
 
   /**
