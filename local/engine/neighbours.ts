@@ -291,4 +291,3 @@ export function mixNeighbours(
   }
   return toLists(perItem);
 }
-
