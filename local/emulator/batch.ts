@@ -45,6 +45,31 @@ function filterValuesOf(line: Record<string, unknown>): Record<string, string> |
  * through the same serving path as the runtime API, so a line and a GetRecommendations call for the
  * same user in the same state agree.
  */
+/** Writes a batch job's output files. */
+async function putOutputs(
+  ctx: { s3: { send(command: PutObjectCommand): Promise<unknown> } },
+  bucket: string,
+  outputs: readonly { key: string; body: string }[],
+): Promise<void> {
+  for (const output of outputs) {
+    await ctx.s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: output.key,
+        Body: output.body,
+        ContentType: 'application/json',
+      }),
+    );
+  }
+}
+
+/** A job's failure for an unreadable data location (`sourceMissing` when its bucket is gone); rethrows anything else. */
+function dataLocationFailure(error: unknown): WorkOutcome {
+  if (error instanceof DataLocationError)
+    return { ok: false, reason: error.message, ...(error.missing ? { sourceMissing: true } : {}) };
+  throw error;
+}
+
 export async function runBatchInferenceJob(
   ctx: EmulatorContext,
   serving: Serving,
@@ -123,21 +148,10 @@ export async function runBatchInferenceJob(
         body: lines.join('\n') + (lines.length > 0 ? '\n' : ''),
       });
     }
-    for (const output of outputs) {
-      await ctx.s3.send(
-        new PutObjectCommand({
-          Bucket: destination.bucket,
-          Key: output.key,
-          Body: output.body,
-          ContentType: 'application/json',
-        }),
-      );
-    }
+    await putOutputs(ctx, destination.bucket, outputs);
     return { ok: true };
   } catch (error) {
-    if (error instanceof DataLocationError)
-      return { ok: false, reason: error.message, ...(error.missing ? { sourceMissing: true } : {}) };
-    throw error;
+    return dataLocationFailure(error);
   }
 }
 
@@ -250,20 +264,9 @@ export async function runBatchSegmentJob(
         body: lines.join('\n') + (lines.length > 0 ? '\n' : ''),
       });
     }
-    for (const output of outputs) {
-      await ctx.s3.send(
-        new PutObjectCommand({
-          Bucket: destination.bucket,
-          Key: output.key,
-          Body: output.body,
-          ContentType: 'application/json',
-        }),
-      );
-    }
+    await putOutputs(ctx, destination.bucket, outputs);
     return { ok: true };
   } catch (error) {
-    if (error instanceof DataLocationError)
-      return { ok: false, reason: error.message, ...(error.missing ? { sourceMissing: true } : {}) };
-    throw error;
+    return dataLocationFailure(error);
   }
 }

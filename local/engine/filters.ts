@@ -176,6 +176,32 @@ function compileExpression(
 }
 
 /**
+ * The expressions of `ast` to apply with these filter values: an EXCLUDE expression missing a
+ * parameter is disabled, as Personalize does.
+ * @throws EngineError for an expression of another target.
+ * @throws FilterParameterError when an INCLUDE expression's parameter is missing.
+ */
+function applicableExpressions(
+  ast: FilterAst,
+  target: 'ItemID' | 'UserID',
+  what: string,
+  values: Readonly<Record<string, unknown>>,
+): FilterAst['expressions'] {
+  return ast.expressions.filter((expression) => {
+    if (expression.target !== target) {
+      throw new EngineError(`${expression.target} filters cannot be applied to ${what}.`);
+    }
+    const missing = expressionParameterNames(expression).filter((name) => values[name] === undefined);
+    if (missing.length === 0) return true;
+    if (expression.action === 'EXCLUDE') return false;
+    throw new FilterParameterError(
+      `The filter needs a value for $${missing[0] as string} in filterValues.`,
+      missing[0] as string,
+    );
+  });
+}
+
+/**
  * Compiles a parsed filter for one request into an item predicate (`false` = filtered out).
  * @throws FilterParameterError when an INCLUDE expression's parameter is missing or a value is malformed.
  * @throws EngineError for UserID / ActionID filters, which do not apply to item recommendations.
@@ -184,18 +210,7 @@ export function compileFilter(ast: FilterAst, ctx: FilterContext): (itemId: stri
   const includes: ((itemId: string) => boolean)[] = [];
   const excludes: ((itemId: string) => boolean)[] = [];
 
-  for (const expression of ast.expressions) {
-    if (expression.target !== 'ItemID') {
-      throw new EngineError(`${expression.target} filters cannot be applied to item recommendations.`);
-    }
-    const missing = expressionParameterNames(expression).filter((name) => ctx.values[name] === undefined);
-    if (missing.length > 0) {
-      if (expression.action === 'EXCLUDE') continue;
-      throw new FilterParameterError(
-        `The filter needs a value for $${missing[0] as string} in filterValues.`,
-        missing[0] as string,
-      );
-    }
+  for (const expression of applicableExpressions(ast, 'ItemID', 'item recommendations', ctx.values)) {
     const resolve = (value: FilterValue): Resolved => {
       switch (value.kind) {
         case 'string':
@@ -243,18 +258,7 @@ export interface UserFilterContext {
 export function compileUserFilter(ast: FilterAst, ctx: UserFilterContext): (userId: string) => boolean {
   const includes: ((userId: string) => boolean)[] = [];
   const excludes: ((userId: string) => boolean)[] = [];
-  for (const expression of ast.expressions) {
-    if (expression.target !== 'UserID') {
-      throw new EngineError(`${expression.target} filters cannot be applied to user segments.`);
-    }
-    const missing = expressionParameterNames(expression).filter((name) => ctx.values[name] === undefined);
-    if (missing.length > 0) {
-      if (expression.action === 'EXCLUDE') continue;
-      throw new FilterParameterError(
-        `The filter needs a value for $${missing[0] as string} in filterValues.`,
-        missing[0] as string,
-      );
-    }
+  for (const expression of applicableExpressions(ast, 'UserID', 'user segments', ctx.values)) {
     const resolvedOf = new Map<FilterCondition, Resolved>();
     for (const condition of flattenConditions(expression.where)) {
       const parts: Resolved[] = condition.values.map((value) => {
