@@ -64,6 +64,7 @@ export class NeighbourhoodModel extends EngineModel {
   private topPropensity: number | undefined;
   private cells: Map<number, number> | undefined;
   private coldItems: number[] | undefined;
+  private seenFlags: Uint8Array | undefined;
   private readonly itemBuffers: (Float64Array | undefined)[] = [undefined, undefined];
 
   constructor(
@@ -172,10 +173,14 @@ export class NeighbourhoodModel extends EngineModel {
   ): void {
     const repeat = this.state.repeat as RepeatState;
     const features = this.seenFeatures(userId, recent, repeat);
+    // A flag per item instead of a Set lookup per item: this loop runs over the whole catalogue.
+    const flags = (this.seenFlags ??= new Uint8Array(scores.length));
+    for (const item of seen) flags[item] = 1;
     let topUnseen = 0;
     for (let j = 0; j < scores.length; j++) {
-      if (!seen.has(j) && (scores[j] as number) > topUnseen) topUnseen = scores[j] as number;
+      if (flags[j] === 0 && (scores[j] as number) > topUnseen) topUnseen = scores[j] as number;
     }
+    for (const item of seen) flags[item] = 0;
     const scale = (topUnseen || 1) / repeat.unseenReference;
     this.topPropensity ??=
       [...repeat.propensity, ...(repeat.cellRates ?? [])].reduce((max, p) => Math.max(max, p), 0) || 1;
