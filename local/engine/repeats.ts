@@ -49,9 +49,14 @@ const PERSONALISED_LIFT = 6;
 
 /** The recency bucket of an item `age` positions from the newest history item. */
 export function ageBucket(age: number): number {
-  for (let b = 0; b < AGE_BOUNDS.length; b++) if (age < (AGE_BOUNDS[b] as number)) return b;
-  return AGE_BOUNDS.length;
+  return age < BUCKET_OF_AGE.length ? (BUCKET_OF_AGE[age] as number) : AGE_BOUNDS.length;
 }
+
+/** The bucket of every age below the last bound, looked up instead of searched. */
+const BUCKET_OF_AGE: readonly number[] = Array.from(
+  { length: AGE_BOUNDS[AGE_BOUNDS.length - 1] as number },
+  (_, age) => AGE_BOUNDS.findIndex((bound) => age < bound),
+);
 
 /** Event type key: lower-cased, `''` when absent. */
 export function eventTypeKey(eventType: string | undefined): string {

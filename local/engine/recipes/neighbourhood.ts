@@ -245,7 +245,9 @@ export class NeighbourhoodModel extends EngineModel {
       const type = this.eventTypeIndex.get(eventTypeKey(event.eventType)) ?? anyType;
       const previous = features.get(index);
       const bit = type < anyType ? typeBit(type) : 0;
-      features.set(index, { type, mask: (previous?.mask ?? 0) | bit, tied: false, time: event.timestamp });
+      if (previous === undefined)
+        features.set(index, { type, mask: bit, tied: false, time: event.timestamp });
+      else Object.assign(previous, { type, mask: previous.mask | bit, time: event.timestamp });
       newest = Math.max(newest, event.timestamp);
     }
     for (const feature of features.values()) feature.tied = feature.time === newest;
