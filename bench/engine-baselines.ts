@@ -28,6 +28,7 @@ import {
 } from './lib/baselines';
 import type { Recommender } from './lib/baselines';
 import { loadMovieLens } from './lib/movielens';
+import { summarize } from './lib/serving-stats';
 
 const DEPTH = 10;
 const EASE_LAMBDAS = [50, 100, 200, 400, 800];
@@ -159,11 +160,6 @@ function tune(split: Split): Map<string, Record<string, number>> {
     }
   }
   return best;
-}
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
 }
 
 /** Our recipes on one split: NDCG per variant, training seconds and query latencies (ms). */
@@ -306,10 +302,11 @@ function main(): void {
     `| item-kNN (tuned alpha) | ${mean(simsVsKnn.knn.a).toFixed(4)} | ${mean(simsVsKnn.knn.b).toFixed(4)} |`,
   );
   console.log('\n| aws-user-personalization on MovieLens | value |\n|---|---|');
+  const query = summarize(latencies);
   console.log(`| training, mean of ${trainSeconds.length} splits | ${mean(trainSeconds).toFixed(2)} s |`);
   console.log(`| training, slowest split | ${Math.max(...trainSeconds).toFixed(2)} s |`);
   console.log(
-    `| query p50 / p99 in process, warm second pass, both variants | ${percentile(latencies, 50).toFixed(3)} / ${percentile(latencies, 99).toFixed(3)} ms |`,
+    `| query p50 / p99 in process, warm second pass, both variants | ${query.p50.toFixed(3)} / ${query.p99.toFixed(3)} ms |`,
   );
   console.log(
     `| first query after training (builds lookup tables), slowest split | ${Math.max(...firstQueries).toFixed(1)} ms |`,

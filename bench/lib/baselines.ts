@@ -9,17 +9,17 @@
  */
 import type { Interaction } from '../../local/engine';
 
-/** A baseline's answer for one held-out user: item ids, best first. */
+/** A baseline's answer for one held-out user (history oldest first): item ids, best first. */
 export type Recommender = (history: readonly Interaction[], count: number, excludeSeen: boolean) => string[];
 
-/** A history as distinct items, newest last (an item's position is its latest interaction). */
+/** A history (oldest first, as the evaluation split gives it) as distinct items, newest last. */
 export function distinctNewestLast(history: readonly Interaction[]): string[] {
-  const ordered = history
-    .map((interaction, order) => ({ interaction, order }))
-    .sort((a, b) => a.interaction.timestamp - b.interaction.timestamp || a.order - b.order);
-  const last = new Map<string, number>();
-  ordered.forEach(({ interaction }, position) => last.set(interaction.itemId, position));
-  return [...last.entries()].sort((a, b) => a[1] - b[1]).map(([itemId]) => itemId);
+  const latest = new Set<string>();
+  for (const { itemId } of history) {
+    latest.delete(itemId);
+    latest.add(itemId);
+  }
+  return [...latest];
 }
 
 /** Weight of each distinct history item: 0.5^(positions from the newest / halfLife); 0 = flat. */

@@ -9,6 +9,7 @@
 import { train } from '../../local/engine';
 import type { Interaction } from '../../local/engine';
 import { createRandom } from '../../local/engine/random';
+import { summarize } from './serving-stats';
 
 const CLUSTERS = 50;
 
@@ -66,8 +67,7 @@ function main(): void {
     model.recommend({ userId: `u${u * 37}`, numResults: 25 });
     latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
-  latencies.sort((a, b) => a - b);
-  const p99 = latencies[Math.ceil(latencies.length * 0.99) - 1] as number;
+  const { p99 } = summarize(latencies);
   console.log(
     `| scale run: ${count.toLocaleString('en')} interactions, ${items.toLocaleString('en')} items, ${users.toLocaleString('en')} users | value |`,
   );

@@ -40,11 +40,6 @@ function filterValuesOf(line: Record<string, unknown>): Record<string, string> |
   return values as Record<string, string>;
 }
 
-/**
- * Runs a batch inference job (the lifecycle's work for `batchInferenceJob`): each line is answered
- * through the same serving path as the runtime API, so a line and a GetRecommendations call for the
- * same user in the same state agree.
- */
 /** Writes a batch job's output files. */
 async function putOutputs(
   ctx: { s3: { send(command: PutObjectCommand): Promise<unknown> } },
@@ -70,6 +65,11 @@ function dataLocationFailure(error: unknown): WorkOutcome {
   throw error;
 }
 
+/**
+ * Runs a batch inference job (the lifecycle's work for `batchInferenceJob`): each line is answered
+ * through the same serving path as the runtime API, so a line and a GetRecommendations call for the
+ * same user in the same state agree.
+ */
 export async function runBatchInferenceJob(
   ctx: EmulatorContext,
   serving: Serving,

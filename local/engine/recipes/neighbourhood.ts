@@ -247,7 +247,11 @@ export class NeighbourhoodModel extends EngineModel {
       const bit = type < anyType ? typeBit(type) : 0;
       if (previous === undefined)
         features.set(index, { type, mask: bit, tied: false, time: event.timestamp });
-      else Object.assign(previous, { type, mask: previous.mask | bit, time: event.timestamp });
+      else {
+        previous.type = type;
+        previous.mask |= bit;
+        previous.time = event.timestamp;
+      }
       newest = Math.max(newest, event.timestamp);
     }
     for (const feature of features.values()) feature.tied = feature.time === newest;
