@@ -346,6 +346,8 @@ export interface LeaseEvent extends InRun {
   readonly holdFor?: readonly LeaseStage[];
   /** The result of this execution's previous `acquire` (a queued run's last try). */
   readonly previous?: LeaseResult;
+  /** The execution's input: `acquire` checks its shape (core/run-input.ts) before taking the lease. */
+  readonly input?: unknown;
 }
 
 /** A stage timeout key (config `timeouts`). */

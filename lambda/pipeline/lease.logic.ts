@@ -3,7 +3,9 @@
  * `project`) holding the execution ARN of the run that holds it (`holder`) and when it expires (`expiresAt`,
  * epoch seconds, also the table's TTL attribute).
  *
- * - `acquire` (the first state of every run) and `renew` (at stage boundaries) write the item with a
+ * - `acquire` (the first state of every run) first checks the shape of the run's input (core/run-input.ts) and
+ *   fails with `ValidationFailed` naming each wrong key or value, before it touches the lease.
+ * - `acquire` and `renew` (at stage boundaries) write the item with a
  *   conditional PutItem: only when there is none, when this execution holds it, or when it has expired. Each
  *   write holds it for the timeouts of the stages until the next renewal (core/run-lease.ts).
  * - When another execution holds it, `acquire` follows `runs.overlap`: `queue` returns how long to wait
@@ -32,6 +34,8 @@ import {
   RUN_STAGES,
   runTimeoutSeconds,
 } from '../../core/run-lease';
+import { runInputProblems } from '../../core/run-input';
+import { ValidationFailed } from '../shared/errors';
 import { logger } from '../shared/logger';
 
 /** What the lease step works with. */
@@ -87,8 +91,11 @@ export async function handleLease(
     return release(executionArn, deps);
   }
   switch (event.action) {
-    case 'acquire':
+    case 'acquire': {
+      const problems = runInputProblems(event.input);
+      if (problems.length > 0) throw new ValidationFailed(problems);
       return acquire(event, deps);
+    }
     case 'renew':
       return renew(event, deps);
     case 'release':

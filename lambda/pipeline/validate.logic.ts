@@ -17,6 +17,7 @@ import { checkHeader, checkMinimumData, createRowChecker, type RowChecker } from
 import { ConfigValidationError } from '../../core/config/errors';
 import { parseConfig } from '../../core/config/load';
 import { findRecipe } from '../../core/recipes';
+import { runInputProblems } from '../../core/run-input';
 import { checkSchema, parseSchema, type SchemaField } from '../../core/schema-rules';
 import {
   apiDatasetType,
@@ -52,6 +53,8 @@ export interface ValidateDeps {
  * @throws ValidationFailed listing every problem found.
  */
 export async function validateRun(event: ValidateEvent, deps: ValidateDeps): Promise<RunState> {
+  const inputProblems = runInputProblems(event.input);
+  if (inputProblems.length > 0) throw new ValidationFailed(inputProblems);
   const { config, fields } = await resolveConfig(event, deps.s3);
   const { options, problems } = runOptions(event.input ?? {}, config);
   problems.push(...(await checkData(deps, config, fields)));

@@ -195,6 +195,7 @@ export class PipelineWorkflow extends sfn.StateMachineFragment {
         overlap: this.config.runs.overlap,
         timeouts: start.at('deployedConfig').at('timeouts'),
         previous: start.at('lease'),
+        input: start.at('input'),
       },
       ResultSlot.of(start.at('lease')),
     );

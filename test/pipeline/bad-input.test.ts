@@ -36,6 +36,29 @@ describe('the pipeline, run locally with bad input', () => {
     END_TO_END_TIMEOUT_MS,
   );
 
+  test.each([
+    [{ solution: ['sims'] }, 'input.solution: unknown key "solution" (did you mean "solutions"?)'],
+    [{ force: 'yes' }, 'input.force: expected true or false, received string "yes"'],
+  ])(
+    'the run input %j fails the run at its first state, naming the key',
+    async (input, message) => {
+      // Prepare
+      const fx = await pipelineFixture();
+
+      // Act
+      const outcome = await fx.pipeline.run(input);
+
+      // Assess
+      expect(outcome).toMatchObject({ status: 'FAILED', error: 'ValidationFailed' });
+      expect(outcome.status === 'FAILED' && outcome.cause).toContain(message);
+      const entered = outcome.events.filter((e) => e.type === 'StateEntered').map((e) => e.state);
+      expect(entered.slice(0, 2)).toEqual(['AddDeployedConfig', 'TakeRunLease']);
+      expect(entered).not.toContain('Validate');
+      expect(await datasetGroupCount()).toBe(0);
+    },
+    END_TO_END_TIMEOUT_MS,
+  );
+
   test(
     'bad data stops the run before any Personalize resource exists, naming file, line and column',
     async () => {
