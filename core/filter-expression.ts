@@ -353,7 +353,7 @@ class Parser {
     const field = fieldToken.text;
     const operatorToken = this.peek();
     const operator = this.operator(`${dataset}.${field}`);
-    const values = operator === 'IN' || operator === 'NOT IN' ? this.valueList() : [this.value()];
+    const values = operator === 'IN' || operator === 'NOT IN' ? this.valueList(field) : [this.value(field)];
     const condition: FilterCondition = {
       kind: 'condition',
       dataset,
@@ -383,15 +383,16 @@ class Parser {
     );
   }
 
-  private valueList(): FilterValue[] {
+  private valueList(field: string): FilterValue[] {
     this.expectSymbol('(', 'to open the value list');
-    const values = [this.value()];
-    while (this.acceptSymbol(',')) values.push(this.value());
+    const values = [this.value(field)];
+    while (this.acceptSymbol(',')) values.push(this.value(field));
     this.expectSymbol(')', 'to close the value list');
     return values;
   }
 
-  private value(): FilterValue {
+  /** A value compared with `field`; a bare word gets a hint to quote it or make it a parameter. */
+  private value(field: string): FilterValue {
     const token = this.next();
     switch (token.kind) {
       case 'string':
@@ -400,6 +401,12 @@ class Parser {
         return { kind: 'number', value: Number(token.text) };
       case 'parameter':
         return { kind: 'parameter', name: token.text };
+      case 'word':
+        throw new FilterSyntaxError(
+          `Expected a double-quoted string, a number or a $PARAMETER, found the bare word ${token.text}; ` +
+            `quote the value, e.g. "${token.text}", or use a parameter, e.g. $${field.toUpperCase()}`,
+          token.position,
+        );
       default:
         throw new FilterSyntaxError(
           `Expected a double-quoted string, a number or a $PARAMETER, found ${describe(token)}`,

@@ -4,6 +4,7 @@
  * Pure module: no I/O, no AWS, no CDK. It is shared by the pipeline's validation step and by the
  * local Personalize emulator, so both reject a schema for the same reasons and with the same words.
  */
+import { closestMatch } from './config/messages';
 
 /** The dataset types Personalize accepts, spelled as the API spells them. */
 export type DatasetType = 'Interactions' | 'Items' | 'Users' | 'Actions' | 'Action_Interactions';
@@ -190,8 +191,55 @@ function nestedKind(type: unknown): string | undefined {
   return undefined;
 }
 
+/** Common non-Avro spellings of the allowed types. */
+const TYPE_ALIASES: Readonly<Record<string, FieldType>> = {
+  integer: 'int',
+  number: 'double',
+  str: 'string',
+  text: 'string',
+  bool: 'boolean',
+  bigint: 'long',
+  timestamp: 'long',
+};
+
+const ALLOWED_TYPES_TEXT = `allowed Avro types are ${FIELD_TYPES.join(', ')}, optionally in a union with "null" such as ["null","string"]`;
+
+/**
+ * The problem with a field whose type is not an Avro primitive, with the type to use: the one a required or
+ * reserved field must have (`rule`), else the closest allowed spelling.
+ */
+function unknownTypeProblem(name: string, type: unknown, where: string, rule?: FieldRuleHint): string {
+  let hint = '';
+  if (rule !== undefined) {
+    hint = ` (use "${rule.types[0] ?? 'string'}": ${name} is ${rule.kind} for ${rule.datasetType} datasets as ${typeList(rule.types)})`;
+  } else if (typeof type === 'string') {
+    const suggestion = TYPE_ALIASES[type.toLowerCase()] ?? closestMatch(type, FIELD_TYPES);
+    if (suggestion !== undefined) hint = ` (did you mean "${suggestion}"?)`;
+  }
+  return `Field "${name}" has unknown type ${describeType(type)}${where}${hint}; ${ALLOWED_TYPES_TEXT}.`;
+}
+
+/** What a required or reserved field must be, for the hint of an unknown type. */
+interface FieldRuleHint {
+  readonly types: readonly FieldType[];
+  readonly kind: 'required' | 'reserved';
+  readonly datasetType: DatasetType;
+}
+
+function ruleHint(name: string, datasetType: DatasetType | undefined): FieldRuleHint | undefined {
+  if (datasetType === undefined) return undefined;
+  const required = REQUIRED[datasetType][name];
+  if (required) return { types: required.types, kind: 'required', datasetType };
+  const reserved = RESERVED[datasetType][name];
+  return reserved ? { types: reserved.types, kind: 'reserved', datasetType } : undefined;
+}
+
 /** Resolves a field's `type` to a primitive plus nullability, or returns the problem. */
-function resolveType(name: string, type: unknown): { type: FieldType; nullable: boolean } | string {
+function resolveType(
+  name: string,
+  type: unknown,
+  datasetType?: DatasetType,
+): { type: FieldType; nullable: boolean } | string {
   if (type === undefined) return `Field "${name}" has no "type".`;
   const nested = nestedKind(type);
   if (nested !== undefined) {
@@ -212,11 +260,11 @@ function resolveType(name: string, type: unknown): { type: FieldType; nullable: 
     const only = nonNull[0];
     if (nullCount === 1 && nonNull.length === 1 && isFieldType(only)) return { type: only, nullable: true };
     if (nonNull.length === 1 && !isFieldType(only)) {
-      return `Field "${name}" has unknown type ${describeType(only)}; allowed types are ${FIELD_TYPES.join(', ')} (optionally in a union with "null").`;
+      return unknownTypeProblem(name, only, ' in its union', ruleHint(name, datasetType));
     }
     return `Field "${name}" has union type ${describeType(type)}; a union must be exactly "null" and one of ${FIELD_TYPES.join(', ')}.`;
   }
-  return `Field "${name}" has unknown type ${describeType(type)}; allowed types are ${FIELD_TYPES.join(', ')} (optionally in a union with "null").`;
+  return unknownTypeProblem(name, type, '', ruleHint(name, datasetType));
 }
 
 /** Reads a boolean attribute; Avro attributes other than `true` count as off. */
@@ -225,18 +273,25 @@ function flag(field: Record<string, unknown>, key: string): boolean {
 }
 
 /** Structural reading: returns the fields it could read and every problem found on the way. */
-function readSchema(json: string): { schema?: ParsedSchema; problems: string[] } {
+function readSchema(
+  json: string,
+  datasetType?: DatasetType,
+): { schema?: ParsedSchema; problems: string[]; declared: Set<string> } {
+  const declared = new Set<string>();
   let root: unknown;
   try {
     root = JSON.parse(json);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    return { problems: [`The schema is not valid JSON: ${reason}.`] };
+    return { problems: [`The schema is not valid JSON: ${reason}.`], declared };
   }
-  if (!isObject(root)) return { problems: ['The schema must be a JSON object describing an Avro record.'] };
+  if (!isObject(root)) {
+    return { problems: ['The schema must be a JSON object describing an Avro record.'], declared };
+  }
   if (root['type'] !== 'record') {
     return {
       problems: [`The schema must have "type": "record", but has "type": ${describeType(root['type'])}.`],
+      declared,
     };
   }
   const problems: string[] = [];
@@ -247,7 +302,7 @@ function readSchema(json: string): { schema?: ParsedSchema; problems: string[] }
   const rawFields = root['fields'];
   if (!Array.isArray(rawFields) || rawFields.length === 0) {
     problems.push('The schema record must have a non-empty "fields" array.');
-    return { problems };
+    return { problems, declared };
   }
   const fields: SchemaField[] = [];
   rawFields.forEach((raw: unknown, index: number) => {
@@ -262,7 +317,8 @@ function readSchema(json: string): { schema?: ParsedSchema; problems: string[] }
       );
       return;
     }
-    const resolved = resolveType(name, raw['type']);
+    declared.add(name);
+    const resolved = resolveType(name, raw['type'], datasetType);
     if (typeof resolved === 'string') {
       problems.push(resolved);
       return;
@@ -275,7 +331,11 @@ function readSchema(json: string): { schema?: ParsedSchema; problems: string[] }
       textual: flag(raw, 'textual'),
     });
   });
-  return { schema: { fields, recordName: typeof recordName === 'string' ? recordName : '' }, problems };
+  return {
+    schema: { fields, recordName: typeof recordName === 'string' ? recordName : '' },
+    problems,
+    declared,
+  };
 }
 
 /**
@@ -340,12 +400,20 @@ function fieldRuleProblems(
   return problems;
 }
 
-/** Required and reserved fields: presence and types. */
-function requiredAndReservedProblems(fields: readonly SchemaField[], datasetType: DatasetType): string[] {
+/**
+ * Required and reserved fields: presence and types. A field in `declared` whose type could not be read is
+ * already reported, so it does not count as missing.
+ */
+function requiredAndReservedProblems(
+  fields: readonly SchemaField[],
+  datasetType: DatasetType,
+  declared: ReadonlySet<string>,
+): string[] {
   const problems: string[] = [];
   const byName = new Map(fields.map((f) => [f.name, f]));
   for (const [name, rule] of Object.entries(REQUIRED[datasetType])) {
     const field = byName.get(name);
+    if (field === undefined && declared.has(name)) continue;
     if (field === undefined) {
       problems.push(
         `Field "${name}" is required for ${datasetType} datasets (type ${typeList(rule.types)}) but is missing.`,
@@ -394,10 +462,13 @@ function attributeProblems(fields: readonly SchemaField[], datasetType: DatasetT
   return problems;
 }
 
-/** Number of metadata fields (neither required nor reserved) within the dataset type's limits. */
-function metadataProblems(fields: readonly SchemaField[], datasetType: DatasetType): string[] {
+/**
+ * Number of metadata fields (neither required nor reserved) within the dataset type's limits, counting the
+ * `declared` fields whose type could not be read.
+ */
+function metadataProblems(datasetType: DatasetType, declared: ReadonlySet<string>): string[] {
   const known = new Set([...Object.keys(REQUIRED[datasetType]), ...Object.keys(RESERVED[datasetType])]);
-  const metadata = fields.filter((f) => !known.has(f.name));
+  const metadata = [...declared].filter((name) => !known.has(name)).map((name) => ({ name }));
   const { min, max } = METADATA_LIMITS[datasetType];
   if (metadata.length > max) {
     const names = metadata.map((f) => `"${f.name}"`).join(', ');
@@ -415,13 +486,19 @@ function metadataProblems(fields: readonly SchemaField[], datasetType: DatasetTy
 }
 
 /** Extra fields a domain's default schema requires. */
-function domainProblems(fields: readonly SchemaField[], datasetType: DatasetType, domain: Domain): string[] {
+function domainProblems(
+  fields: readonly SchemaField[],
+  datasetType: DatasetType,
+  domain: Domain,
+  declared: ReadonlySet<string>,
+): string[] {
   const rules = DOMAIN_REQUIRED[domain][datasetType];
   if (rules === undefined) return [];
   const problems: string[] = [];
   const byName = new Map(fields.map((f) => [f.name, f]));
   for (const [name, rule] of Object.entries(rules)) {
     const field = byName.get(name);
+    if (field === undefined && declared.has(name)) continue;
     const wanted = `${rule.categorical === true ? 'categorical ' : ''}${typeList(rule.types)}`;
     if (field === undefined) {
       problems.push(
@@ -457,17 +534,19 @@ export function checkSchema(
   if (schemaJson.length > MAX_SCHEMA_LENGTH) {
     problems.push(`The schema is ${schemaJson.length} characters long; the maximum is ${MAX_SCHEMA_LENGTH}.`);
   }
-  const { schema, problems: structural } = readSchema(schemaJson);
+  const { schema, problems: structural, declared } = readSchema(schemaJson, datasetType);
   problems.push(...structural);
   if (schema === undefined) return problems;
   const { fields } = schema;
   problems.push(
     ...duplicateNameProblems(fields),
-    ...requiredAndReservedProblems(fields, datasetType),
+    ...requiredAndReservedProblems(fields, datasetType, declared),
     ...attributeProblems(fields, datasetType),
-    ...metadataProblems(fields, datasetType),
+    ...metadataProblems(datasetType, declared),
   );
-  if (options.domain !== undefined) problems.push(...domainProblems(fields, datasetType, options.domain));
+  if (options.domain !== undefined) {
+    problems.push(...domainProblems(fields, datasetType, options.domain, declared));
+  }
   return problems;
 }
 

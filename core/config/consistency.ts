@@ -14,6 +14,7 @@ import {
 import { findRecipe, RECIPES, type Recipe, type RecipeType } from '../recipes';
 import type { DatasetType } from '../schema-rules';
 import { type CAMPAIGN_ROUTES, SERVING_ROUTES } from './serving-routes';
+import { hyperparameterIssues, retrainingScheduleIssues } from './training-rules';
 
 /** One cross-field problem: where it is and what is wrong. */
 export interface ConsistencyIssue {
@@ -190,6 +191,10 @@ function solutionRules(solution: Entry, datasets: Fields | undefined): Consisten
         'autoTrainingConfig is only used when performAutoTraining is true; set performAutoTraining to true or remove autoTrainingConfig',
     });
   }
+  issues.push(...hyperparameterIssues(recipe, fields, at()));
+  // An UPDATE schedule on a recipe without UPDATE training is reported above.
+  const frequent = retrainingScheduleIssues(fields, at());
+  issues.push(...frequent.filter(({ path }) => recipe.supportsUpdateTraining || path.at(-1) !== 'update'));
   return issues;
 }
 

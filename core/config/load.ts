@@ -2,10 +2,12 @@
  * Reading and validating the pipeline config. Importable from Lambda handlers: no CDK, only `node:fs`.
  */
 import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { ConfigLoadError, ConfigValidationError } from './errors';
 import { findJsonSyntaxProblem } from './json-syntax';
-import { configErrorMap, formatIssues } from './messages';
+import { configErrorMap, formatIssues, formatPath } from './messages';
 import { pipelineConfigSchema, type PipelineConfig } from './schema';
+import { schemaIssues, type SchemaRead } from './schema-checks';
 
 /** The config file name, relative to the repository root. */
 export const DEFAULT_CONFIG_FILE = 'personalize.config.json';
@@ -27,10 +29,14 @@ export function parseConfig(input: unknown, source = DEFAULT_CONFIG_FILE): Pipel
  *   validation problem.
  */
 export function parseConfigText(text: string, source = DEFAULT_CONFIG_FILE): PipelineConfig {
+  return parseConfig(parseJsonText(text, source), source);
+}
+
+/** Parses JSON text, ignoring a leading byte order mark. @throws ConfigValidationError naming the line and column. */
+function parseJsonText(text: string, source: string): unknown {
   const json = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  let document: unknown;
   try {
-    document = JSON.parse(json);
+    return JSON.parse(json);
   } catch (error) {
     const problem = findJsonSyntaxProblem(json);
     const detail = problem
@@ -38,7 +44,6 @@ export function parseConfigText(text: string, source = DEFAULT_CONFIG_FILE): Pip
       : `not valid JSON: ${error instanceof Error ? error.message : String(error)}`;
     throw new ConfigValidationError(source, [detail]);
   }
-  return parseConfig(document, source);
 }
 
 const READ_FAILURES: Readonly<Record<string, string>> = {
@@ -52,17 +57,61 @@ function readFailureReason(error: unknown): string {
   return (code && READ_FAILURES[code]) ?? (error instanceof Error ? error.message : String(error));
 }
 
+/** Options of {@link loadConfig}. */
+export interface LoadConfigOptions {
+  /**
+   * Read each dataset's schema file (relative to the config's folder) and check it, and the filters against
+   * it. Off, only the config document itself is checked.
+   * @default true
+   */
+  readonly checkSchemas?: boolean;
+}
+
+/** Reads a schema file named in the config at `configDir`, or says why it cannot, naming the resolved path. */
+function schemaReader(configDir: string): (schemaFile: string) => SchemaRead {
+  return (schemaFile) => {
+    const resolved = path.resolve(configDir, schemaFile);
+    try {
+      return { text: readFileSync(resolved, 'utf8') };
+    } catch (error) {
+      return {
+        problem: `cannot read schema file "${schemaFile}" at ${resolved}: ${readFailureReason(error)}; schema paths are relative to the config's folder (${configDir})`,
+      };
+    }
+  };
+}
+
 /**
- * Reads and validates a config file.
- * @throws ConfigLoadError when the file cannot be read.
- * @throws ConfigValidationError when it is not valid JSON or not a valid config.
+ * Reads and validates a config file: the document itself, then each dataset's schema file (relative to the
+ * config's folder) against Personalize's rules, and the filters against those schemas. Every problem found
+ * is reported at once.
+ * @throws ConfigLoadError when the config file cannot be read.
+ * @throws ConfigValidationError when it is not valid JSON, not a valid config, or a schema file is missing or
+ *   invalid, or a filter does not fit the schemas.
  */
-export function loadConfig(path: string = DEFAULT_CONFIG_FILE): PipelineConfig {
+export function loadConfig(
+  configPath: string = DEFAULT_CONFIG_FILE,
+  options: LoadConfigOptions = {},
+): PipelineConfig {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileSync(configPath, 'utf8');
   } catch (error) {
-    throw new ConfigLoadError(`Cannot read config file ${path}: ${readFailureReason(error)}`);
+    throw new ConfigLoadError(`Cannot read config file ${configPath}: ${readFailureReason(error)}`);
   }
-  return parseConfigText(text, path);
+  const document = parseJsonText(text, configPath);
+  let config: PipelineConfig | undefined;
+  const issues: string[] = [];
+  try {
+    config = parseConfig(document, configPath);
+  } catch (error) {
+    if (!(error instanceof ConfigValidationError)) throw error;
+    issues.push(...error.issues);
+  }
+  if (options.checkSchemas ?? true) {
+    const found = schemaIssues(document, schemaReader(path.dirname(path.resolve(configPath))));
+    issues.push(...found.map((issue) => `${formatPath(issue.path)}: ${issue.message}`));
+  }
+  if (issues.length > 0 || config === undefined) throw new ConfigValidationError(configPath, issues);
+  return config;
 }

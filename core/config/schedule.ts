@@ -203,3 +203,45 @@ export function runsPerMonth(expression: string): number {
   }
   return (perDay * matchingDays) / 12;
 }
+
+/**
+ * The shortest time between two firings of a valid schedule expression, in minutes: exact for `rate()`; for
+ * `cron()` the shortest gap between the times of day it fires at (midnight wrap included), or 1440 when it
+ * fires once a day or less often. Used to refuse retraining schedules that fire too often.
+ */
+export function shortestIntervalMinutes(expression: string): number {
+  const rate = RATE_PATTERN.exec(expression);
+  if (rate) {
+    return (
+      Number(rate[1]) * { minute: 1, hour: 60, day: 1440 }[(rate[2] ?? 'day').replace(/s$/, '') as RateUnit]
+    );
+  }
+  const body = CRON_PATTERN.exec(expression)?.[1];
+  if (body === undefined || checkScheduleExpression(expression)) {
+    throw new Error(`Not a valid schedule expression: ${expression}`);
+  }
+  const [minutes, hours] = body.trim().split(/\s+/);
+  const field = (i: number) => CRON_FIELDS[i] as CronField;
+  const times: number[] = [];
+  for (const hour of cronValues(hours ?? '*', field(1)) ?? [0]) {
+    for (const minute of cronValues(minutes ?? '*', field(0)) ?? [0]) times.push(hour * 60 + minute);
+  }
+  times.sort((a, b) => a - b);
+  let shortest = 1440;
+  for (const [index, time] of times.entries()) {
+    const next = index + 1 < times.length ? (times[index + 1] as number) : (times[0] as number) + 1440;
+    if (next > time) shortest = Math.min(shortest, next - time);
+  }
+  return shortest;
+}
+
+/** A number of minutes in words: `5 minutes`, `1 hour`, `12 hours`, `2 days`, `90 minutes`. */
+export function describeMinutes(minutes: number): string {
+  const [amount, unit] =
+    minutes % 1440 === 0
+      ? [minutes / 1440, 'day']
+      : minutes % 60 === 0
+        ? [minutes / 60, 'hour']
+        : [minutes, 'minute'];
+  return `${amount} ${unit}${amount === 1 ? '' : 's'}`;
+}

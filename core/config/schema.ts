@@ -335,6 +335,10 @@ const solutionSchema = strictObject({
     update: scheduleSchema.optional().meta({
       description: 'When to update the model with new items and interactions (trainingMode UPDATE).',
     }),
+    allowFrequent: z.boolean().optional().meta({
+      description:
+        'Allow a full schedule that fires more often than once a day, or an update schedule more often than every 2 hours. Each training is billed per training hour.',
+    }),
   }).optional(),
   campaign: campaignSchema.optional().meta({ description: 'Deploy the solution to a real-time campaign.' }),
   qualityGate: qualityGateOverrideSchema.optional(),

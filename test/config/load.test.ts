@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -25,6 +25,8 @@ describe('loadConfig', () => {
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'config-'));
+    // loadConfig reads the schema files the config names, relative to its folder.
+    cpSync(join(__dirname, '..', '..', 'schemas'), join(dir, 'schemas'), { recursive: true });
   });
 
   afterEach(() => {

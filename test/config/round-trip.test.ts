@@ -2,7 +2,10 @@ import fc from 'fast-check';
 import {
   CURRENT_RECIPE_NAMES,
   findRecipe,
+  MIN_FULL_RETRAINING_MINUTES,
+  MIN_UPDATE_RETRAINING_MINUTES,
   parseConfig,
+  shortestIntervalMinutes,
   QUALITY_METRICS,
   type PipelineConfigInput,
   type Recipe,
@@ -51,6 +54,7 @@ const solutionChoices = fc.record({
   ),
   full: fc.option(schedule, { nil: undefined }),
   updateSchedule: fc.option(schedule, { nil: undefined }),
+  allowFrequent: fc.boolean(),
   gate: fc.option(fc.record({ minimum: unit }, { requiredKeys: [] }), { nil: undefined }),
 });
 
@@ -69,10 +73,21 @@ function toSolution(name: string, choices: SolutionChoices): Record<string, unkn
     }
     solution.campaign = campaign;
   }
-  const schedule: Record<string, string> = {};
-  if (choices.full) schedule.full = choices.full;
-  if (choices.updateSchedule && recipe.supportsUpdateTraining) schedule.update = choices.updateSchedule;
-  if (Object.keys(schedule).length > 0) solution.schedule = schedule;
+  // Retraining more often than the minimum interval needs schedule.allowFrequent.
+  const allowed = (expression: string, minimum: number) =>
+    choices.allowFrequent || shortestIntervalMinutes(expression) >= minimum;
+  const schedule: Record<string, string | boolean> = {};
+  if (choices.full && allowed(choices.full, MIN_FULL_RETRAINING_MINUTES)) schedule.full = choices.full;
+  if (
+    choices.updateSchedule &&
+    recipe.supportsUpdateTraining &&
+    allowed(choices.updateSchedule, MIN_UPDATE_RETRAINING_MINUTES)
+  ) {
+    schedule.update = choices.updateSchedule;
+  }
+  if (Object.keys(schedule).length > 0) {
+    solution.schedule = choices.allowFrequent ? { ...schedule, allowFrequent: true } : schedule;
+  }
   if (choices.gate) solution.qualityGate = choices.gate;
   return solution;
 }
