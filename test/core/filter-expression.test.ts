@@ -46,6 +46,16 @@ describe('filterExpressionProblem (the parser the engine uses, as the config che
       'INCLUDE ItemID WHERE Items.CATEGORY CONTAINS "x"',
       'Expected IN, NOT IN, =, <, <=, > or >= after Items.CATEGORY, found "CONTAINS" (there is no CONTAINS operator; use IN) (at position 36)',
     ],
+    [
+      'a comparison with a bare word',
+      'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE = watch',
+      'Expected a double-quoted string, a number or a $PARAMETER, found the bare word watch; quote the value, e.g. "watch", or use a parameter, e.g. $EVENT_TYPE (at position 47)',
+    ],
+    [
+      'a bare word in a value list',
+      'INCLUDE ItemID WHERE Items.genre IN ("drama", comedy)',
+      'Expected a double-quoted string, a number or a $PARAMETER, found the bare word comedy; quote the value, e.g. "comedy", or use a parameter, e.g. $GENRE (at position 46)',
+    ],
   ])('rejects %s', (_name, expression, problem) => {
     // Act & Assess
     expect(filterExpressionProblem(expression)).toBe(problem);
