@@ -238,26 +238,48 @@ export function toRecord(
 export function checkMinimumData(
   interactions: ReadonlyArray<{ readonly userId: string }>,
 ): string | undefined {
-  const perUser = new Map<string, number>();
-  for (const { userId } of interactions) perUser.set(userId, (perUser.get(userId) ?? 0) + 1);
-  let usersWithTwo = 0;
-  for (const count of perUser.values()) if (count >= 2) usersWithTwo += 1;
+  const tally = new InteractionTally();
+  for (const { userId } of interactions) tally.add(userId);
+  return tally.shortfall();
+}
 
-  const shortfalls: string[] = [];
-  if (interactions.length < MIN_INTERACTIONS) {
-    shortfalls.push(`at least ${MIN_INTERACTIONS} interactions, but there are ${interactions.length}`);
+/**
+ * {@link checkMinimumData} one interaction at a time, for data streamed from a file: it keeps one count per
+ * user, not the interactions.
+ */
+export class InteractionTally {
+  private readonly perUser = new Map<string, number>();
+  private interactions = 0;
+  private usersWithTwo = 0;
+
+  /** Counts one interaction of `userId`. */
+  add(userId: string): void {
+    this.interactions += 1;
+    const count = (this.perUser.get(userId) ?? 0) + 1;
+    this.perUser.set(userId, count);
+    if (count === 2) this.usersWithTwo += 1;
   }
-  if (usersWithTwo < MIN_USERS_WITH_TWO) {
-    shortfalls.push(
-      `at least ${MIN_USERS_WITH_TWO} unique users with 2 or more interactions each, but there are ${usersWithTwo}`,
-    );
+
+  /** What the interactions counted so far lack for training, or `undefined` when there is enough. */
+  shortfall(): string | undefined {
+    const { interactions, usersWithTwo } = this;
+    const users = this.perUser.size;
+    const shortfalls: string[] = [];
+    if (interactions < MIN_INTERACTIONS) {
+      shortfalls.push(`at least ${MIN_INTERACTIONS} interactions, but there are ${interactions}`);
+    }
+    if (usersWithTwo < MIN_USERS_WITH_TWO) {
+      shortfalls.push(
+        `at least ${MIN_USERS_WITH_TWO} unique users with 2 or more interactions each, but there are ${usersWithTwo}`,
+      );
+    }
+    const minShare = Math.ceil(users * MIN_SHARE_OF_USERS_WITH_TWO);
+    if (usersWithTwo >= MIN_USERS_WITH_TWO && usersWithTwo < minShare) {
+      shortfalls.push(
+        `at least 1% of all users (${minShare} of ${users}) with 2 or more interactions each, but there are ${usersWithTwo}`,
+      );
+    }
+    if (shortfalls.length === 0) return undefined;
+    return `Insufficient data to train: the interactions data needs ${shortfalls.join('; and ')}.`;
   }
-  const minShare = Math.ceil(perUser.size * MIN_SHARE_OF_USERS_WITH_TWO);
-  if (usersWithTwo >= MIN_USERS_WITH_TWO && usersWithTwo < minShare) {
-    shortfalls.push(
-      `at least 1% of all users (${minShare} of ${perUser.size}) with 2 or more interactions each, but there are ${usersWithTwo}`,
-    );
-  }
-  if (shortfalls.length === 0) return undefined;
-  return `Insufficient data to train: the interactions data needs ${shortfalls.join('; and ')}.`;
 }

@@ -3,8 +3,8 @@
  *
  * {@link validateRun} picks the config (inline `input.config`, a config object at `input.configLocation`, or
  * the deployed config), validates it with the config schema, checks every dataset schema, then checks the
- * data in S3: each `dataLocation` holds CSV data, headers match the schemas, the first rows of each file
- * have valid values (types, epoch-second timestamps), and the interactions meet Personalize's minimum-data
+ * data in S3: each `dataLocation` holds CSV data, headers match the schemas, every row of every file has
+ * valid values (types, epoch-second timestamps), and the interactions meet Personalize's minimum-data
  * rule. Every problem is collected and thrown at once as `ValidationFailed`, each naming the file, line and
  * column or the config field. The rules themselves (config and schema checks, run options, the per-file
  * analysis of rows) are pure functions below it.
@@ -13,7 +13,7 @@ import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse';
-import { checkHeader, checkMinimumData, createRowChecker, type RowChecker } from '../../core/dataset-rules';
+import { checkHeader, createRowChecker, InteractionTally, type RowChecker } from '../../core/dataset-rules';
 import { ConfigValidationError } from '../../core/config/errors';
 import { parseConfig } from '../../core/config/load';
 import { findRecipe } from '../../core/recipes';
@@ -154,24 +154,25 @@ async function checkData(
       );
       continue;
     }
-    const userIds: string[] = [];
-    const onUser = key === 'interactions' ? (id: string) => userIds.push(id) : undefined;
+    const tally = key === 'interactions' ? new InteractionTally() : undefined;
     for (const { Key = '' } of files) {
-      const analysis = new FileAnalysis(`s3://${deps.bucket}/${Key}`, fields, onUser);
+      const analysis = new FileAnalysis(`s3://${deps.bucket}/${Key}`, fields, tally);
       problems.push(...(await analyseFile(deps, Key, analysis)));
     }
-    if (key === 'interactions') {
-      const problem = minimumDataProblem(location, userIds);
-      if (problem !== undefined) problems.push(problem);
-    }
+    const shortfall = tally?.shortfall();
+    if (shortfall !== undefined) problems.push(`${location}: ${shortfall}`);
   }
   return problems;
 }
 
-/** Streams one CSV object through its analysis and returns the file's problems. */
+/**
+ * Streams one CSV object through its analysis, every row of it, and returns the file's problems. Reading stops
+ * early only when the file cannot be read as comma-separated UTF-8 at all (see {@link FileAnalysis.header}).
+ */
 async function analyseFile(deps: ValidateDeps, key: string, analysis: FileAnalysis): Promise<string[]> {
   const object = await deps.s3.send(new GetObjectCommand({ Bucket: deps.bucket, Key: key }));
-  const parser = (object.Body as Readable).pipe(
+  const body = object.Body as Readable;
+  const parser = body.pipe(
     parse({ info: true, relax_column_count: true, bom: true, skip_empty_lines: true }),
   );
   let first = true;
@@ -181,18 +182,18 @@ async function analyseFile(deps: ValidateDeps, key: string, analysis: FileAnalys
       info: { lines: number };
     }>) {
       if (first) {
-        analysis.header(record);
         first = false;
+        if (!analysis.header(record)) break;
       } else analysis.row(record, info.lines);
     }
   } catch (error) {
     return analysis.failed(`not valid CSV: ${(error as Error).message}`);
+  } finally {
+    body.destroy();
   }
   return analysis.finish();
 }
 
-/** Rows of each file checked cell by cell; interactions files are still counted to the end. */
-export const SAMPLE_ROWS = 5_000;
 /** Row problems reported per file before the rest are only counted. */
 export const MAX_ROW_PROBLEMS_PER_FILE = 10;
 
@@ -367,35 +368,68 @@ export function buildRunState(
   };
 }
 
-/** Checks one CSV file row by row: the header, the first {@link SAMPLE_ROWS} rows, and user IDs. */
+/** Delimiters a spreadsheet may export instead of the comma, with their names for messages. */
+const OTHER_DELIMITERS: ReadonlyArray<readonly [string, string]> = [
+  [';', 'semicolon'],
+  ['\t', 'tab'],
+  ['|', 'pipe'],
+];
+
+/**
+ * Checks one CSV file row by row: the header, every data row (the first {@link MAX_ROW_PROBLEMS_PER_FILE}
+ * problems listed, the rest counted), the text encoding, and, for interactions, each row's user.
+ */
 export class FileAnalysis {
   readonly problems: string[] = [];
   rows = 0;
   private checker: RowChecker | undefined;
   private userColumn = -1;
   private rowProblems = 0;
+  private badText: { line: number; count: number } | undefined;
 
   constructor(
     /** `s3://bucket/key`, used in every message. */
     private readonly file: string,
     private readonly fields: readonly SchemaField[],
-    /** Receives the USER_ID of every row (interactions only). */
-    private readonly onUser?: (userId: string) => void,
+    /** Counts every row's USER_ID (interactions only). */
+    private readonly users?: InteractionTally,
   ) {}
 
-  /** The header row. */
-  header(header: readonly string[]): void {
+  /**
+   * The header row. Returns `false` when the rest of the file cannot be checked: it is UTF-16 text or uses
+   * another delimiter than the comma (each reported with what to do).
+   */
+  header(header: readonly string[]): boolean {
+    const joined = header.join(',');
+    if (joined.includes('\u0000') || joined.startsWith('\uFFFD\uFFFD')) {
+      this.problems.push(
+        `${this.file} line 1: the file is not UTF-8 text (it looks UTF-16 encoded); save or export it as CSV in UTF-8.`,
+      );
+      return false;
+    }
+    const delimiter = header.length < this.fields.length ? otherDelimiter(header, this.fields) : undefined;
+    if (delimiter !== undefined) {
+      this.problems.push(
+        `${this.file} line 1: the columns are separated by ${delimiter}s ("${joined.slice(0, 80)}"); Personalize reads comma-separated values: export the file with the comma as the delimiter.`,
+      );
+      return false;
+    }
     for (const problem of checkHeader(header, this.fields))
       this.problems.push(`${this.file} line 1: ${problem}`);
     this.checker = createRowChecker(this.fields, header);
     this.userColumn = header.map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h)).indexOf('USER_ID');
+    return true;
   }
 
   /** A data row; `line` is its 1-based line in the file. */
   row(row: readonly string[], line: number): void {
     this.rows += 1;
-    if (this.onUser && this.userColumn >= 0) this.onUser(row[this.userColumn] ?? '');
-    if (this.rows > SAMPLE_ROWS || this.checker === undefined) return;
+    if (this.users && this.userColumn >= 0) this.users.add(row[this.userColumn] ?? '');
+    if (row.some((cell) => cell.includes('\uFFFD'))) {
+      if (this.badText === undefined) this.badText = { line, count: 0 };
+      this.badText.count += 1;
+    }
+    if (this.checker === undefined) return;
     const problem = this.checker(row, line);
     if (problem === undefined) return;
     this.rowProblems += 1;
@@ -413,21 +447,34 @@ export class FileAnalysis {
 
   /** Problems of the file, including the summary of problems not listed and an empty file. */
   finish(): string[] {
+    if (this.problems.length > 0 && this.checker === undefined) return this.problems;
     if (this.checker === undefined)
       this.problems.push(`${this.file}: the file is empty; it needs a header row.`);
     else if (this.rows === 0) this.problems.push(`${this.file}: the file has a header but no data rows.`);
     const hidden = this.rowProblems - MAX_ROW_PROBLEMS_PER_FILE;
     if (hidden > 0) {
       this.problems.push(
-        `${this.file}: ${hidden} more row${hidden === 1 ? '' : 's'} with problems in the first ${SAMPLE_ROWS} rows.`,
+        `${this.file}: ${hidden} more row${hidden === 1 ? '' : 's'} with problems (${this.rowProblems} of ${this.rows} rows in all).`,
+      );
+    }
+    if (this.badText !== undefined) {
+      const { line, count } = this.badText;
+      this.problems.push(
+        `${this.file} line ${line}: bytes that are not UTF-8 (in ${count} row${count === 1 ? '' : 's'} from here on); the file looks Latin-1 or Windows-1252 encoded: save or export it as CSV in UTF-8.`,
       );
     }
     return this.problems;
   }
 }
 
-/** Personalize's minimum-data rule over the interactions' user IDs, as a problem naming the location. */
-export function minimumDataProblem(location: string, userIds: readonly string[]): string | undefined {
-  const problem = checkMinimumData(userIds.map((userId) => ({ userId })));
-  return problem === undefined ? undefined : `${location}: ${problem}`;
+/** The name of the delimiter a one-column header is split by into the schema's field names, if any. */
+function otherDelimiter(header: readonly string[], fields: readonly SchemaField[]): string | undefined {
+  const names = new Set(fields.map((f) => f.name));
+  const text = header.join(',').replace(/^\uFEFF/, '');
+  for (const [delimiter, name] of OTHER_DELIMITERS) {
+    const parts = text.split(delimiter).map((part) => part.trim().replace(/^"|"$/g, ''));
+    if (parts.length > 1 && parts.filter((part) => names.has(part)).length >= 2) return name;
+  }
+  return undefined;
 }
+

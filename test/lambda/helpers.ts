@@ -59,7 +59,7 @@ export function readRepoFile(path: string): string {
 }
 
 /** Creates the data bucket (once) and uploads objects (key → text), a few at a time. */
-export async function putObjects(objects: Record<string, string>): Promise<void> {
+export async function putObjects(objects: Record<string, string | Uint8Array>): Promise<void> {
   const client = s3();
   await client.send(new CreateBucketCommand({ Bucket: BUCKET })).catch((error: Error) => {
     if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;

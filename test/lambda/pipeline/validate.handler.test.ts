@@ -41,6 +41,15 @@ function inlineConfig(
 const sampleInteractions = readRepoFile('sample-data/interactions.csv');
 const [header = '', ...rows] = sampleInteractions.trimEnd().split('\n');
 
+/** The sample interactions with three different mistakes past row 5,000. */
+const lateMistakes = rows.map((row, i) => {
+  const cells = row.split(',');
+  if (i === 5200) cells[2] = '';
+  if (i === 6100) cells[2] = '2026-01-01';
+  if (i === 7000) cells[4] = 'lots';
+  return cells.join(',');
+});
+
 beforeAll(async () => {
   setPipelineEnv('validate-test');
   await uploadSampleData();
@@ -60,6 +69,12 @@ beforeAll(async () => {
     'bad/missing-column/interactions.csv': `${withoutEventType.join('\n')}\n`,
     'bad/milliseconds/interactions.csv': `${[header, ...msRows].join('\n')}\n`,
     'bad/too-little/interactions.csv': `${[header, ...rows.slice(0, 300)].join('\n')}\n`,
+    'bad/late-mistakes/interactions.csv': `${[header, ...lateMistakes].join('\n')}\n`,
+    'bad/semicolons/interactions.csv': `${[header, ...rows.slice(0, 2000)].join('\n').replaceAll(',', ';')}\n`,
+    'bad/latin-1/interactions.csv': Buffer.concat([
+      Buffer.from(`${[header, ...rows.slice(0, 1500)].join('\n')}\n`),
+      Buffer.from('user-0001,item-caf\xe9,1700000000,view,,,\n', 'latin1'),
+    ]),
     'configs/prod/personalize.config.json': JSON.stringify({
       ...inlineConfig(),
       datasets: {
@@ -141,6 +156,51 @@ describe('validate', () => {
     expect(error.message).toMatch(
       /s3:\/\/pipeline-data\/bad\/milliseconds\/interactions\.csv line 43 column TIMESTAMP: .*milliseconds; use epoch seconds\./,
     );
+  });
+
+  test('lists every mistake of a file in one failure, however far into the file they are', async () => {
+    // Act
+    const error = await failure(
+      handler({
+        input: { config: inlineConfig({ interactionsLocation: 'bad/late-mistakes/' }) },
+        deployedConfig: {} as ResolvedConfig,
+      }),
+    );
+    // Assess
+    const file = 's3://pipeline-data/bad/late-mistakes/interactions.csv';
+    expect(error.name).toBe('ValidationFailed');
+    expect((error as Error & { problems: string[] }).problems).toEqual([
+      `${file} line 5202 column TIMESTAMP: Column TIMESTAMP on line 5202 is empty, but the field is not nullable.`,
+      expect.stringMatching(new RegExp(`^${file} line 6102 column TIMESTAMP: .*"2026-01-01"`)),
+      expect.stringMatching(new RegExp(`^${file} line 7002 column EVENT_VALUE: .*"lots"`)),
+    ]);
+  });
+
+  test('says a semicolon-separated file uses the wrong delimiter', async () => {
+    const error = await failure(
+      handler({
+        input: { config: inlineConfig({ interactionsLocation: 'bad/semicolons/' }) },
+        deployedConfig: {} as ResolvedConfig,
+      }),
+    );
+    expect(error.message).toContain(
+      's3://pipeline-data/bad/semicolons/interactions.csv line 1: the columns are separated by semicolons',
+    );
+    expect(error.message).toContain('export the file with the comma as the delimiter');
+    expect(error.message).not.toContain('Input CSV is missing');
+  });
+
+  test('says a file with bytes that are not UTF-8 must be saved as UTF-8, naming the line', async () => {
+    const error = await failure(
+      handler({
+        input: { config: inlineConfig({ interactionsLocation: 'bad/latin-1/' }) },
+        deployedConfig: {} as ResolvedConfig,
+      }),
+    );
+    expect(error.message).toContain(
+      's3://pipeline-data/bad/latin-1/interactions.csv line 1502: bytes that are not UTF-8',
+    );
+    expect(error.message).toContain('save or export it as CSV in UTF-8');
   });
 
   test('reports too little interaction data for training', async () => {

@@ -175,7 +175,21 @@ describe('file analysis', () => {
     for (let line = 2; line < 27; line += 1) analysis.row(['u', 'i', 'soon', 'view', '', '', ''], line);
     const problems = analysis.finish();
     expect(problems).toHaveLength(11);
-    expect(problems[10]).toBe('s3://b/i.csv: 15 more rows with problems in the first 5000 rows.');
+    expect(problems[10]).toBe('s3://b/i.csv: 15 more rows with problems (25 of 25 rows in all).');
+  });
+
+  test('says a UTF-16 file must be saved as UTF-8, and checks none of its rows', () => {
+    // Prepare
+    const fields = parseSchema(schema('interactions')).fields;
+    const analysis = new FileAnalysis('s3://b/i.csv', fields);
+    const utf16Header = Buffer.from('USER_ID,ITEM_ID', 'utf16le').toString('utf8').split(',');
+    // Act
+    const readOn = analysis.header(utf16Header);
+    // Assess
+    expect(readOn).toBe(false);
+    expect(analysis.finish()).toEqual([
+      's3://b/i.csv line 1: the file is not UTF-8 text (it looks UTF-16 encoded); save or export it as CSV in UTF-8.',
+    ]);
   });
 
   test('reports an empty file', () => {
