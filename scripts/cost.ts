@@ -23,7 +23,7 @@ import {
 } from '../core/cost/estimate';
 import { DEFAULT_PRICES, type PriceTable } from '../core/cost/prices';
 import type { NetworkSettings } from '../core/config';
-import { availabilityZonesOf, deploymentEndpointServices } from '../core/network';
+import { describeConfigEstimate } from '../core/cost/config-estimate';
 
 /** The values of `--network`: no network, or a profile of the config's `network` section. */
 const NETWORK_CHOICES = ['none', 'dev', 'prod'] as const;
@@ -92,25 +92,15 @@ function main(): void {
     return;
   }
   const config = loadConfig(values.config);
-  const network = networkOf(config.network, values.network);
-  const azs = availabilityZonesOf(network);
-  const interfaceEndpoints = deploymentEndpointServices(config).filter((s) => s.kind === 'interface');
-  const volumes: Partial<UsageVolumes> = {
-    ...(values.volumes ? (readJson(values.volumes, volumesSchema, 'volumes') as Partial<UsageVolumes>) : {}),
-    interfaceEndpoints: azs === 0 ? 0 : interfaceEndpoints.length,
-    availabilityZones: azs,
-  };
-  const source = values.network === undefined ? 'from the config' : 'from --network';
-  console.log(
-    `Monthly estimate for ${values.config} (project ${config.projectName}), ` +
-      (network.enabled
-        ? `network profile "${network.profile}" (${azs} AZ, ${source})`
-        : `no private network (${source})`),
-  );
-  if (azs > 0)
-    console.log(`Interface endpoints the code needs: ${interfaceEndpoints.map((s) => s.name).join(', ')}`);
-  console.log('Prices are illustrative (core/cost/prices.ts says where to check current ones).\n');
-  console.log(formatEstimate(estimateMonthlyCost(config, volumes, prices)));
+  const lines = describeConfigEstimate(config, values.config, {
+    ...(values.volumes
+      ? { volumes: readJson(values.volumes, volumesSchema, 'volumes') as Partial<UsageVolumes> }
+      : {}),
+    prices,
+    network: networkOf(config.network, values.network),
+    networkSource: values.network === undefined ? 'from the config' : 'from --network',
+  });
+  console.log(lines.join('\n'));
 }
 
 try {

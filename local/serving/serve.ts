@@ -8,7 +8,7 @@
  *   npm run serve -- --storefront-port 0   # the storefront on a free port
  *   npm run serve -- --no-storefront
  *   npm run serve -- --port 0      # a free port
- *   npm run serve -- --config my.config.json
+ *   npm run serve -- --config my.config.json --data my-data   # another project and its data folder
  *   npm run serve -- --state-dir /tmp/state   # the emulator's state elsewhere
  *   npm run serve -- --threads 3   # the API functions in 3 worker threads (default: one per core but one)
  *
@@ -50,6 +50,7 @@ export async function serve(args: string[]): Promise<void> {
       'storefront-port': { type: 'string', default: '8081' },
       'no-storefront': { type: 'boolean', default: false },
       config: { type: 'string', default: 'personalize.config.json' },
+      data: { type: 'string', default: 'sample-data' },
       'state-dir': { type: 'string', default: '.personalize-local' },
       threads: { type: 'string', default: String(defaultThreads()) },
     },
@@ -66,6 +67,7 @@ export async function serve(args: string[]): Promise<void> {
     port,
     storefrontPort,
     configFile: values.config,
+    sampleDir: values.data,
     emulator: { dataDir: stateDir },
     functionThreads,
     pipelineWaitMs: 250,

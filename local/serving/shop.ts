@@ -3,8 +3,8 @@
  * calling the API with the browser client's key. The storefront's origin is allowed for the local run on
  * top of the config's `allowedOrigins` (the deployed API allows only the configured ones).
  */
-import { existsSync } from 'node:fs';
-import * as path from 'node:path';
+import { loadConfig } from '../../core/config';
+import { columnValues, projectData } from '../harness/data-folder';
 import { type Storefront, startStorefront } from '../storefront/server';
 import { type LocalApi, type LocalApiOptions, type LocalClient, startLocalApi } from './api';
 
@@ -31,22 +31,25 @@ const STOREFRONT_ROUTES = ['recommendations', 'related', 'popular', 'events'] as
 
 /** Starts the storefront, then the API with the storefront's origin allowed, then connects the two. */
 export async function startLocalShop(options: LocalShopOptions = {}): Promise<LocalShop> {
-  const sampleDir = options.sampleDir ?? 'sample-data';
-  const itemsFile = path.join(sampleDir, 'items.csv');
+  const config = options.config ?? loadConfig(options.configFile ?? 'personalize.config.json');
+  const data = projectData(config, options.sampleDir ?? 'sample-data');
+  const itemsFile = data.files.items?.[0];
   let storefront: Storefront | undefined;
   let skipped: string | undefined;
   if (options.storefrontPort === false) skipped = 'turned off';
-  else if (!existsSync(itemsFile)) skipped = `${itemsFile} not found: the storefront shows the items dataset`;
+  else if (itemsFile === undefined)
+    skipped = 'the config has no items dataset: the storefront shows the items';
   else
     storefront = await startStorefront({
       port: options.storefrontPort ?? 0,
       itemsFile,
-      users: ['user-0001', 'user-0002', 'user-0003'],
+      users: columnValues(data.files.users ?? data.files.interactions ?? [], 'USER_ID', 3),
     });
   let api: LocalApi;
   try {
     api = await startLocalApi({
       ...options,
+      config,
       extraOrigins: [...(options.extraOrigins ?? []), ...(storefront ? [storefront.origin] : [])],
     });
   } catch (error) {

@@ -4,10 +4,11 @@
  * trains the solution, starts the job through the pipeline's batch-job step, and the emulator writes
  * Personalize's segment output next to the job's input in the data bucket.
  */
+import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeBatchSegmentJobCommand, ListBatchSegmentJobsCommand } from '@aws-sdk/client-personalize';
 import { batchJobPrefixes } from '../../core/names';
-import { batchInput } from '../../local/harness/project';
+import { columnValues } from '../../local/harness/data-folder';
 import { END_TO_END_TIMEOUT_MS, inlineConfig, pipelineFixture, succeeded } from './helpers';
 
 test(
@@ -17,7 +18,8 @@ test(
     const fx = await pipelineFixture();
     const s3 = new S3Client({ forcePathStyle: true });
     const prefixes = batchJobPrefixes('item-segments');
-    const input = batchInput('segment', fx.sampleDir);
+    const items = columnValues([join(fx.sampleDir, 'items.csv')], 'ITEM_ID', 100);
+    const input = `${items.map((itemId) => JSON.stringify({ itemId })).join('\n')}\n`;
     await s3.send(
       new PutObjectCommand({
         Bucket: fx.project.bucketName,
