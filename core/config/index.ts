@@ -12,12 +12,10 @@ export { findJsonSyntaxProblem, type JsonSyntaxProblem } from './json-syntax';
 export { formatIssues, formatPath } from './messages';
 export { consistencyIssues, type ConsistencyIssue, MAX_INFERENCE_RESULTS } from './consistency';
 export {
-  DATASET_KEYS,
-  DATASET_TYPE_OF,
   filterSchemaIssues,
+  filterSchemaProblems,
   schemaIssues,
   type DatasetFields,
-  type DatasetKey,
   type SchemaRead,
 } from './schema-checks';
 export { MIN_FULL_RETRAINING_MINUTES, MIN_UPDATE_RETRAINING_MINUTES } from './training-rules';

@@ -13,22 +13,10 @@ import {
   type FilterCondition,
   type FilterDataset,
 } from '../filter-expression';
-import { checkSchema, parseSchema, type DatasetType, type SchemaField } from '../schema-rules';
+import { apiDatasetType, DATASET_KEYS, type DatasetKey } from '../names';
+import { checkSchema, parseSchema, type SchemaField } from '../schema-rules';
 import type { ConsistencyIssue } from './consistency';
-import { closestMatch } from './messages';
-
-/** The config keys of the datasets the pipeline manages. */
-export type DatasetKey = 'interactions' | 'items' | 'users';
-
-/** The dataset keys, in config order. */
-export const DATASET_KEYS: readonly DatasetKey[] = ['interactions', 'items', 'users'];
-
-/** The API dataset type of each dataset key. */
-export const DATASET_TYPE_OF: Readonly<Record<DatasetKey, DatasetType>> = {
-  interactions: 'Interactions',
-  items: 'Items',
-  users: 'Users',
-};
+import { closestMatch, formatPath } from './messages';
 
 /** A schema file's text, or why it could not be read (one sentence naming the file as the caller found it). */
 export type SchemaRead = { readonly text: string } | { readonly problem: string };
@@ -169,6 +157,23 @@ export function filterSchemaIssues(config: unknown, fields: DatasetFields): Cons
 }
 
 /**
+ * {@link filterSchemaIssues} for a parsed config and the fields of the schemas that passed `checkSchema`, as
+ * `<path>: <message>` lines (`filters[1].expression: Items.CATEGORY is not a field of ...`). For the pipeline's
+ * Validate step, which reads the schemas from S3.
+ */
+export function filterSchemaProblems(
+  config: { readonly datasets: Partial<Record<DatasetKey, { readonly schemaFile: string }>> },
+  fields: Partial<Record<DatasetKey, readonly SchemaField[]>>,
+): string[] {
+  const known: DatasetFields = {};
+  for (const key of DATASET_KEYS) {
+    const list = fields[key];
+    if (list !== undefined) known[key] = { fields: list, schemaFile: config.datasets[key]?.schemaFile };
+  }
+  return filterSchemaIssues(config, known).map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+}
+
+/**
  * The schema checks of a (possibly partly invalid) config document: every configured dataset's schema file
  * is read with `read` and checked against Personalize's rules for its dataset type (and the dataset group's
  * domain), then the filters are checked against the schemas that passed.
@@ -195,7 +200,7 @@ export function schemaIssues(
       issues.push({ path, message: found.problem });
       continue;
     }
-    const problems = checkSchema(DATASET_TYPE_OF[key], found.text, domain ? { domain } : {});
+    const problems = checkSchema(apiDatasetType(key), found.text, domain ? { domain } : {});
     if (problems.length > 0) {
       issues.push(...problems.map((problem) => ({ path, message: `${schemaFile}: ${problem}` })));
       continue;

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigValidationError, loadConfig } from '../../core/config';
+import { ConfigValidationError, filterSchemaProblems, loadConfig, parseConfig } from '../../core/config';
+import { parseSchema } from '../../core/schema-rules';
 
 const root = join(__dirname, '..', '..');
 
@@ -257,6 +258,26 @@ describe('loadConfig, as cdk synth runs it', () => {
       'filters[0].expression',
       'solutions[0].schedule.full',
       'datasets.users.schemaFile',
+    ]);
+  });
+});
+
+describe('filterSchemaProblems, as the Validate step runs it on the schemas it read', () => {
+  test('names the filter and the field the schema lacks', () => {
+    // Prepare
+    const document = JSON.parse(readFileSync(join(root, 'personalize.config.json'), 'utf8')) as Json;
+    document.filters[1].expression = 'INCLUDE ItemID WHERE Items.CATEGORY IN ($CATEGORY)';
+    const config = parseConfig(document);
+    const fields = {
+      items: parseSchema(readFileSync(join(root, 'schemas', 'items.json'), 'utf8')).fields,
+    };
+
+    // Act
+    const problems = filterSchemaProblems(config, fields);
+
+    // Assess
+    expect(problems).toEqual([
+      'filters[1].expression: Items.CATEGORY is not a field of the items schema (schemas/items.json) (did you mean CATEGORY_L1 or CATEGORY_L2?); use one of its fields (ITEM_ID, CATEGORY_L1, CATEGORY_L2, BRAND, PRICE, CREATION_TIMESTAMP, DESCRIPTION) or add CATEGORY to the schema and the data',
     ]);
   });
 });
