@@ -1,4 +1,5 @@
 import {
+  configJsonSchema,
   ConfigValidationError,
   CURRENT_RECIPE_NAMES,
   parseConfig,
@@ -16,6 +17,11 @@ function solutions(...list: Record<string, unknown>[]): { solutions: Record<stri
 }
 
 const base = minimalConfig() as PipelineConfigInput;
+
+/** The config's top-level keys, in schema order, as unknown-key messages list them. */
+const TOP_LEVEL_KEYS = Object.keys(
+  (configJsonSchema() as { properties: Record<string, unknown> }).properties,
+).join(', ');
 const interactions = base.datasets.interactions;
 
 interface Case {
@@ -146,7 +152,7 @@ const cases: readonly Case[] = [
     name: 'rejects an unknown top-level key and suggests the closest one',
     input: configWith({ qualtyGate: { minimum: 0.1 } }),
     issues: [
-      'qualtyGate: unknown key "qualtyGate" (did you mean "qualityGate"?); allowed keys are $schema, projectName, datasetGroup, datasets, solutions, filters, eventTracker, batchJobs, qualityGate, serving, network, timeouts, runs, tags',
+      `qualtyGate: unknown key "qualtyGate" (did you mean "qualityGate"?); allowed keys are ${TOP_LEVEL_KEYS}`,
     ],
   },
   {
@@ -369,7 +375,7 @@ describe('an invalid config', () => {
       'projectName: invalid project name "Shop"; use lower-case letters, digits and "-", starting with a letter',
       `datasets.interactions.dataLocation: must be a key or key prefix inside the project's data bucket, e.g. "datasets/interactions/"; received "/datasets/"`,
       'solutions[0].campaign.explorationWeight: 2 is too large; expected at most 1',
-      'colour: unknown key "colour"; allowed keys are $schema, projectName, datasetGroup, datasets, solutions, filters, eventTracker, batchJobs, qualityGate, serving, network, timeouts, runs, tags',
+      `colour: unknown key "colour"; allowed keys are ${TOP_LEVEL_KEYS}`,
       'solutions[1].name: duplicate solution name "recs" (also used by solutions[0]); names must be unique',
       'solutions[1].trainingMode: UPDATE training is not available for recipe aws-sims; use FULL (UPDATE works with aws-user-personalization)',
       'batchJobs[0].solution: unknown solution "missing"; expected one of recs',
@@ -397,7 +403,7 @@ describe('an invalid config', () => {
       [
         'Invalid config in s3://bucket/personalize.config.json:',
         '  - projectName: invalid project name "Bad"; use lower-case letters, digits and "-", starting with a letter',
-        '  - colour: unknown key "colour"; allowed keys are $schema, projectName, datasetGroup, datasets, solutions, filters, eventTracker, batchJobs, qualityGate, serving, network, timeouts, runs, tags',
+        `  - colour: unknown key "colour"; allowed keys are ${TOP_LEVEL_KEYS}`,
       ].join('\n'),
     );
   });
