@@ -11,6 +11,7 @@ import {
   MISPLACED_HYPERPARAMETERS,
   recipeHyperparameters,
   type HyperparameterDefinition,
+  type HyperparameterType,
 } from '../hyperparameters';
 import type { Recipe } from '../recipes';
 import { closestMatch } from './messages';
@@ -79,11 +80,16 @@ function mapIssues(recipe: Recipe, solutionConfig: Fields, at: Issue['path']): I
   return issues;
 }
 
-const RANGE_KINDS = {
+const RANGE_KINDS: Readonly<Record<string, readonly HyperparameterType[]>> = {
   integerHyperParameterRanges: ['integer'],
   continuousHyperParameterRanges: ['float'],
   categoricalHyperParameterRanges: ['boolean', 'categorical'],
-} as const;
+};
+
+/** The `algorithmHyperParameterRanges` list a hyperparameter's range belongs in. */
+function rangeListFor(type: HyperparameterType): string {
+  return Object.keys(RANGE_KINDS).find((kind) => RANGE_KINDS[kind]?.includes(type)) ?? 'another list';
+}
 
 /** Names, kinds and bounds of `hpoConfig.algorithmHyperParameterRanges`. */
 function rangeIssues(recipe: Recipe, solutionConfig: Fields, at: Issue['path']): Issue[] {
@@ -112,10 +118,10 @@ function rangeIssues(recipe: Recipe, solutionConfig: Fields, at: Issue['path']):
         });
         return;
       }
-      if (!(types as readonly string[]).includes(definition.type)) {
+      if (!types.includes(definition.type)) {
         issues.push({
           path,
-          message: `${range.name} of ${recipe.name} is ${describeHyperparameter(definition)}; give its range in ${Object.entries(RANGE_KINDS).find(([, t]) => (t as readonly string[]).includes(definition.type))?.[0] ?? 'another list'}`,
+          message: `${range.name} of ${recipe.name} is ${describeHyperparameter(definition)}; give its range in ${rangeListFor(definition.type)}`,
         });
         return;
       }

@@ -1,4 +1,4 @@
-import { isScheduleExpression, scheduleExpressionProblem } from '../../core/config';
+import { isScheduleExpression, scheduleExpressionProblem, shortestIntervalMinutes } from '../../core/config';
 
 describe('schedule expressions', () => {
   test.each([
@@ -47,5 +47,21 @@ describe('schedule expressions', () => {
     // Assess
     expect(problem).toMatch(new RegExp(`^invalid schedule "${expression.replace(/[()*?./]/g, '\\$&')}"; .+`));
     expect(isScheduleExpression(expression)).toBe(false);
+  });
+});
+
+describe('shortestIntervalMinutes', () => {
+  test.each([
+    ['rate(5 minutes)', 5],
+    ['rate(1 hour)', 60],
+    ['rate(2 days)', 2880],
+    ['cron(0 3 ? * SUN *)', 1440],
+    ['cron(0 3 * * ? *)', 1440],
+    ['cron(0/30 * * * ? *)', 30],
+    ['cron(0 9,17 ? * MON-FRI *)', 480],
+    ['cron(0 1,23 * * ? *)', 120],
+  ])('%s fires at most every %i minutes', (expression, minutes) => {
+    // Act & Assess
+    expect(shortestIntervalMinutes(expression)).toBe(minutes);
   });
 });

@@ -153,6 +153,22 @@ const mistakes: readonly Mistake[] = [
       'solutions[0].solutionConfig.algorithmHyperParameters.hiden_dimension: recipe aws-user-personalization has no hyperparameter "hiden_dimension" (did you mean "hidden_dimension"?); its hyperparameters are hidden_dimension, bptt, recency_mask, min_user_history_length_percentile, max_user_history_length_percentile',
   },
   {
+    name: 'an HPO range outside what the hyperparameter allows',
+    make: (p) =>
+      p.config((c) => {
+        c.solutions[0].performHPO = true;
+        c.solutions[0].solutionConfig = {
+          hpoConfig: {
+            algorithmHyperParameterRanges: {
+              integerHyperParameterRanges: [{ name: 'hidden_dimension', minValue: 16, maxValue: 128 }],
+            },
+          },
+        };
+      }),
+    issue: () =>
+      'solutions[0].solutionConfig.hpoConfig.algorithmHyperParameterRanges.integerHyperParameterRanges[0].minValue: 16 is out of range; hidden_dimension of aws-user-personalization is an integer from 32 to 256 (default 149)',
+  },
+  {
     name: 'FULL retraining every 5 minutes',
     make: (p) =>
       p.config((c) => {
