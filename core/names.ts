@@ -305,3 +305,101 @@ export function iamPatternMatches(pattern: string, resource: string): boolean {
     .join('');
   return new RegExp(`^${source}$`).test(resource);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Names of the project's triggers and state machines: fixed, so the teardown can find and disable them
+// without a List call on "*", and the console shows which project a state machine belongs to.
+
+/** Maximum length of a Step Functions state machine name. */
+export const MAX_STATE_MACHINE_NAME_LENGTH = 80;
+
+/** Maximum length of an EventBridge Scheduler schedule or schedule group name, and of an EventBridge rule name. */
+export const MAX_SCHEDULER_NAME_LENGTH = 64;
+
+/** The project's two workflows. */
+export type WorkflowKind = 'pipeline' | 'teardown';
+
+/** The name of the project's pipeline or teardown state machine: `<project>-pipeline`, `<project>-teardown`. */
+export function stateMachineName(project: string, kind: WorkflowKind): string {
+  const name = `${project}-${kind}`;
+  if (name.length > MAX_STATE_MACHINE_NAME_LENGTH)
+    throw new ResourceNameError(
+      `State machine name "${name}" is ${name.length} characters long; Step Functions allows at most ${MAX_STATE_MACHINE_NAME_LENGTH}.`,
+    );
+  return name;
+}
+
+/**
+ * The EventBridge Scheduler group that holds every schedule of the project: `<project>-schedules` (not
+ * `<project>`, which for a project named `default` would be Scheduler's own default group).
+ */
+export function scheduleGroupName(project: string): string {
+  return `${project}-schedules`;
+}
+
+/** The EventBridge rule that starts a run when a config is uploaded: `<project>-config-upload`. */
+export function configUploadRuleName(project: string): string {
+  return `${project}-config-upload`;
+}
+
+/** What the config says about schedules: each solution's retraining and each batch job's schedule. */
+export interface ScheduledConfig {
+  readonly solutions?: readonly {
+    readonly name: string;
+    readonly schedule?:
+      { readonly full?: string | undefined; readonly update?: string | undefined } | undefined;
+  }[];
+  readonly batchJobs?: readonly { readonly name: string; readonly schedule?: string | undefined }[];
+}
+
+/** One schedule of the project: what it runs and when, by its name in the project's schedule group. */
+export type ProjectSchedule =
+  | {
+      readonly kind: 'retraining';
+      readonly name: string;
+      readonly expression: string;
+      readonly solution: string;
+      readonly mode: 'FULL' | 'UPDATE';
+    }
+  | { readonly kind: 'batchJob'; readonly name: string; readonly expression: string; readonly job: string };
+
+/**
+ * A schedule name within the project's group: `name` itself when it fits Scheduler's 64 characters, else its
+ * first 55 characters, `-` and 8 hex characters of its SHA-256, so two long names never collide.
+ */
+function scheduleName(name: string): string {
+  if (name.length <= MAX_SCHEDULER_NAME_LENGTH) return name;
+  const hash = createHash('sha256').update(name, 'utf8').digest('hex').slice(0, 8);
+  return `${name.slice(0, MAX_SCHEDULER_NAME_LENGTH - hash.length - 1)}-${hash}`;
+}
+
+/**
+ * Every schedule of the project, in the group {@link scheduleGroupName}: `retrain-<solution>-full`,
+ * `retrain-<solution>-update` for each configured retraining, `batch-<job>` for each scheduled batch job.
+ */
+export function projectSchedules(config: ScheduledConfig): ProjectSchedule[] {
+  const schedules: ProjectSchedule[] = [];
+  for (const solution of config.solutions ?? []) {
+    for (const mode of ['full', 'update'] as const) {
+      const expression = solution.schedule?.[mode];
+      if (!expression) continue;
+      schedules.push({
+        kind: 'retraining',
+        name: scheduleName(`retrain-${solution.name}-${mode}`),
+        expression,
+        solution: solution.name,
+        mode: mode === 'full' ? 'FULL' : 'UPDATE',
+      });
+    }
+  }
+  for (const job of config.batchJobs ?? []) {
+    if (!job.schedule) continue;
+    schedules.push({
+      kind: 'batchJob',
+      name: scheduleName(`batch-${job.name}`),
+      expression: job.schedule,
+      job: job.name,
+    });
+  }
+  return schedules;
+}

@@ -387,12 +387,32 @@ export interface ExecutionStatusChange {
   };
 }
 
+/** The project's triggers: what starts a pipeline run without anyone asking (names from core/names.ts). */
+export interface ProjectTriggers {
+  /** The EventBridge Scheduler group of the project's schedules. */
+  readonly scheduleGroup: string;
+  /** The schedules in that group: retraining and batch job schedules. */
+  readonly schedules: readonly string[];
+  /** The EventBridge rule (default bus) that starts a run when a config is uploaded. */
+  readonly configUploadRule: string;
+}
+
+/** The teardown execution's input: `{}` tears down, `{"dryRun": true}` lists, `{"reenable": true}` re-enables. */
+export interface TeardownRequest {
+  /** Only list what would be disabled, stopped and deleted. */
+  readonly dryRun?: boolean;
+  /** Only enable the project's schedules and config-upload rule again (after a teardown disabled them). */
+  readonly reenable?: boolean;
+}
+
 export interface TeardownEvent extends InRun {
   readonly projectName: string;
   /** Only list what would be deleted. */
   readonly dryRun?: boolean;
+  /** The triggers to disable first (or to enable again with `reenable`). @default - none */
+  readonly triggers?: ProjectTriggers;
   /** The teardown execution's input, e.g. `{ "dryRun": true }` (the state machine passes it as is). */
-  readonly request?: { readonly dryRun?: boolean };
+  readonly request?: TeardownRequest;
 }
 
 export type TeardownPhase =
@@ -411,6 +431,14 @@ export interface TeardownResult {
   readonly phase?: TeardownPhase;
   readonly deleting: string[];
   readonly remaining: Partial<Record<TeardownPhase, string[]>>;
+  /** Triggers this call disabled (or, with `reenable`, enabled): `schedule <group>/<name>`, `rule <name>`. */
+  readonly disabled?: string[];
+  readonly enabled?: string[];
+  /** Solution versions whose training this call stopped, or that are still stopping. */
+  readonly stopping?: string[];
+  /** Dry run: the triggers that would be disabled, the trainings stopped and the resources deleted. */
+  readonly wouldDisable?: string[];
+  readonly wouldStop?: string[];
   readonly wouldDelete?: string[];
 }
 

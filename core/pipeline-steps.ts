@@ -6,7 +6,7 @@
  * (each SDK command as its IAM action; `ListObjectsV2` is `s3:ListBucket`), plus the actions those
  * calls imply: `kms:Decrypt` to read SSE-KMS objects, `kms:GenerateDataKey` + `kms:Decrypt` to
  * publish to the KMS-encrypted topic, `kms:Decrypt` to use the KMS-encrypted lease table, and `iam:PassRole` where a call hands PERSONALIZE_ROLE_ARN to
- * Personalize. A test derives the commands from the source and compares.
+ * Personalize (or, in teardown, a schedule's role back to EventBridge Scheduler). A test derives the commands from the source and compares.
  *
  * `TAGGED_CREATE_COMMANDS` names the Create commands the code sends with `tags` (the config's tags;
  * import jobs also carry their data fingerprint): in AWS, a Create call that carries tags is also
@@ -127,7 +127,12 @@ export const PIPELINE_PERMISSIONS: Readonly<Record<PipelineStep, readonly string
   'notify-failure': ['events:PutEvents', 'kms:Decrypt', 'kms:GenerateDataKey', 'sns:Publish'],
   // The lease table is encrypted with the project key: DynamoDB decrypts its table key as the caller.
   lease: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'kms:Decrypt'],
+  // UpdateSchedule hands the schedule's own role back to Scheduler (the call replaces the whole schedule).
   teardown: [
+    'events:DescribeRule',
+    'events:DisableRule',
+    'events:EnableRule',
+    'iam:PassRole',
     'personalize:DeleteCampaign',
     'personalize:DeleteDataset',
     'personalize:DeleteDatasetGroup',
@@ -141,7 +146,11 @@ export const PIPELINE_PERMISSIONS: Readonly<Record<PipelineStep, readonly string
     'personalize:ListEventTrackers',
     'personalize:ListFilters',
     'personalize:ListSchemas',
+    'personalize:ListSolutionVersions',
     'personalize:ListSolutions',
+    'personalize:StopSolutionVersionCreation',
+    'scheduler:GetSchedule',
+    'scheduler:UpdateSchedule',
     'ssm:DeleteParameters',
     'ssm:GetParameters',
   ],

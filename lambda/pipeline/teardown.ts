@@ -1,8 +1,11 @@
 /**
- * Step `teardown`: one call of the teardown loop; deletes the project's Personalize resources and its
- * parameters under PARAMETER_PREFIX, phase by phase (see teardown.logic.ts).
+ * Step `teardown`: one call of the teardown loop; disables the project's schedules and config-upload rule,
+ * stops its trainings in progress, and deletes its Personalize resources and its parameters under
+ * PARAMETER_PREFIX, phase by phase (see teardown.logic.ts).
  */
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PersonalizeClient } from '@aws-sdk/client-personalize';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { TeardownEvent, TeardownResult } from '../../core/pipeline-contract';
 import { requireEnv } from '../shared/env';
@@ -13,6 +16,8 @@ import { tearDown, type TeardownDeps } from './teardown.logic';
 const deps: TeardownDeps = {
   personalize: traced(new PersonalizeClient({})),
   ssm: traced(new SSMClient({})),
+  scheduler: traced(new SchedulerClient({})),
+  events: traced(new EventBridgeClient({})),
   scope: scopeFromEnv(),
   parameterPrefix: requireEnv('PARAMETER_PREFIX'),
 };

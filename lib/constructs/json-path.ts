@@ -69,6 +69,10 @@ export const jsonPath = {
   executionId(): JsonPathRef<string> {
     return new JsonPathRef<string>('$$.Execution.Id');
   },
+  /** `$$.Execution.Input`: the execution's input as it was started, whatever the state holds now. */
+  executionInput<I>(): JsonPathRef<I> {
+    return new JsonPathRef<I>('$$.Execution.Input');
+  },
   /** `$$.Execution.StartTime`: when the execution started (ISO 8601), from the context object. */
   executionStartTime(): JsonPathRef<string> {
     return new JsonPathRef<string>('$$.Execution.StartTime');

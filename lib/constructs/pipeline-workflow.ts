@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -31,7 +32,7 @@ import type {
   ValidateEvent,
 } from '../../core/pipeline-contract';
 import type { PipelineStep } from '../../core/pipeline-steps';
-import { LEASE_HOLDS } from '../../core/run-lease';
+import { LEASE_HOLDS, LEASE_MARGIN_MINUTES, runTimeoutSeconds, stagesMinutes } from '../../core/run-lease';
 import { jsonPath, type JsonPathRef, literal, payload, type PayloadTemplate, ResultSlot } from './json-path';
 import { lambdaTask } from './lambda-task';
 
@@ -132,6 +133,48 @@ const run = jsonPath.state<PipelineState>();
 const solution = jsonPath.state<SolutionState>();
 const batchJob = jsonPath.state<BatchJobState>();
 
+/** The longest a Standard workflow execution may run: one year. */
+export const MAX_EXECUTION_MINUTES = 525_600;
+
+/** What bounds a pipeline execution: the stage timeouts and how many solutions and batch jobs run side by side. */
+export interface PipelineTimeoutInputs {
+  readonly timeouts: ResolvedConfig['timeouts'];
+  readonly solutions: number;
+  readonly maxConcurrentSolutions: number;
+  readonly batchJobs: number;
+  readonly maxConcurrentBatchJobs: number;
+}
+
+/**
+ * The pipeline state machine's execution timeout: a backstop that must never end a run its own stage timeouts
+ * would still let go on, so that a stuck stage fails with its StageTimeout (and the failure path's notification)
+ * rather than a bare TIMED_OUT. So it is the longest a run can last:
+ * - waiting for the run lease while another run holds it (`runs.overlap: queue`): at most the run timeout of
+ *   core/run-lease.ts, every stage timeout plus a margin;
+ * - then every stage at its timeout: validation, dataset group, datasets, imports, filters; each wave of
+ *   solutions (as many waves as `maxConcurrentSolutions` needs) at solution + training + campaign; the event
+ *   tracker; each wave of batch jobs; the summary; plus the margin.
+ * With the default timeouts and up to four solutions and two batch jobs, that is 102 h 30 min (two runs of 51 h
+ * 15 min: imports 6 h, training 24 h, batch jobs 12 h, campaign 2 h, seven other stages of 1 h, 15 min margin),
+ * capped at the one year a Standard workflow may run. A run whose input carries its own config with longer
+ * timeouts or more solutions than the deployed one can outlive it; deploy that config instead.
+ */
+export function pipelineTimeout(inputs: PipelineTimeoutInputs): Duration {
+  const { timeouts } = inputs;
+  const waves = (count: number, concurrency: number) => Math.max(1, Math.ceil(count / concurrency));
+  const queued = runTimeoutSeconds(timeouts) / 60;
+  const run =
+    stagesMinutes(LEASE_HOLDS.take, timeouts) +
+    timeouts.other +
+    waves(inputs.solutions, inputs.maxConcurrentSolutions) *
+      stagesMinutes(['other', 'training', 'campaign'], timeouts) +
+    timeouts.other +
+    waves(inputs.batchJobs, inputs.maxConcurrentBatchJobs) * timeouts.batch +
+    timeouts.other +
+    LEASE_MARGIN_MINUTES;
+  return Duration.minutes(Math.min(MAX_EXECUTION_MINUTES, queued + run));
+}
+
 /**
  * The pipeline's definition: config and data in S3 to trained, quality-gated, deployed campaigns. Read
  * top-down, one method per phase; every payload is typed against the step's event in
@@ -142,6 +185,8 @@ export class PipelineWorkflow extends sfn.StateMachineFragment {
   public readonly endStates: sfn.INextable[];
   /** What the workflow does, for the state machine's comment. */
   public readonly comment: string;
+  /** The longest an execution may run: {@link pipelineTimeout} of the deployed config. */
+  public readonly executionTimeout: Duration;
 
   private readonly config: ResolvedConfig;
   private readonly functions: PipelineWorkflowProps['functions'];
@@ -154,6 +199,13 @@ export class PipelineWorkflow extends sfn.StateMachineFragment {
     this.comment = `${props.config.projectName}: config and data in S3 to deployed, quality-gated Personalize campaigns`;
     const maxConcurrentSolutions = concurrency('maxConcurrentSolutions', props.maxConcurrentSolutions, 4);
     const maxConcurrentBatchJobs = concurrency('maxConcurrentBatchJobs', props.maxConcurrentBatchJobs, 2);
+    this.executionTimeout = pipelineTimeout({
+      timeouts: props.config.timeouts,
+      solutions: props.config.solutions.length,
+      maxConcurrentSolutions,
+      batchJobs: props.config.batchJobs.length,
+      maxConcurrentBatchJobs,
+    });
 
     this.failure = this.failurePath();
     const definition = this.validate()

@@ -10,7 +10,13 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { datasetGroupName, type NamedConfig, personalizeResourcePatterns } from '../../core/names';
+import {
+  configUploadRuleName,
+  datasetGroupName,
+  type NamedConfig,
+  personalizeResourcePatterns,
+  scheduleGroupName,
+} from '../../core/names';
 import { PERSONALIZE_ARN_PREFIX } from './names';
 import type { ScopeRule, ScopeTable } from './permissions';
 
@@ -36,9 +42,9 @@ export interface ProjectResources {
 
 /**
  * The scope table of the project's resources: Personalize, the data bucket, the key, PassRole of the
- * Personalize role, the topic, the project's parameters, the event bus, the metrics namespace and the run lease
- * table. An action
- * of any other service has no scope, and granting it fails.
+ * Personalize role, the topic, the project's parameters, the event bus and the config-upload rule, the project's
+ * schedules, the metrics namespace and the run lease table. An action of any other service has no scope, and
+ * granting it fails.
  */
 export function projectScopeTable(resources: ProjectResources): ScopeTable {
   return {
@@ -48,7 +54,11 @@ export function projectScopeTable(resources: ProjectResources): ScopeTable {
     iam: passRoleScopeRules(resources.personalizeRole),
     sns: topicScopeRules(resources.topic),
     ssm: parameterScopeRules(resources.config.projectName),
-    events: eventBusScopeRules(resources.eventBusName ?? 'default'),
+    events: [
+      ...configUploadRuleScopeRules(resources.config.projectName),
+      ...eventBusScopeRules(resources.eventBusName ?? 'default'),
+    ],
+    scheduler: scheduleScopeRules(resources.config.projectName),
     cloudwatch: metricsScopeRules(resources.metricsNamespace),
     ...(resources.leaseTable
       ? { dynamodb: [{ scope: { sid: 'LeaseTable', resources: [resources.leaseTable.tableArn] } }] }
@@ -109,15 +119,49 @@ export function keyScopeRules(key: kms.IKey): ScopeRule[] {
   return [{ scope: { sid: 'Kms', resources: [key.keyArn] } }];
 }
 
-/** IAM: PassRole of the Personalize service role, and only to Personalize. */
-export function passRoleScopeRules(personalizeRole: iam.IRole): ScopeRule[] {
+/**
+ * IAM: PassRole of one role, and only to the service that assumes it: by default the Personalize service role
+ * to Personalize.
+ */
+export function passRoleScopeRules(role: iam.IRole, service = 'personalize.amazonaws.com'): ScopeRule[] {
   return [
     {
       operations: ['PassRole'],
       scope: {
         sid: 'PassRole',
-        resources: [personalizeRole.roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': 'personalize.amazonaws.com' } },
+        resources: [role.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': service } },
+      },
+    },
+  ];
+}
+
+/**
+ * EventBridge: reading, disabling and enabling the project's config-upload rule (on the default bus), by its
+ * exact name. The teardown disables it; nothing else of EventBridge's rules is reachable.
+ */
+export function configUploadRuleScopeRules(projectName: string): ScopeRule[] {
+  const rule = `arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:rule/${configUploadRuleName(projectName)}`;
+  return [
+    {
+      operations: ['DescribeRule', 'DisableRule', 'EnableRule'],
+      scope: { sid: 'ConfigUploadRule', resources: [rule] },
+    },
+  ];
+}
+
+/** EventBridge Scheduler: the schedules of the project's own schedule group, `<projectName>-schedules`. */
+export function scheduleScopeRules(projectName: string): ScopeRule[] {
+  const group = scheduleGroupName(projectName);
+  const schedules = `arn:${Aws.PARTITION}:scheduler:${Aws.REGION}:${Aws.ACCOUNT_ID}:schedule/${group}/*`;
+  return [
+    {
+      scope: {
+        sid: 'Schedules',
+        resources: [schedules],
+        wildcardReasons: {
+          [schedules]: `The schedules of the project's own schedule group ${group}: schedule ARNs are schedule/<group>/<name>, and the "/" after the group's exact name ends it, so no other group's schedules match.`,
+        },
       },
     },
   ];

@@ -1,8 +1,11 @@
+import { Duration } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import type { TeardownEvent, TeardownResult } from '../../core/pipeline-contract';
-import { jsonPath, ResultSlot } from './json-path';
+import type { StageTimeouts } from '../../core/config/schema';
+import type { ProjectTriggers, TeardownEvent, TeardownResult } from '../../core/pipeline-contract';
+import { LEASE_MARGIN_MINUTES } from '../../core/run-lease';
+import { jsonPath, literal, ResultSlot } from './json-path';
 import { lambdaTask } from './lambda-task';
 
 export interface TeardownWorkflowProps {
@@ -10,6 +13,14 @@ export interface TeardownWorkflowProps {
   readonly projectName: string;
   /** The function that runs the teardown handler (lambda/pipeline/teardown.ts). */
   readonly teardownFunction: lambda.IFunction;
+  /**
+   * The project's schedules and config-upload rule: disabled before anything is deleted (and enabled again by
+   * an input of `{"reenable": true}`).
+   * @default - none: the teardown disables nothing
+   */
+  readonly triggers?: ProjectTriggers;
+  /** The deployed config's stage timeouts, which bound how long a teardown may wait (see {@link teardownTimeout}). */
+  readonly timeouts: StageTimeouts;
 }
 
 /** The teardown execution's state: its input, and the last teardown step's result. */
@@ -18,19 +29,37 @@ interface TeardownState {
 }
 
 /**
- * Deletes the project's Personalize resources in dependency order, one phase per step, waiting as long as
- * the step says between phases; an input of `{"dryRun": true}` only lists what would be deleted.
+ * The longest a teardown can take, the teardown state machine's execution timeout: the longest job Personalize
+ * cannot stop and whose resources cannot go while it runs (an import, `timeouts.import`, or a batch job,
+ * `timeouts.batch`; trainings are stopped), then deleting the campaigns (`timeouts.campaign`) and the other
+ * resources (`timeouts.other`), plus a margin for the waits between calls. With the default timeouts: 15 h 15 min.
+ * Most teardowns take minutes; the timeout only ends one stuck on a resource that never goes.
+ */
+export function teardownTimeout(timeouts: StageTimeouts): Duration {
+  const minutes =
+    Math.max(timeouts.import, timeouts.batch) + timeouts.campaign + timeouts.other + LEASE_MARGIN_MINUTES;
+  return Duration.minutes(minutes);
+}
+
+/**
+ * Disables the project's triggers, stops its trainings in progress, then deletes its Personalize resources in
+ * dependency order, one phase per step, waiting as long as the step says between phases. An input of
+ * `{"dryRun": true}` only lists what would be disabled, stopped and deleted; `{"reenable": true}` only enables
+ * the triggers again.
  */
 export class TeardownWorkflow extends sfn.StateMachineFragment {
   public readonly startState: sfn.State;
   public readonly endStates: sfn.INextable[];
   /** What the workflow does, for the state machine's comment. */
   public readonly comment: string;
+  /** The longest an execution may run: {@link teardownTimeout} of the deployed stage timeouts. */
+  public readonly executionTimeout: Duration;
 
   constructor(scope: Construct, id: string, props: TeardownWorkflowProps) {
     super(scope, id);
     if (props.projectName.length === 0) throw new Error('TeardownWorkflow: projectName must not be empty.');
-    this.comment = `${props.projectName}: deletes every Personalize resource of the project, in dependency order`;
+    this.comment = `${props.projectName}: disables the project's schedules and config-upload rule, stops its trainings, and deletes every Personalize resource of the project, in dependency order`;
+    this.executionTimeout = teardownTimeout(props.timeouts);
     const state = jsonPath.state<TeardownState>();
 
     const step = lambdaTask<TeardownEvent, TeardownResult>(this, 'DeleteNextPhase', {
@@ -38,7 +67,9 @@ export class TeardownWorkflow extends sfn.StateMachineFragment {
       payload: {
         projectName: props.projectName,
         runId: jsonPath.executionName(),
-        request: jsonPath.state<TeardownEvent['request']>(),
+        ...(props.triggers ? { triggers: literal(props.triggers) } : {}),
+        // The input as started: the state also holds the last call's result.
+        request: jsonPath.executionInput<TeardownEvent['request']>(),
       },
       resultPath: ResultSlot.of(state.at('teardown')),
     });

@@ -1,8 +1,8 @@
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -15,6 +15,14 @@ import type { Construct } from 'constructs';
 import type { ResolvedConfig } from '../../core/config/resolved';
 import { METRICS_NAMESPACE } from '../../core/monitoring';
 import {
+  configUploadRuleName,
+  projectSchedules,
+  scheduleGroupName,
+  stateMachineName,
+  type WorkflowKind,
+} from '../../core/names';
+import type { ProjectTriggers } from '../../core/pipeline-contract';
+import {
   PIPELINE_ENVIRONMENT,
   PIPELINE_PERMISSIONS,
   type PipelineStep,
@@ -26,7 +34,7 @@ import { pascalCase } from '../constructs/names';
 import { acknowledgeRoleWildcards } from '../constructs/nag';
 import { grantScoped, type ScopeTable, wildcardReasonsOf } from '../constructs/permissions';
 import { PipelineWorkflow } from '../constructs/pipeline-workflow';
-import { projectScopeTable } from '../constructs/project-scopes';
+import { passRoleScopeRules, projectScopeTable } from '../constructs/project-scopes';
 import { TeardownWorkflow } from '../constructs/teardown-workflow';
 
 /** Prefix in the data bucket where an uploaded `*.json` config starts a run. */
@@ -65,6 +73,14 @@ export class PipelineStack extends Stack {
   /** The run lease: one item per project, held by the execution that runs (one run at a time). */
   public readonly leaseTable: dynamodb.Table;
   public readonly functions: Readonly<Record<PipelineStep, HandlerFunction>>;
+  /** The group of the project's schedules (retraining, batch jobs): `<projectName>-schedules`. */
+  public readonly scheduleGroup: scheduler.ScheduleGroup;
+  /** The role the schedules start pipeline executions with. */
+  public readonly scheduleRole: iam.Role;
+  /** The rule that starts a run when a config is uploaded to `config/`: `<projectName>-config-upload`. */
+  public readonly configUploadRule: events.Rule;
+  /** The project's triggers by name, which the teardown disables first. */
+  public readonly triggers: ProjectTriggers;
 
   private readonly config: ResolvedConfig;
 
@@ -103,7 +119,22 @@ export class PipelineStack extends Stack {
       PROJECT_NAME: project,
       TOPIC_ARN: this.topic.topicArn,
     };
-    this.functions = this.createFunctions(props, variables, permissions);
+    this.scheduleGroup = new scheduler.ScheduleGroup(this, 'Schedules', {
+      scheduleGroupName: scheduleGroupName(project),
+      // It holds nothing but the stack's schedules; retained (CDK's default), its name would block a redeploy.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.scheduleRole = this.createScheduleRole();
+    this.triggers = {
+      scheduleGroup: scheduleGroupName(project),
+      schedules: projectSchedules(props.config).map((s) => s.name),
+      configUploadRule: configUploadRuleName(project),
+    };
+    this.functions = this.createFunctions(props, variables, {
+      // The teardown hands the schedules' role back to Scheduler (UpdateSchedule replaces the whole schedule).
+      teardown: { ...permissions, iam: passRoleScopeRules(this.scheduleRole, 'scheduler.amazonaws.com') },
+      default: permissions,
+    });
 
     const lambdas = Object.fromEntries<lambda.IFunction>(
       Object.entries(this.functions).map(([step, fn]) => [step, fn.function]),
@@ -116,14 +147,67 @@ export class PipelineStack extends Stack {
     const teardown = new TeardownWorkflow(this, 'TeardownWorkflow', {
       projectName: project,
       teardownFunction: lambdas.teardown,
+      triggers: this.triggers,
+      timeouts: props.config.timeouts,
     });
-    this.stateMachine = this.workflow('Pipeline', pipeline, props);
-    this.teardownStateMachine = this.workflow('Teardown', teardown, props);
+    this.stateMachine = this.workflow('Pipeline', 'pipeline', pipeline, props);
+    this.teardownStateMachine = this.workflow('Teardown', 'teardown', teardown, props);
     this.acknowledgeWildcards(permissions);
 
-    this.startOnConfigUpload(bucket);
+    this.configUploadRule = this.startOnConfigUpload(bucket);
     this.scheduleRuns();
     this.releaseLeaseOfEndedRuns();
+    this.addOutputs(props.bucketName);
+  }
+
+  /**
+   * What `cdk deploy` prints: the state machines, the topic, and the next steps — where the data goes and how
+   * the first run starts.
+   */
+  private addOutputs(bucketName: string): void {
+    new CfnOutput(this, 'PipelineStateMachineArn', {
+      description: 'The pipeline state machine: start it with {} to run the deployed config',
+      value: this.stateMachine.stateMachineArn,
+    });
+    new CfnOutput(this, 'TeardownStateMachineArn', {
+      description:
+        'The teardown state machine: {"dryRun": true} lists, {} deletes every Personalize resource of the project, {"reenable": true} turns the schedules and the config-upload rule back on',
+      value: this.teardownStateMachine.stateMachineArn,
+    });
+    new CfnOutput(this, 'NotificationTopicArn', {
+      description: 'Run results and alarms are published here: subscribe to it',
+      value: this.topic.topicArn,
+    });
+    const datasets = Object.entries(this.config.datasets).flatMap(([name, dataset]) =>
+      dataset ? [{ name, location: dataset.dataLocation }] : [],
+    );
+    const copies = datasets
+      .map(
+        ({ name, location }) =>
+          `aws s3 cp ${name}.csv s3://${bucketName}/${location}${location.endsWith('/') ? `${name}.csv` : ''}`,
+      )
+      .join(' ; ');
+    new CfnOutput(this, 'NextSteps', {
+      description: 'Where to put the data, and how to start the first run',
+      value: `1) Upload the data: ${copies} 2) Start the first run: aws stepfunctions start-execution --state-machine-arn ${this.stateMachine.stateMachineArn} --input '{}' (or upload a config to s3://${bucketName}/${CONFIG_UPLOAD_PREFIX}).`,
+    });
+  }
+
+  /**
+   * The role every schedule starts pipeline executions with, which only EventBridge Scheduler of this account
+   * and for the project's schedule group may assume. Created here rather than by each target, so the teardown
+   * can be allowed to pass exactly this role back to Scheduler when it disables a schedule.
+   */
+  private createScheduleRole(): iam.Role {
+    return new iam.Role(this, 'ScheduleRole', {
+      description: `EventBridge Scheduler starts ${this.config.projectName} pipeline runs with this role`,
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnLike: { 'aws:SourceArn': this.scheduleGroup.scheduleGroupArn },
+        },
+      }),
+    });
   }
 
   /**
@@ -147,7 +231,7 @@ export class PipelineStack extends Stack {
   private createFunctions(
     props: PipelineStackProps,
     variables: Readonly<Record<StepVariable, string>>,
-    permissions: ScopeTable,
+    permissions: Partial<Record<PipelineStep, ScopeTable>> & { readonly default: ScopeTable },
   ): Record<PipelineStep, HandlerFunction> {
     const steps = Object.keys(PIPELINE_PERMISSIONS) as PipelineStep[];
     const entries = steps.map((step) => {
@@ -161,19 +245,30 @@ export class PipelineStack extends Stack {
         memorySize: step === 'validate' ? 1024 : 512,
         network: props.network,
       });
-      grantScoped(fn, PIPELINE_PERMISSIONS[step], permissions);
+      grantScoped(fn, PIPELINE_PERMISSIONS[step], permissions[step] ?? permissions.default);
       return [step, fn] as const;
     });
     return Object.fromEntries(entries) as Record<PipelineStep, HandlerFunction>;
   }
 
-  /** A Standard state machine with X-Ray and logging of every event (no execution data) to an encrypted group. */
-  private workflow(id: string, definition: PipelineWorkflow | TeardownWorkflow, props: PipelineStackProps) {
+  /**
+   * A Standard state machine named after the project (`<projectName>-pipeline`, `<projectName>-teardown`, so the
+   * console shows whose it is), with the workflow's execution timeout, X-Ray, and logging of every event (no
+   * execution data) to an encrypted group.
+   */
+  private workflow(
+    id: string,
+    kind: WorkflowKind,
+    definition: PipelineWorkflow | TeardownWorkflow,
+    props: PipelineStackProps,
+  ) {
     const destination = new logs.LogGroup(this, `${id}Logs`, {
       retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
       encryptionKey: props.key,
     });
     return new sfn.StateMachine(this, id, {
+      stateMachineName: stateMachineName(this.config.projectName, kind),
+      timeout: definition.executionTimeout,
       comment: definition.comment,
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       stateMachineType: sfn.StateMachineType.STANDARD,
@@ -236,8 +331,9 @@ export class PipelineStack extends Stack {
   // ---------------------------------------------------------------------------------------------
 
   /** A `*.json` config uploaded under `config/` in the data bucket starts a run with it. */
-  private startOnConfigUpload(bucket: s3.IBucket): void {
-    new events.Rule(this, 'ConfigUploaded', {
+  private startOnConfigUpload(bucket: s3.IBucket): events.Rule {
+    return new events.Rule(this, 'ConfigUploaded', {
+      ruleName: configUploadRuleName(this.config.projectName),
       description: `Runs the ${this.config.projectName} pipeline when a config is uploaded to ${CONFIG_UPLOAD_PREFIX}`,
       eventPattern: {
         source: ['aws.s3'],
@@ -263,29 +359,28 @@ export class PipelineStack extends Stack {
   /**
    * One EventBridge Scheduler schedule per configured retraining (FULL and UPDATE of a solution) and per batch
    * job with a `schedule`: a run that trains nothing (`solutions: []`) and runs that job (`batchJobs: [name]`)
-   * on its solution's newest ACTIVE version.
+   * on its solution's newest ACTIVE version. Each is named in the project's schedule group
+   * (core/names.ts `projectSchedules`), so the teardown can disable exactly these.
    */
   private scheduleRuns(): void {
-    const retraining = this.config.solutions.flatMap((solution) =>
-      (['full', 'update'] as const).map((mode) => ({
-        id: `Retrain-${solution.name}-${mode}`,
-        description: `${mode.toUpperCase()} retraining of ${solution.name}`,
-        expression: solution.schedule?.[mode],
-        input: { solutions: [solution.name], trainingMode: mode.toUpperCase() },
-      })),
-    );
-    const batchJobs = this.config.batchJobs.map((job) => ({
-      id: `BatchJob-${job.name}`,
-      description: `Batch ${job.type} job ${job.name}`,
-      expression: job.schedule,
-      input: { solutions: [], batchJobs: [job.name] },
-    }));
-    for (const { id, description, expression, input } of [...retraining, ...batchJobs]) {
-      if (!expression) continue;
-      new scheduler.Schedule(this, id, {
+    for (const schedule of projectSchedules(this.config)) {
+      const { description, input } =
+        schedule.kind === 'retraining'
+          ? {
+              description: `${schedule.mode} retraining of ${schedule.solution}`,
+              input: { solutions: [schedule.solution], trainingMode: schedule.mode },
+            }
+          : {
+              description: `Batch ${this.config.batchJobs.find((j) => j.name === schedule.job)?.type ?? ''} job ${schedule.job}`,
+              input: { solutions: [], batchJobs: [schedule.job] },
+            };
+      new scheduler.Schedule(this, `Schedule-${schedule.name}`, {
+        scheduleName: schedule.name,
+        scheduleGroup: this.scheduleGroup,
         description,
-        schedule: scheduler.ScheduleExpression.expression(expression),
+        schedule: scheduler.ScheduleExpression.expression(schedule.expression),
         target: new schedulerTargets.StepFunctionsStartExecution(this.stateMachine, {
+          role: this.scheduleRole,
           input: scheduler.ScheduleTargetInput.fromObject(input),
         }),
       });

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { buildApp } from '../../lib/app';
 import type { PipelineConfig } from '../../core/config';
+import type { TeardownRequest } from '../../core/pipeline-contract';
 import { projectApp } from './cdk-app';
 import { type CfnTemplate, stateMachinesOf } from './definitions';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './env';
@@ -101,8 +102,11 @@ export class LocalPipeline {
     });
   }
 
-  /** Runs the teardown workflow; `{ dryRun: true }` lists what would be deleted. */
-  teardown(input: { dryRun?: boolean } = {}, options?: RunOptions): Promise<RunOutcome> {
+  /**
+   * Runs the teardown workflow; `{ dryRun: true }` lists what would be disabled, stopped and deleted, `{ reenable:
+   * true }` enables the project's schedules and config-upload rule again.
+   */
+  teardown(input: TeardownRequest = {}, options?: RunOptions): Promise<RunOutcome> {
     return this.teardownRunner.run(input, options);
   }
 }

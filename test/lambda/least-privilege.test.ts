@@ -50,6 +50,8 @@ const IMPLIED: Record<string, string[]> = {
   'personalize:CreateDatasetImportJob': ['iam:PassRole'],
   'personalize:CreateBatchInferenceJob': ['iam:PassRole'],
   'personalize:CreateBatchSegmentJob': ['iam:PassRole'],
+  // UpdateSchedule replaces the whole schedule, its target's role included.
+  'scheduler:UpdateSchedule': ['iam:PassRole'],
 };
 // A Create call that carries tags is also authorized as personalize:TagResource (the list is checked
 // against the source by tagged-create-commands.test.ts).

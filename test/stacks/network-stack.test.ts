@@ -342,6 +342,7 @@ describe('the NetworkStack', () => {
       'personalize-events': both,
       'personalize-runtime': both,
       s3: both,
+      scheduler: both,
       sns: both,
       sqs: both,
       ssm: both,

@@ -66,7 +66,8 @@ function kindsActedOn(step: PipelineStep, operation: string): PersonalizeKind[] 
       .filter((action) => action.startsWith('personalize:Create'))
       .flatMap((action) => kindsActedOn(step, action.split(':')[1] ?? ''));
   }
-  if (operation === 'GetSolutionMetrics') return ['solution-version'];
+  if (operation === 'GetSolutionMetrics' || operation === 'StopSolutionVersionCreation')
+    return ['solution-version'];
   const kind = NOUNS[operation.replace(/^(Create|Describe|Delete|Update)/, '')];
   if (!kind) throw new Error(`No resource kind known for personalize:${operation}`);
   return [kind];

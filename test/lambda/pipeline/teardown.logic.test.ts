@@ -3,6 +3,7 @@ import {
   orderedResources,
   planTeardown,
   TEARDOWN_PHASES,
+  teardownRequest,
 } from '../../../lambda/pipeline/teardown.logic';
 
 describe('teardown ordering', () => {
@@ -65,5 +66,28 @@ describe('teardown ordering', () => {
     expect(isProjectSchema('shop', 'shop-items-v3')).toBe(true);
     expect(isProjectSchema('shop', 'shop-2-items')).toBe(false);
     expect(isProjectSchema('shop', 'shopping-items')).toBe(false);
+  });
+});
+
+describe('the teardown input', () => {
+  test('accepts {}, dryRun, reenable and the console default Comment', () => {
+    expect(teardownRequest(undefined)).toEqual({});
+    expect(teardownRequest({})).toEqual({});
+    expect(teardownRequest({ dryRun: true })).toEqual({ dryRun: true });
+    expect(teardownRequest({ reenable: true, Comment: 'Insert your JSON here' })).toEqual({ reenable: true });
+  });
+
+  test('refuses a misspelt dryRun, which would otherwise tear the project down, with a did-you-mean', () => {
+    expect(() => teardownRequest({ dryrun: true })).toThrow(
+      /unknown key "dryrun" \(did you mean "dryRun"\?\)/,
+    );
+  });
+
+  test('refuses a value that is not a boolean, and dryRun with reenable', () => {
+    expect(() => teardownRequest({ dryRun: 'yes' })).toThrow(
+      /input.dryRun: expected true or false, got "yes"/,
+    );
+    expect(() => teardownRequest({ dryRun: true, reenable: true })).toThrow(/cannot be combined/);
+    expect(() => teardownRequest([])).toThrow(/expected an object/);
   });
 });
