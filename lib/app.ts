@@ -57,6 +57,7 @@ export function buildApp(
     env: options.env,
     description: `${config.projectName}: KMS key, data bucket and the role Amazon Personalize uses`,
     projectName: config.projectName,
+    ...(config.existingDataBucket ? { existingDataBucket: config.existingDataBucket } : {}),
     readPrefixes: prefixes.read,
     writePrefixes: prefixes.write,
   });

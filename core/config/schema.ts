@@ -560,6 +560,23 @@ const pipelineConfigShape = {
   }),
   timeouts: timeoutsSchema.prefault({}),
   runs: runsSchema.prefault({}).meta({ description: 'How runs of the project share it: one at a time.' }),
+  existingDataBucket: strictObject({
+    keyArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[a-zA-Z0-9-]+$/, {
+        error: 'expected the ARN of a KMS key, arn:aws:kms:<region>:<account>:key/<key id>',
+      })
+      .optional()
+      .meta({
+        description:
+          'ARN of the retained key. Default: the key of the alias alias/<projectName>-data, looked up at synth (needs the account and region).',
+      }),
+  })
+    .optional()
+    .meta({
+      description:
+        'Redeploy after `cdk destroy`: use the data bucket <projectName>-<account>-<region> and the KMS key that a destroyed deployment retained, instead of creating them (their names are taken).',
+    }),
   tags: tagsSchema.default({}).meta({ description: 'Tags applied to every resource.' }),
 };
 
