@@ -15,6 +15,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse';
 import { checkHeader, createRowChecker, InteractionTally, type RowChecker } from '../../core/dataset-rules';
 import { ConfigValidationError } from '../../core/config/errors';
+import { filterSchemaProblems } from '../../core/config/schema-checks';
 import { parseConfig } from '../../core/config/load';
 import { findRecipe } from '../../core/recipes';
 import { runInputProblems } from '../../core/run-input';
@@ -155,11 +156,14 @@ async function checkData(
       continue;
     }
     const tally = key === 'interactions' ? new InteractionTally() : undefined;
+    let unread = false;
     for (const { Key = '' } of files) {
       const analysis = new FileAnalysis(`s3://${deps.bucket}/${Key}`, fields, tally);
       problems.push(...(await analyseFile(deps, Key, analysis)));
+      unread ||= analysis.unreadable;
     }
-    const shortfall = tally?.shortfall();
+    // Counting the interactions of a file that could not be read would only add a misleading shortfall.
+    const shortfall = unread ? undefined : tally?.shortfall();
     if (shortfall !== undefined) problems.push(`${location}: ${shortfall}`);
   }
   return problems;
@@ -279,6 +283,8 @@ export function checkConfig(
     datasets[key] = { ...dataset, schema: found.schema };
     fields[key] = parseSchema(found.schema).fields;
   }
+  if (problems.length === 0)
+    problems.push(...filterSchemaProblems(parsed, fields).map((problem) => `config ${source}: ${problem}`));
   if (problems.length > 0) return { ok: false, problems };
   const interactions = datasets.interactions;
   if (interactions === undefined)
@@ -382,6 +388,8 @@ const OTHER_DELIMITERS: ReadonlyArray<readonly [string, string]> = [
 export class FileAnalysis {
   readonly problems: string[] = [];
   rows = 0;
+  /** Whether the rows could not be read at all (another delimiter, not UTF-8). */
+  unreadable = false;
   private checker: RowChecker | undefined;
   private userColumn = -1;
   private rowProblems = 0;
@@ -405,6 +413,7 @@ export class FileAnalysis {
       this.problems.push(
         `${this.file} line 1: the file is not UTF-8 text (it looks UTF-16 encoded); save or export it as CSV in UTF-8.`,
       );
+      this.unreadable = true;
       return false;
     }
     const delimiter = header.length < this.fields.length ? otherDelimiter(header, this.fields) : undefined;
@@ -412,6 +421,7 @@ export class FileAnalysis {
       this.problems.push(
         `${this.file} line 1: the columns are separated by ${delimiter}s ("${joined.slice(0, 80)}"); Personalize reads comma-separated values: export the file with the comma as the delimiter.`,
       );
+      this.unreadable = true;
       return false;
     }
     for (const problem of checkHeader(header, this.fields))
@@ -441,6 +451,7 @@ export class FileAnalysis {
 
   /** Problems of a file that could not be read to its end: those found so far, then the reason. */
   failed(reason: string): string[] {
+    this.unreadable = true;
     this.problems.push(`${this.file}: ${reason}`);
     return this.problems;
   }
@@ -477,4 +488,3 @@ function otherDelimiter(header: readonly string[], fields: readonly SchemaField[
   }
   return undefined;
 }
-

@@ -330,3 +330,122 @@ describe('the CDK app', () => {
     }
   }, 120_000);
 });
+
+/**
+ * The data mistakes of a MovieLens-like project (examples/movielens, with YEAR typed `int` as a user first
+ * writes it) that only the data shows: Validate reads every row and names each one, before any Personalize call.
+ */
+describe('Validate, on the data of a project', () => {
+  const example = join(root, 'examples', 'movielens');
+  const schemaText = (name: string, change?: (fields: Json[]) => void): string => {
+    const schema = JSON.parse(readFileSync(join(example, 'schemas', `${name}.json`), 'utf8')) as Json;
+    change?.(schema.fields as Json[]);
+    return JSON.stringify(schema);
+  };
+  const itemsSchema = schemaText('items', (fields) => {
+    const year = fields.find((f) => f.name === 'YEAR');
+    if (year) Object.assign(year, { type: 'int', categorical: undefined });
+  });
+  const interactions = (delimiter: string): string => {
+    const rows = ['USER_ID', 'ITEM_ID', 'TIMESTAMP', 'EVENT_TYPE'].join(delimiter);
+    const lines = [rows];
+    for (let i = 0; i < 3000; i += 1)
+      lines.push(
+        [`u${i % 100}`, `${i % 50}`, `${1_700_000_000 + i}`, i % 3 ? 'click' : 'watch'].join(delimiter),
+      );
+    return `${lines.join('\n')}\n`;
+  };
+  const items = (edit: (row: string[], line: number) => void): string => {
+    const lines = ['ITEM_ID,GENRE,YEAR'];
+    for (let i = 0; i < 10_000; i += 1) {
+      const row = [`${i}`, 'Drama|Comedy', `${1950 + (i % 70)}`];
+      edit(row, i + 2);
+      lines.push(row.join(','));
+    }
+    return `${lines.join('\n')}\n`;
+  };
+
+  /** The Validate step over files in memory, keyed as in the bucket. */
+  async function validate(files: Record<string, string>): Promise<readonly string[]> {
+    const { validateRun } = await import('../../lambda/pipeline/validate.logic');
+    const { GetObjectCommand, ListObjectsV2Command } = await import('@aws-sdk/client-s3');
+    const { Readable } = await import('node:stream');
+    const s3 = {
+      send: async (command: unknown) => {
+        if (command instanceof ListObjectsV2Command) {
+          const prefix = command.input.Prefix ?? '';
+          return {
+            Contents: Object.keys(files)
+              .filter((k) => k.startsWith(prefix))
+              .map((Key) => ({ Key })),
+          };
+        }
+        if (command instanceof GetObjectCommand)
+          return { Body: Readable.from([files[command.input.Key ?? ''] ?? '']) };
+        throw new Error('unexpected S3 command');
+      },
+    } as never;
+    const config = JSON.parse(readFileSync(join(example, 'personalize.config.json'), 'utf8')) as Json;
+    config.datasets.interactions.schema = schemaText('interactions');
+    config.datasets.items.schema = itemsSchema;
+    try {
+      await validateRun({ input: { config }, deployedConfig: {} as never }, { s3, bucket: 'data' });
+    } catch (error) {
+      return (error as { problems?: string[] }).problems ?? [String(error)];
+    }
+    throw new Error('expected Validate to fail, but the data passed');
+  }
+
+  const dataMistakes = [
+    {
+      name: 'an empty value of a field that is not nullable, past row 5,000',
+      interactions: interactions(','),
+      items: items((row, line) => {
+        if (line === 6061) row[2] = '';
+      }),
+      problem:
+        's3://data/datasets/items/items.csv line 6061 column YEAR: Column YEAR on line 6061 is empty, but the field is not nullable.',
+    },
+    {
+      name: 'a value that is not an int, past row 5,000',
+      interactions: interactions(','),
+      items: items((row, line) => {
+        if (line === 9520) row[2] = '2006–2007';
+      }),
+      problem:
+        's3://data/datasets/items/items.csv line 9520 column YEAR: Column YEAR on line 9520 has value "2006–2007", which is not an int.',
+    },
+    {
+      name: 'a semicolon-delimited file',
+      interactions: interactions(';'),
+      items: items(() => undefined),
+      problem:
+        's3://data/datasets/interactions/interactions.csv line 1: the columns are separated by semicolons ("USER_ID;ITEM_ID;TIMESTAMP;EVENT_TYPE"); Personalize reads comma-separated values: export the file with the comma as the delimiter.',
+    },
+  ];
+
+  test.each(dataMistakes)('refuses $name, naming the file, line and column', async (mistake) => {
+    // Act
+    const problems = await validate({
+      'datasets/interactions/interactions.csv': mistake.interactions,
+      'datasets/items/items.csv': mistake.items,
+    });
+
+    // Assess
+    expect(problems).toContain(mistake.problem);
+  });
+
+  test('lists all three mistakes in one failure', async () => {
+    // Act
+    const problems = await validate({
+      'datasets/interactions/interactions.csv': interactions(';'),
+      'datasets/items/items.csv': items((row, line) => {
+        if (line === 6061) row[2] = '';
+        if (line === 9520) row[2] = '2006–2007';
+      }),
+    });
+
+    // Assess
+    expect(problems).toEqual(dataMistakes.map((m) => m.problem).sort());
+  });
+});

@@ -84,6 +84,21 @@ describe('config resolution', () => {
     );
   });
 
+  test('reports a filter on a column no schema has, naming the filter', () => {
+    // Prepare
+    const document = {
+      ...minimalConfig(),
+      filters: [{ name: 'type', expression: 'INCLUDE ItemID WHERE Interactions.EVENT_KIND IN ("view")' }],
+    };
+    // Act
+    const check = checkConfig(document, 'input.config', () => ({ schema: schema('interactions') }));
+    // Assess
+    expect(check.ok).toBe(false);
+    expect(!check.ok && check.problems.join('\n')).toMatch(
+      /^config input\.config: filters\[0\]\.expression: .*EVENT_KIND/,
+    );
+  });
+
   test('reports a missing schema with the sentence the caller gives', () => {
     const check = checkConfig(minimalConfig(), 'input.config', () => ({
       problem: 'datasets.interactions.schema: missing',
