@@ -25,7 +25,10 @@ export type ResourceKind =
   | 'batchSegmentJob'
   | 'campaignUpdate'
   | 'solutionUpdate'
-  | 'datasetUpdate';
+  | 'datasetUpdate'
+  | 'recommender'
+  | 'recommenderUpdate'
+  | 'metricAttribution';
 
 /** Every resource kind (the object makes the compiler check the list is complete). */
 export const RESOURCE_KINDS: readonly ResourceKind[] = Object.keys({
@@ -43,6 +46,9 @@ export const RESOURCE_KINDS: readonly ResourceKind[] = Object.keys({
   campaignUpdate: true,
   solutionUpdate: true,
   datasetUpdate: true,
+  recommender: true,
+  recommenderUpdate: true,
+  metricAttribution: true,
 } satisfies Record<ResourceKind, true>) as ResourceKind[];
 
 /** The ARN path segment of each named resource kind. */
@@ -56,6 +62,8 @@ const SEGMENT: Partial<Record<ResourceKind, string>> = {
   filter: 'filter',
   batchInferenceJob: 'batch-inference-job',
   batchSegmentJob: 'batch-segment-job',
+  recommender: 'recommender',
+  metricAttribution: 'metric-attribution',
 };
 
 function prefix(scope: ArnScope): string {

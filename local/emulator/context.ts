@@ -25,6 +25,8 @@ export interface Quotas {
   readonly pendingBatchJobs: number;
   /** Schemas per region. */
   readonly schemas: number;
+  /** Recommenders per dataset group. */
+  readonly recommendersPerGroup: number;
 }
 
 /** Personalize's default quotas. */
@@ -37,6 +39,7 @@ export const DEFAULT_QUOTAS: Quotas = {
   pendingSolutionVersions: 20,
   pendingBatchJobs: 5,
   schemas: 500,
+  recommendersPerGroup: 5,
 };
 
 /** Everything a request handler needs; one per emulator instance (no globals). */

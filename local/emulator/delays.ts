@@ -24,6 +24,8 @@ export const DEFAULT_DELAYS: DelayConfig = {
   campaign: { pendingMs: 300, inProgressMs: 1500 },
   batchInferenceJob: { pendingMs: 300, inProgressMs: 1500 },
   batchSegmentJob: { pendingMs: 300, inProgressMs: 1500 },
+  recommender: { pendingMs: 500, inProgressMs: 2000 },
+  recommenderUpdate: { pendingMs: 500, inProgressMs: 2000 },
 };
 
 /** Zero delays everywhere (tests). Transitions still happen asynchronously, never inside the create call. */

@@ -310,6 +310,60 @@ export interface BatchSegmentJobDoc extends BatchJobMembers {
   readonly batchSegmentJobArn: string;
 }
 
+/** `recommenderConfig`: the model's `RecommenderConfig`, checked member by member on the way in. */
+export interface RecommenderConfig {
+  readonly itemExplorationConfig?: ItemExplorationConfig;
+  /** At least 1; 1 when not given. */
+  readonly minRecommendationRequestsPerSecond?: number;
+  readonly trainingDataConfig?: TrainingDataConfig;
+  readonly enableMetadataWithRecommendations?: boolean;
+}
+
+/** A recommender of a domain dataset group: a use case (domain recipe) trained and served as one. */
+export interface RecommenderDoc extends LifecycleMembers {
+  readonly name: string;
+  readonly recommenderArn: string;
+  readonly datasetGroupArn: string;
+  /** The use case, `arn:aws:personalize:::recipe/aws-ecomm-...`. */
+  readonly recipeArn: string;
+  readonly recommenderConfig: RecommenderConfig;
+  /** Hidden: the key of the model that serves now (the recommender's ARN, or the newest ACTIVE update's). */
+  readonly _modelArn?: string;
+  /** Hidden: id of the newest interaction row the serving model was trained on. */
+  readonly _interactionWatermark?: number;
+}
+
+/** A pending or finished UpdateRecommender (served as `latestRecommenderUpdate`); it trains its own model. */
+export interface RecommenderUpdateDoc extends LifecycleMembers {
+  readonly recommenderConfig: RecommenderConfig;
+  /** Hidden: set when its training succeeds. */
+  readonly _interactionWatermark?: number;
+}
+
+/** One metric of a metric attribution (`MetricAttribute`). */
+export interface MetricAttribute {
+  readonly eventType: string;
+  readonly metricName: string;
+  /** `SUM(Items.COLUMN)`, `SUM(Interactions.COLUMN)` or `SAMPLECOUNT()`. */
+  readonly expression: string;
+}
+
+/** `metricsOutputConfig` (`MetricAttributionOutput`). */
+export interface MetricAttributionOutput {
+  readonly s3DataDestination?: S3DataConfig;
+  readonly roleArn: string;
+}
+
+/** A metric attribution (one per dataset group). */
+export interface MetricAttributionDoc extends LifecycleMembers {
+  readonly name: string;
+  readonly metricAttributionArn: string;
+  readonly datasetGroupArn: string;
+  readonly metricsOutputConfig: MetricAttributionOutput;
+  /** Hidden: the metrics (served by ListMetricAttributionMetrics, not by Describe). */
+  readonly _metrics: readonly MetricAttribute[];
+}
+
 /** The document type of each resource kind (keys are the `ResourceKind`s). */
 export interface ResourceDocuments {
   schema: SchemaDoc;
@@ -326,4 +380,7 @@ export interface ResourceDocuments {
   filter: FilterDoc;
   batchInferenceJob: BatchInferenceJobDoc;
   batchSegmentJob: BatchSegmentJobDoc;
+  recommender: RecommenderDoc;
+  recommenderUpdate: RecommenderUpdateDoc;
+  metricAttribution: MetricAttributionDoc;
 }

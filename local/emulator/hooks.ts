@@ -2,6 +2,7 @@ import { runBatchInferenceJob, runBatchSegmentJob } from './batch';
 import type { EmulatorContext } from './context';
 import { applyCampaignUpdate, resolveServingVersion } from './control/campaigns';
 import { applyDatasetUpdate } from './control/datasets';
+import { deleteRecommenderChildren, trainRecommender, trainRecommenderUpdate } from './control/recommenders';
 import { applySolutionUpdate } from './control/solutions';
 import { runImportJob } from './imports';
 import type { LifecycleHooks, WorkOutcome } from './lifecycle';
@@ -45,6 +46,9 @@ function finalizeDelete(ctx: EmulatorContext, row: ResourceRow): void {
       for (const update of store.listResources('campaignUpdate', { parentArn: row.arn }))
         store.deleteResource(update.arn);
       break;
+    case 'recommender':
+      deleteRecommenderChildren(ctx, row);
+      break;
     default:
       break;
   }
@@ -82,6 +86,10 @@ export function jobsHooks(env: () => JobsEnvironment, log: (message: string) => 
           return { ok: true, commit: () => applySolutionUpdate(ctx, row) };
         case 'datasetUpdate':
           return { ok: true, commit: () => applyDatasetUpdate(ctx, row) };
+        case 'recommender':
+          return trainRecommender(ctx, row);
+        case 'recommenderUpdate':
+          return trainRecommenderUpdate(ctx, row);
         default:
           return { ok: true };
       }

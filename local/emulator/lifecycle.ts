@@ -8,6 +8,8 @@ import type { ResourceRow, Store } from './store';
  * - `CREATE PENDING` → `CREATE IN_PROGRESS` → (the kind's work runs) → `ACTIVE` | `CREATE FAILED`
  * - `CREATE STOPPING` → `CREATE STOPPED` (solution versions)
  * - `DELETE PENDING` → `DELETE IN_PROGRESS` → gone
+ * - `STOP PENDING` → `STOP IN_PROGRESS` → `INACTIVE`, `START PENDING` → `START IN_PROGRESS` → `ACTIVE`
+ *   (recommenders)
  *
  * Each resource row carries `nextAt`, the time its next step is due, so a restart resumes every
  * transition where it stopped: a job `CREATE IN_PROGRESS` at the crash runs again, and its result is
@@ -35,6 +37,11 @@ export const Status = {
   CREATE_STOPPED: 'CREATE STOPPED',
   DELETE_PENDING: 'DELETE PENDING',
   DELETE_IN_PROGRESS: 'DELETE IN_PROGRESS',
+  STOP_PENDING: 'STOP PENDING',
+  STOP_IN_PROGRESS: 'STOP IN_PROGRESS',
+  INACTIVE: 'INACTIVE',
+  START_PENDING: 'START PENDING',
+  START_IN_PROGRESS: 'START IN_PROGRESS',
 } as const;
 
 /** Statuses in which a resource is still being created. */
@@ -114,7 +121,9 @@ export class Lifecycle {
       const phase =
         row.status === Status.CREATE_PENDING ||
         row.status === Status.DELETE_PENDING ||
-        row.status === Status.CREATE_STOPPING
+        row.status === Status.CREATE_STOPPING ||
+        row.status === Status.STOP_PENDING ||
+        row.status === Status.START_PENDING
           ? delays.pendingMs
           : delays.inProgressMs;
       if (row.nextAt > now + phase) this.store.updateResource(row, { nextAt: now + phase });
@@ -205,6 +214,23 @@ export class Lifecycle {
         return;
       case Status.DELETE_IN_PROGRESS:
         this.store.transaction(() => this.hooks.finalizeDelete(row));
+        return;
+      case Status.STOP_PENDING:
+      case Status.START_PENDING:
+        this.store.updateResource(row, {
+          status: row.status === Status.STOP_PENDING ? Status.STOP_IN_PROGRESS : Status.START_IN_PROGRESS,
+          updatedAt: nowSeconds,
+          nextAt: now + delays.inProgressMs,
+        });
+        this.wake();
+        return;
+      case Status.STOP_IN_PROGRESS:
+      case Status.START_IN_PROGRESS:
+        this.store.updateResource(row, {
+          status: row.status === Status.STOP_IN_PROGRESS ? Status.INACTIVE : Status.ACTIVE,
+          updatedAt: nowSeconds,
+          nextAt: null,
+        });
         return;
       default:
         this.store.updateResource(row, { nextAt: null });

@@ -3,7 +3,10 @@ import type {
   CampaignConfig,
   EventsConfig,
   ItemExplorationConfig,
+  MetricAttribute,
+  MetricAttributionOutput,
   RankingInfluence,
+  RecommenderConfig,
   SolutionConfig,
   SolutionUpdateConfig,
   TrainingDataConfig,
@@ -201,3 +204,65 @@ export const BATCH_INFERENCE_JOB_CONFIG: Shape<BatchInferenceJobConfig> = struct
     rankingInfluence: RANKING_INFLUENCE,
   },
 );
+
+/** `RecommenderConfig` of CreateRecommender and UpdateRecommender. */
+export const RECOMMENDER_CONFIG: Shape<RecommenderConfig> = structureShape('RecommenderConfig', {
+  itemExplorationConfig: ITEM_EXPLORATION_CONFIG,
+  minRecommendationRequestsPerSecond: numberShape({ integer: true, min: 1 }),
+  trainingDataConfig: TRAINING_DATA_CONFIG,
+  enableMetadataWithRecommendations: booleanShape,
+});
+
+/** Throws the service's "must not be null" error for a missing required member. */
+function requireMember<T>(value: T | undefined, path: string): T {
+  if (value === undefined)
+    throw new InvalidInputException(constraintMessage(path, null, 'Member must not be null'));
+  return value;
+}
+
+const METRIC_ATTRIBUTE_MEMBERS = structureShape('MetricAttribute', {
+  eventType: stringShape({ max: 256 }),
+  metricName: stringShape({ max: 256 }),
+  expression: stringShape({ max: 256 }),
+});
+
+/** `MetricAttribute` of CreateMetricAttribution / UpdateMetricAttribution (every member required). */
+export const METRIC_ATTRIBUTE: Shape<MetricAttribute> = {
+  read(value, path) {
+    const metric = METRIC_ATTRIBUTE_MEMBERS.read(value, path);
+    return {
+      eventType: requireMember(metric.eventType, `${path}.eventType`),
+      metricName: requireMember(metric.metricName, `${path}.metricName`),
+      expression: requireMember(metric.expression, `${path}.expression`),
+    };
+  },
+};
+
+const S3_DATA_CONFIG_MEMBERS = structureShape('S3DataConfig', {
+  path: stringShape({ max: 256, pattern: PATTERNS.s3Path }),
+  kmsKeyArn: stringShape({ max: 2048, pattern: PATTERNS.kmsKeyArn }),
+});
+
+const METRIC_ATTRIBUTION_OUTPUT_MEMBERS = structureShape('MetricAttributionOutput', {
+  s3DataDestination: {
+    read(value, path) {
+      const config = S3_DATA_CONFIG_MEMBERS.read(value, path);
+      return {
+        path: requireMember(config.path, `${path}.path`),
+        ...(config.kmsKeyArn !== undefined ? { kmsKeyArn: config.kmsKeyArn } : {}),
+      };
+    },
+  } satisfies Shape<{ path: string; kmsKeyArn?: string }>,
+  roleArn: stringShape({ max: 256, pattern: PATTERNS.roleArn }),
+});
+
+/** `MetricAttributionOutput` (`metricsOutputConfig`): `roleArn` required, `s3DataDestination` optional. */
+export const METRIC_ATTRIBUTION_OUTPUT: Shape<MetricAttributionOutput> = {
+  read(value, path) {
+    const output = METRIC_ATTRIBUTION_OUTPUT_MEMBERS.read(value, path);
+    return {
+      ...(output.s3DataDestination ? { s3DataDestination: output.s3DataDestination } : {}),
+      roleArn: requireMember(output.roleArn, `${path}.roleArn`),
+    };
+  },
+};

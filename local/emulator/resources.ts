@@ -28,6 +28,9 @@ export const LABELS: Record<ResourceKind, string> = {
   campaignUpdate: 'Campaign update',
   solutionUpdate: 'Solution update',
   datasetUpdate: 'Dataset update',
+  recommender: 'Recommender',
+  recommenderUpdate: 'Recommender update',
+  metricAttribution: 'Metric attribution',
 };
 
 /** A word with its indefinite article: `an Interactions`, `a Users`. */

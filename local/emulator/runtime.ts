@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { ScoredItem } from '../engine';
-import { InvalidInputException, UnsupportedOperationException } from './errors';
-import type { Serving, ServingCampaign } from './serving';
+import type { ExplorationConfig, ScoredItem } from '../engine';
+import { InvalidInputException } from './errors';
+import type { Serving, ServingModel } from './serving';
 import { checkInteger, checkString, isRecord, PATTERNS, type RequestReader } from './validation';
 
 /**
@@ -46,13 +46,24 @@ function readCommon(input: RequestReader): CommonRequest {
   return { userId, filterArn, filterValues, metadataColumns };
 }
 
+/** What answers a request: a campaign or a recommender, with the model it serves now. */
+interface Endpoint {
+  /** `Campaign` or `Recommender` (for messages). */
+  readonly label: string;
+  readonly arn: string;
+  readonly target: ServingModel;
+  readonly exploration: ExplorationConfig | undefined;
+  readonly metadataEnabled: boolean;
+  readonly excludeEventTypes?: readonly string[];
+}
+
 function present(
   serving: Serving,
-  campaign: ServingCampaign,
+  endpoint: Endpoint,
   items: readonly ScoredItem[],
   metadataColumns: string[] | undefined,
 ): Record<string, unknown>[] {
-  const catalogue = metadataColumns ? serving.itemsOf(campaign.target.itemsArn) : undefined;
+  const catalogue = metadataColumns ? serving.itemsOf(endpoint.target.itemsArn) : undefined;
   return items.map((item) => {
     const out: Record<string, unknown> = { itemId: item.itemId, score: item.score };
     if (item.reason && item.reason.length > 0) out.reason = item.reason;
@@ -69,12 +80,50 @@ function present(
   });
 }
 
-function requireMetadata(campaign: ServingCampaign, req: CommonRequest): void {
-  if (req.metadataColumns && !campaign.metadataEnabled) {
+function requireMetadata(endpoint: Endpoint, req: CommonRequest): void {
+  if (req.metadataColumns && !endpoint.metadataEnabled) {
     throw new InvalidInputException(
-      `Campaign ${campaign.campaign.arn} does not have enableMetadataWithRecommendations set; metadataColumns cannot be used.`,
+      `${endpoint.label} ${endpoint.arn} does not have enableMetadataWithRecommendations set; metadataColumns cannot be used.`,
     );
   }
+}
+
+function campaignEndpoint(serving: Serving, campaignArn: string): Endpoint {
+  const campaign = serving.campaign(campaignArn);
+  return {
+    label: 'Campaign',
+    arn: campaign.campaign.arn,
+    target: campaign.target,
+    exploration: campaign.exploration,
+    metadataEnabled: campaign.metadataEnabled,
+  };
+}
+
+/** A recommender as an endpoint, after checking the request has the `userId` / `itemId` its use case needs. */
+function recommenderEndpoint(
+  serving: Serving,
+  recommenderArn: string,
+  userId: string | undefined,
+  itemId: string | undefined,
+): Endpoint {
+  const recommender = serving.recommender(recommenderArn);
+  const { useCase } = recommender;
+  if (useCase.needsUserId && !userId)
+    throw new InvalidInputException(
+      `userId is required for recommenders of use case ${useCase.recipe.name}.`,
+    );
+  if (useCase.needsItemId && !itemId)
+    throw new InvalidInputException(
+      `itemId is required for recommenders of use case ${useCase.recipe.name}.`,
+    );
+  return {
+    label: 'Recommender',
+    arn: recommender.recommender.arn,
+    target: recommender.target,
+    exploration: recommender.exploration,
+    metadataEnabled: recommender.metadataEnabled,
+    excludeEventTypes: useCase.excludeEventTypes,
+  };
 }
 
 /** A GetRecommendations promotion: a filter-defined share of the list. */
@@ -171,9 +220,23 @@ export function placePromoted(
   return out;
 }
 
-/** A fresh recommendation id (at most 40 characters, as events accept). */
-function newRecommendationId(): string {
-  return `RID-${randomUUID().slice(0, 32)}`;
+/** The 8 hex digits of a campaign's or recommender's ARN that recommendation ids carry. */
+export function recommendationSourceKey(arn: string): string {
+  return hashOf(arn).toString(16).padStart(8, '0');
+}
+
+/**
+ * A fresh recommendation id (40 characters, as events accept): `RID-`, the key of the campaign or
+ * recommender that answered ({@link recommendationSourceKey}), then random digits. Events that carry it
+ * are attributed to that campaign or recommender by metric attributions, as Personalize does.
+ */
+function newRecommendationId(sourceArn: string): string {
+  return `RID-${recommendationSourceKey(sourceArn)}-${randomUUID().replace(/-/g, '').slice(0, 27)}`;
+}
+
+/** The source key of a recommendation id made by {@link newRecommendationId}, or undefined. */
+export function sourceKeyOfRecommendationId(recommendationId: string): string | undefined {
+  return /^RID-([0-9a-f]{8})-/.exec(recommendationId)?.[1];
 }
 
 /** GetRecommendations. */
@@ -186,18 +249,17 @@ export function getRecommendations(serving: Serving, input: RequestReader): Reco
   const promotions = input.optionalList('promotions', 1);
   if (campaignArn && recommenderArn)
     throw new InvalidInputException('Specify either campaignArn or recommenderArn, not both.');
-  if (recommenderArn)
-    throw new UnsupportedOperationException(
-      'Recommenders are not supported by the emulator; use a campaignArn.',
-    );
-  if (!campaignArn) throw new InvalidInputException('campaignArn is required.');
+  if (!campaignArn && !recommenderArn)
+    throw new InvalidInputException('Specify campaignArn or recommenderArn.');
   const promotion = readPromotion(promotions);
-  const campaign = serving.campaign(campaignArn);
-  requireMetadata(campaign, common);
-  switch (campaign.target.recipeType) {
+  const endpoint = recommenderArn
+    ? recommenderEndpoint(serving, recommenderArn, common.userId, itemId)
+    : campaignEndpoint(serving, campaignArn as string);
+  requireMetadata(endpoint, common);
+  switch (endpoint.target.recipeType) {
     case 'PERSONALIZED_RANKING':
       throw new InvalidInputException(
-        `Campaign ${campaignArn} uses a PERSONALIZED_RANKING recipe; call GetPersonalizedRanking.`,
+        `Campaign ${endpoint.arn} uses a PERSONALIZED_RANKING recipe; call GetPersonalizedRanking.`,
       );
     case 'USER_PERSONALIZATION':
       if (!common.userId)
@@ -214,19 +276,21 @@ export function getRecommendations(serving: Serving, input: RequestReader): Reco
   const share = promotion
     ? Math.min(numResults, Math.ceil((numResults * promotion.percentPromotedItems) / 100))
     : 0;
-  const items = serving.recommend(campaign.target, {
+  const exclusions = endpoint.excludeEventTypes ? { excludeEventTypes: endpoint.excludeEventTypes } : {};
+  const items = serving.recommend(endpoint.target, {
     userId: common.userId,
     itemId,
     // Room for the regular items a promoted item may duplicate.
     numResults: numResults + share,
     filterArn: common.filterArn,
     filterValues: common.filterValues,
-    exploration: campaign.exploration,
+    exploration: endpoint.exploration,
+    ...exclusions,
   });
   if (!promotion) {
     return {
-      itemList: present(serving, campaign, items, common.metadataColumns),
-      recommendationId: newRecommendationId(),
+      itemList: present(serving, endpoint, items, common.metadataColumns),
+      recommendationId: newRecommendationId(endpoint.arn),
     };
   }
   // Promoted items come from the model's ranking under the promotion's filter (the request filter
@@ -234,25 +298,26 @@ export function getRecommendations(serving: Serving, input: RequestReader): Reco
   const promoted =
     share === 0
       ? []
-      : serving.recommend(campaign.target, {
+      : serving.recommend(endpoint.target, {
           userId: common.userId,
           itemId,
           numResults: share,
           filterArn: promotion.filterArn,
           filterValues: promotion.filterValues,
-          exploration: campaign.exploration,
+          exploration: endpoint.exploration,
+          ...exclusions,
         });
   const mixed = placePromoted(
     items,
     promoted,
     numResults,
-    [campaignArn, common.userId ?? '', itemId ?? '', promotion.name].join('\u0000'),
+    [endpoint.arn, common.userId ?? '', itemId ?? '', promotion.name].join('\u0000'),
   );
-  const presented = present(serving, campaign, mixed, common.metadataColumns);
+  const presented = present(serving, endpoint, mixed, common.metadataColumns);
   mixed.forEach((item, k) => {
     if (item.promoted) (presented[k] as Record<string, unknown>).promotionName = promotion.name;
   });
-  return { itemList: presented, recommendationId: newRecommendationId() };
+  return { itemList: presented, recommendationId: newRecommendationId(endpoint.arn) };
 }
 
 /** GetPersonalizedRanking. */
@@ -263,7 +328,7 @@ export function getPersonalizedRanking(serving: Serving, input: RequestReader): 
   const inputList = input
     .list('inputList', common.metadataColumns ? 50 : 500, 1)
     .map((v, i) => checkString(`inputList.${i + 1}`, v, { min: 1, max: 256 }));
-  const campaign = serving.campaign(campaignArn);
+  const campaign = campaignEndpoint(serving, campaignArn);
   requireMetadata(campaign, common);
   if (campaign.target.recipeType !== 'PERSONALIZED_RANKING') {
     throw new InvalidInputException(
@@ -278,6 +343,6 @@ export function getPersonalizedRanking(serving: Serving, input: RequestReader): 
   });
   return {
     personalizedRanking: present(serving, campaign, ranked, common.metadataColumns),
-    recommendationId: newRecommendationId(),
+    recommendationId: newRecommendationId(campaign.arn),
   };
 }

@@ -10,6 +10,7 @@ import { eventTrackerOperations } from './control/event-trackers';
 import { filterOperations } from './control/filters';
 import { importJobOperations } from './control/import-jobs';
 import { recipeOperations } from './control/recipes';
+import { recommenderOperations } from './control/recommenders';
 import { schemaOperations } from './control/schemas';
 import { solutionOperations } from './control/solutions';
 import { tagOperations } from './control/tags';
@@ -55,6 +56,7 @@ const CONTROL_PLANE: ReadonlyMap<string, Handler> = new Map(
     ...filterOperations,
     ...batchJobOperations,
     ...recipeOperations,
+    ...recommenderOperations,
     ...tagOperations,
     ...unsupportedOperations,
   } satisfies HandlerTable),

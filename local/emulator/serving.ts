@@ -13,12 +13,14 @@ import {
 } from '../engine';
 import type { EmulatorContext } from './context';
 import { resolveServingVersion } from './control/campaigns';
+import { requireServingRecommender, useCaseOf } from './control/recommenders';
 import type { ItemExplorationConfig } from './documents';
 import { InvalidInputException, ResourceNotFoundException } from './errors';
 import { Status } from './lifecycle';
 import { toInteraction, toItemRecord, toUserRecord } from './records';
 import { groupDatasets } from './resources';
 import type { ResourceOf } from './store';
+import type { UseCase } from './use-cases';
 
 /**
  * Serving: the one path from a trained solution version and the stored state to a ranked list.
@@ -56,6 +58,15 @@ export interface ServingCampaign {
   readonly metadataEnabled: boolean;
 }
 
+/** An ACTIVE recommender: the model it serves now, its use case and its configuration. */
+export interface ServingRecommender {
+  readonly recommender: ResourceOf<'recommender'>;
+  readonly useCase: UseCase;
+  readonly target: ServingModel;
+  readonly exploration: ExplorationConfig | undefined;
+  readonly metadataEnabled: boolean;
+}
+
 /** The filter of a request. */
 export interface FilterRequest {
   readonly filterArn?: string;
@@ -69,6 +80,11 @@ export interface RecommendRequest extends FilterRequest {
   readonly itemId?: string;
   readonly numResults: number;
   readonly exploration?: ExplorationConfig;
+  /**
+   * Leaves out the items the user interacted with through these event types (exact spelling): the
+   * automatic filters of domain use cases ("items the user purchased", "videos the user watched").
+   */
+  readonly excludeEventTypes?: readonly string[];
 }
 
 /** What to rank (PERSONALIZED_RANKING). */
@@ -122,6 +138,7 @@ export class Serving {
   private generation = -1;
   private readonly models = new Map<string, ServingModel>();
   private readonly campaigns = new Map<string, ServingCampaign>();
+  private readonly recommenders = new Map<string, ServingRecommender>();
   private readonly filters = new Map<string, FilterAst>();
   private readonly items = new Map<string, { version: number; map: Map<string, ItemRecord> }>();
   private readonly results = new ResultCache();
@@ -133,6 +150,7 @@ export class Serving {
       this.generation = this.ctx.store.generation;
       this.models.clear();
       this.campaigns.clear();
+      this.recommenders.clear();
       this.filters.clear();
       this.results.clear();
     }
@@ -140,25 +158,66 @@ export class Serving {
 
   /** The model of a solution version and the datasets around it; throws when the model is missing. */
   modelOf(version: ResourceOf<'solutionVersion'>): ServingModel {
+    return this.servingModel(
+      version.arn,
+      version.doc.datasetGroupArn,
+      findRecipe(version.doc.recipeArn)?.recipeType,
+      version.doc._interactionWatermark ?? 0,
+      'solution version',
+    );
+  }
+
+  /** A stored model (by the key it is stored under) with the datasets of its dataset group. */
+  private servingModel(
+    modelArn: string,
+    groupArn: string,
+    recipeType: RecipeType | undefined,
+    watermark: number,
+    label: string,
+  ): ServingModel {
     this.sync();
-    const cached = this.models.get(version.arn);
+    const cached = this.models.get(modelArn);
     if (cached) return cached;
-    const model = this.ctx.models.get(version.arn);
-    if (!model)
-      throw new ResourceNotFoundException(`The model of solution version ${version.arn} is missing.`);
-    const datasets = groupDatasets(this.ctx, version.doc.datasetGroupArn);
+    const model = this.ctx.models.get(modelArn);
+    if (!model) throw new ResourceNotFoundException(`The model of ${label} ${modelArn} is missing.`);
+    const datasets = groupDatasets(this.ctx, groupArn);
     const target: ServingModel = {
-      versionArn: version.arn,
-      groupArn: version.doc.datasetGroupArn,
-      recipeType: findRecipe(version.doc.recipeArn)?.recipeType,
+      versionArn: modelArn,
+      groupArn,
+      recipeType,
       model,
       interactionsArn: datasets.get('INTERACTIONS')?.arn,
       itemsArn: datasets.get('ITEMS')?.arn,
       usersArn: datasets.get('USERS')?.arn,
-      watermark: version.doc._interactionWatermark ?? 0,
+      watermark,
     };
-    this.models.set(version.arn, target);
+    this.models.set(modelArn, target);
     return target;
+  }
+
+  /** An ACTIVE recommender with the model it serves now (the newest ACTIVE update's, else its own). */
+  recommender(recommenderArn: string): ServingRecommender {
+    this.sync();
+    const cached = this.recommenders.get(recommenderArn);
+    if (cached) return cached;
+    const recommender = requireServingRecommender(this.ctx, recommenderArn);
+    const useCase = useCaseOf(recommender);
+    const config = recommender.doc.recommenderConfig;
+    const serving: ServingRecommender = {
+      recommender,
+      useCase,
+      target: this.servingModel(
+        recommender.doc._modelArn ?? recommender.arn,
+        recommender.doc.datasetGroupArn,
+        useCase.recipeType,
+        recommender.doc._interactionWatermark ?? 0,
+        'recommender',
+      ),
+      exploration: explorationOf(config.itemExplorationConfig),
+      metadataEnabled: config.enableMetadataWithRecommendations === true,
+    };
+    this.recommenders.set(recommenderArn, serving);
+    return serving;
   }
 
   /** An ACTIVE campaign with the solution version it serves now. */
@@ -220,7 +279,7 @@ export class Serving {
     const key = this.ctx.cacheResults ? this.resultKey(target, req) : undefined;
     const cached = key !== undefined ? this.results.get(key) : undefined;
     if (cached) return cached;
-    const filter = this.candidateFilter(target, req.userId, req);
+    const filter = this.withExclusions(this.candidateFilter(target, req.userId, req), target, req);
     const items = target.model.recommend({
       ...(req.userId !== undefined && !related ? { userId: req.userId } : {}),
       ...(req.itemId !== undefined && related ? { itemId: req.itemId } : {}),
@@ -254,10 +313,29 @@ export class Serving {
       req.filterArn ?? '',
       req.filterValues ? JSON.stringify(req.filterValues) : '',
       req.exploration ? JSON.stringify(req.exploration) : '',
+      req.excludeEventTypes?.join('\u0001') ?? '',
       req.userId && target.interactionsArn
         ? this.ctx.store.streamedCount(target.interactionsArn, req.userId)
         : 0,
     ].join('\u0000');
+  }
+
+  /** Adds a use case's automatic filter (items the user interacted with by the given event types) to a filter. */
+  private withExclusions(
+    filter: ((itemId: string) => boolean) | undefined,
+    target: ServingModel,
+    req: RecommendRequest,
+  ): ((itemId: string) => boolean) | undefined {
+    const types = req.excludeEventTypes;
+    if (!types || types.length === 0 || !req.userId || !target.interactionsArn) return filter;
+    const excluded = new Set(
+      this.ctx.store
+        .userInteractions(target.interactionsArn, req.userId, MAX_FILTER_HISTORY, 0)
+        .filter((r) => r.eventType !== undefined && types.includes(r.eventType))
+        .map((r) => r.itemId),
+    );
+    if (excluded.size === 0) return filter;
+    return (itemId) => !excluded.has(itemId) && (filter ? filter(itemId) : true);
   }
 
   /** Events of a user or session stored after the model's training, oldest first. */

@@ -343,6 +343,9 @@ export class Store {
       countInteractions: db.prepare<[number], { n: number }>(
         'SELECT COUNT(*) AS n FROM interactions WHERE dataset = ?',
       ),
+      countByEventType: db.prepare<[number], { event_type: string | null; n: number }>(
+        'SELECT event_type, COUNT(*) AS n FROM interactions WHERE dataset = ? GROUP BY event_type',
+      ),
       upsertEntity: db.prepare<[number, string, number, string]>(
         `INSERT INTO entities (dataset, entity_id, stream, fields) VALUES (?, ?, ?, ?)
          ON CONFLICT(dataset, entity_id) DO UPDATE SET stream = excluded.stream, fields = excluded.fields`,
@@ -600,6 +603,13 @@ export class Store {
   countInteractions(datasetArn: string): number {
     const dataset = this.datasetId(datasetArn);
     return dataset === undefined ? 0 : (this.statements.countInteractions.get(dataset)?.n ?? 0);
+  }
+
+  /** How many interactions a dataset holds of each event type (exact spelling; `''` for none). */
+  interactionCountsByEventType(datasetArn: string): Map<string, number> {
+    const dataset = this.datasetId(datasetArn);
+    const rows = dataset === undefined ? [] : this.statements.countByEventType.all(dataset);
+    return new Map(rows.map((r) => [r.event_type ?? '', r.n]));
   }
 
   /** Inserts or replaces item/user records. */

@@ -229,7 +229,7 @@ describe('the remaining operations: deletions, catalogue, batch listings, unsupp
     expect(listed.metricAttributions).toEqual([]);
   });
 
-  test('GetRecommendations with a recommenderArn and GetActionRecommendations are answered as unsupported', async () => {
+  test('GetRecommendations with an unknown recommenderArn is ResourceNotFoundException, and GetActionRecommendations is unsupported', async () => {
     // Act
     const recommender = await t.runtime
       .send(
@@ -246,7 +246,7 @@ describe('the remaining operations: deletions, catalogue, batch listings, unsupp
     });
 
     // Assess
-    expect((recommender as Error).name).toBe('UnsupportedOperationException');
+    expect((recommender as Error).name).toBe('ResourceNotFoundException');
     expect(actions.headers.get('x-amzn-errortype')).toBe('UnsupportedOperationException');
   });
 });

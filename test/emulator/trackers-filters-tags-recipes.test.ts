@@ -227,7 +227,7 @@ describe('event trackers, filters, tags, recipes and unsupported operations', ()
     expect(missing).toBeInstanceOf(ResourceNotFoundException);
   });
 
-  test('recommenders answer a clear "not supported by the emulator" error, and listing them is empty', async () => {
+  test('a recommender of a Custom dataset group is refused with InvalidInputException, and listing finds none', async () => {
     // Act
     const create = await t.control
       .send(
@@ -241,8 +241,8 @@ describe('event trackers, filters, tags, recipes and unsupported operations', ()
     const list = await t.control.send(new ListRecommendersCommand({ datasetGroupArn: groupArn }));
 
     // Assess
-    expect((create as Error).name).toBe('UnsupportedOperationException');
-    expect((create as Error).message).toMatch(/CreateRecommender is not supported by the emulator/);
+    expect((create as Error).name).toBe('InvalidInputException');
+    expect((create as Error).message).toMatch(/Custom dataset group/);
     expect(list.recommenders).toEqual([]);
   });
 });

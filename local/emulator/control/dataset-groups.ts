@@ -17,7 +17,14 @@ import {
 import { DOMAINS } from './schemas';
 
 /** Kinds that keep a dataset group from being deleted. */
-const CHILD_KINDS = ['dataset', 'solution', 'eventTracker', 'filter'] as const;
+const CHILD_KINDS = [
+  'dataset',
+  'solution',
+  'eventTracker',
+  'filter',
+  'recommender',
+  'metricAttribution',
+] as const;
 
 /** CreateDatasetGroup, DescribeDatasetGroup, ListDatasetGroups, DeleteDatasetGroup. */
 export const datasetGroupOperations: HandlerTable = {

@@ -4,18 +4,6 @@ import { listingOf } from '../validation';
 
 /** Resource families of the Personalize API the emulator does not implement. */
 const FAMILIES: Readonly<Record<string, { operations: readonly string[]; listKey: string; list: string }>> = {
-  recommenders: {
-    operations: [
-      'CreateRecommender',
-      'DescribeRecommender',
-      'UpdateRecommender',
-      'DeleteRecommender',
-      'StartRecommender',
-      'StopRecommender',
-    ],
-    list: 'ListRecommenders',
-    listKey: 'recommenders',
-  },
   'metric attributions': {
     operations: [
       'CreateMetricAttribution',
