@@ -24,6 +24,9 @@ export const USAGE = `Usage: npm run emulator -- [options]
                           .map(([name, value]) => `${name} (${value})`)
                           .join(', ')}
   --s3-endpoint <url>   S3 endpoint for imports and batch jobs (default AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL)
+  --cloudwatch-endpoint <url>
+                        CloudWatch endpoint for metric attribution reports (default
+                        AWS_ENDPOINT_URL_CLOUDWATCH, else the S3 endpoint)
   --synchronous <m>     SQLite synchronous mode: FULL (default) or NORMAL
   --resume-grace <ms>   how long jobs resumed at start wait for missing S3 data (default 120000)
   --no-result-cache     compute every GetRecommendations answer (no memoization)
@@ -101,6 +104,7 @@ export function parseCommandLine(args: readonly string[]): EmulatorOptions | 'he
       delay: { type: 'string', multiple: true, default: [] },
       quota: { type: 'string', multiple: true, default: [] },
       's3-endpoint': { type: 'string' },
+      'cloudwatch-endpoint': { type: 'string' },
       synchronous: { type: 'string', default: 'FULL' },
       'resume-grace': { type: 'string' },
       'no-result-cache': { type: 'boolean', default: false },
@@ -132,6 +136,7 @@ export function parseCommandLine(args: readonly string[]): EmulatorOptions | 'he
     ...(Object.keys(delays).length > 0 ? { delays } : {}),
     ...(Object.keys(quotas).length > 0 ? { quotas } : {}),
     ...(values['s3-endpoint'] ? { s3Endpoint: values['s3-endpoint'] } : {}),
+    ...(values['cloudwatch-endpoint'] ? { cloudWatchEndpoint: values['cloudwatch-endpoint'] } : {}),
     ...(values['resume-grace'] !== undefined
       ? { resumeGraceMs: wholeNumber('--resume-grace', values['resume-grace']) }
       : {}),

@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ArnScope } from './arn';
+import type { ReportPublisher } from './attribution';
 import type { FaultRegistry } from './faults';
 import type { Lifecycle } from './lifecycle';
 import type { ModelCache } from './model-cache';
@@ -56,6 +57,8 @@ export interface EmulatorContext {
   readonly dataDir: string;
   /** S3 client for imports and batch jobs. */
   readonly s3: S3Client;
+  /** Publishes metric attribution reports (CloudWatch, S3). */
+  readonly reports: ReportPublisher;
   /** Whether GetRecommendations results are memoized (see runtime.ts). */
   readonly cacheResults: boolean;
   /** Current time in epoch seconds. */

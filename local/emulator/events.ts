@@ -1,4 +1,5 @@
 import type { SchemaField } from '../../core/schema-rules';
+import { attributeEvents, SOURCE_FIELD } from './attribution';
 import { isReservedEventProperty } from '../../core/serving/requests';
 import type { EmulatorContext } from './context';
 import { InvalidInputException, ResourceInUseException, ResourceNotFoundException } from './errors';
@@ -138,6 +139,16 @@ export function putEvents(ctx: EmulatorContext, input: RequestReader): Record<st
         checkString(`${where}.impression.${i + 1}`, v, { min: 1, max: 256 }),
       );
     }
+    let attributionSource: string | undefined;
+    if (raw.metricAttribution !== undefined && raw.metricAttribution !== null) {
+      if (!isRecord(raw.metricAttribution))
+        throw new InvalidInputException(`${where}.metricAttribution must be a structure.`);
+      attributionSource = checkString(
+        `${where}.member.metricAttribution.eventAttributionSource`,
+        raw.metricAttribution.eventAttributionSource ?? null,
+        { max: 1024, pattern: /^[\x20-\x7E]*[\x21-\x7E]+[\x20-\x7E]*$/ },
+      );
+    }
     const properties = parseProperties(`${where}.properties`, raw.properties, 1024);
     for (const key of Object.keys(properties)) {
       if (isReservedEventProperty(key))
@@ -163,10 +174,15 @@ export function putEvents(ctx: EmulatorContext, input: RequestReader): Record<st
       ...(eventId ? { eventId } : {}),
       ...(recommendationId ? { recommendationId } : {}),
       ...(impression ? { impression } : {}),
-      fields: properties,
+      fields:
+        attributionSource !== undefined ? { ...properties, [SOURCE_FIELD]: attributionSource } : properties,
     };
   });
-  ctx.store.addInteractions(dataset.arn, 'stream', rows);
+  // The events and their metric attribution totals commit together: an accepted event is always counted.
+  ctx.store.transaction(() => {
+    ctx.store.addInteractions(dataset.arn, 'stream', rows);
+    attributeEvents(ctx, tracker.doc.datasetGroupArn, rows, { cloudWatch: true });
+  });
   return {};
 }
 

@@ -49,6 +49,9 @@ function finalizeDelete(ctx: EmulatorContext, row: ResourceRow): void {
     case 'recommender':
       deleteRecommenderChildren(ctx, row);
       break;
+    case 'metricAttribution':
+      store.clearAttributionTotals(row.arn);
+      break;
     default:
       break;
   }

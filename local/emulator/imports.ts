@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse';
 import { checkHeader, createRowChecker, toRecord, type RecordValue } from '../../core/dataset-rules';
 import type { SchemaField } from '../../core/schema-rules';
+import { attributeEvents } from './attribution';
 import type { EmulatorContext } from './context';
 import type { StoredDatasetType } from './documents';
 import type { WorkOutcome } from './lifecycle';
@@ -174,6 +175,12 @@ export async function runImportJob(
       if (parsed.kind === 'interactions') {
         if (full) ctx.store.clearBulkInteractions(dataset.arn);
         ctx.store.addInteractions(dataset.arn, 'bulk', parsed.rows);
+        // Metric attribution: INCREMENTAL imports are reported to CloudWatch, and with
+        // publishAttributionMetricsToS3 every import writes a report to the attribution's S3 path.
+        attributeEvents(ctx, dataset.doc.datasetGroupArn, parsed.rows, {
+          cloudWatch: !full,
+          ...(job.doc.publishAttributionMetricsToS3 ? { s3Job: job.doc.jobName } : {}),
+        });
       } else {
         if (full) ctx.store.clearBulkEntities(dataset.arn);
         ctx.store.upsertEntities(dataset.arn, 'bulk', parsed.rows);

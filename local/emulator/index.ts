@@ -1,8 +1,10 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../harness/env';
 import type { ArnScope } from './arn';
+import { ReportPublisher } from './attribution';
 import { DEFAULT_QUOTAS, type EmulatorContext, type Quotas } from './context';
 import { checkDelayOverrides, DEFAULT_DELAYS, ZERO_DELAYS, type DelayConfig } from './delays';
 import { FaultRegistry, type FaultRule } from './faults';
@@ -43,6 +45,12 @@ export interface EmulatorOptions {
   readonly partition?: string;
   /** S3 endpoint for imports and batch jobs. @default AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL, else the SDK default */
   readonly s3Endpoint?: string;
+  /**
+   * CloudWatch endpoint that metric attribution reports are published to (PutMetricData). Without one
+   * (none given, no AWS_ENDPOINT_URL_CLOUDWATCH, AWS_ENDPOINT_URL or S3 endpoint), nothing is published
+   * to CloudWatch. @default AWS_ENDPOINT_URL_CLOUDWATCH, else the S3 endpoint (moto serves both)
+   */
+  readonly cloudWatchEndpoint?: string;
   /** Fault rules active from the start. */
   readonly faults?: readonly FaultRule[];
   /** Quota overrides (whole numbers ≥ 0). */
@@ -82,6 +90,8 @@ export interface RunningEmulator {
   readonly faults: FaultRegistry;
   /** Resolves once no lifecycle transition is due or running. */
   settle(timeoutMs?: number): Promise<void>;
+  /** Resolves once the queued metric attribution reports are published (or one failed and waits to retry). */
+  flushReports(): Promise<void>;
   /** Stops serving and closes the database and timers. Running jobs resume at the next start. */
   stop(): Promise<void>;
 }
@@ -141,6 +151,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       ? {}
       : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
   });
+  const cloudWatchEndpoint =
+    options.cloudWatchEndpoint ?? process.env.AWS_ENDPOINT_URL_CLOUDWATCH ?? s3Endpoint;
+  const cloudWatch = cloudWatchEndpoint
+    ? new CloudWatchClient({
+        region: scope.region,
+        endpoint: cloudWatchEndpoint,
+        maxAttempts: 3,
+        ...(process.env.AWS_ACCESS_KEY_ID
+          ? {}
+          : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+      })
+    : undefined;
+  const reports = new ReportPublisher(store, s3, cloudWatch, log);
   const models = new ModelCache(store);
   // The lifecycle's hooks need the context, which holds the lifecycle: tie the knot through a holder.
   const holder: { env?: JobsEnvironment } = {};
@@ -161,6 +184,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     training,
     dataDir,
     s3,
+    reports,
     cacheResults: options.cacheResults ?? true,
     now: () => Date.now() / 1000,
   };
@@ -203,6 +227,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolveListen());
   });
   lifecycle.start();
+  reports.wake();
   const port = (server.address() as AddressInfo).port;
   let stopped = false;
   return {
@@ -211,6 +236,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     dataDir,
     faults,
     settle: (timeoutMs) => lifecycle.settle(timeoutMs),
+    flushReports: () => reports.flush(),
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -223,8 +249,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       const lifecycleStopped = lifecycle.stop();
       await training.stop();
       await lifecycleStopped;
+      await reports.stop();
       store.close();
       s3.destroy();
+      cloudWatch?.destroy();
     },
   };
 }

@@ -9,6 +9,7 @@ import { datasetOperations } from './control/datasets';
 import { eventTrackerOperations } from './control/event-trackers';
 import { filterOperations } from './control/filters';
 import { importJobOperations } from './control/import-jobs';
+import { metricAttributionOperations } from './control/metric-attributions';
 import { recipeOperations } from './control/recipes';
 import { recommenderOperations } from './control/recommenders';
 import { schemaOperations } from './control/schemas';
@@ -34,7 +35,7 @@ import { exceedsJsonDepth, isRecord, MAX_JSON_DEPTH, RequestReader } from './val
  * - `POST /` with `X-Amz-Target: AmazonPersonalize.<Operation>` — the control plane (awsJson1_1);
  * - `POST /recommendations`, `/personalize-ranking` — the runtime (restJson1);
  * - `POST /events`, `/items`, `/users` — the events API (restJson1);
- * - `GET /_emulator/health`, `GET /_emulator/stats`, `POST /_emulator/reset`,
+ * - `GET /_emulator/health`, `GET /_emulator/stats`, `GET /_emulator/metric-attributions`, `POST /_emulator/reset`,
  *   `GET|POST|DELETE /_emulator/faults` — the admin API.
  *
  * Signatures are not checked: any SigV4 (service `personalize` on every host) is accepted.
@@ -57,6 +58,7 @@ const CONTROL_PLANE: ReadonlyMap<string, Handler> = new Map(
     ...batchJobOperations,
     ...recipeOperations,
     ...recommenderOperations,
+    ...metricAttributionOperations,
     ...tagOperations,
     ...unsupportedOperations,
   } satisfies HandlerTable),
@@ -271,6 +273,15 @@ export function createEmulatorServer(
     const method = req.method ?? 'GET';
     if (path === '/_emulator/health' && method === 'GET') return admin.health();
     if (path === '/_emulator/stats' && method === 'GET') return admin.stats();
+    if (path === '/_emulator/metric-attributions' && method === 'GET')
+      return {
+        metricAttributions: ctx.store.listResources('metricAttribution').map((row) => ({
+          metricAttributionArn: row.arn,
+          datasetGroupArn: row.doc.datasetGroupArn,
+          status: row.status,
+          totals: ctx.store.attributionTotals(row.arn),
+        })),
+      };
     if (path === '/_emulator/reset' && method === 'POST') {
       await admin.reset();
       return { reset: true };

@@ -169,6 +169,19 @@ CREATE TABLE IF NOT EXISTS models (
   model BLOB NOT NULL,
   metrics TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS attribution_totals (
+  attribution_arn TEXT NOT NULL,
+  metric_name TEXT NOT NULL,
+  source TEXT NOT NULL,
+  value REAL NOT NULL,
+  samples INTEGER NOT NULL,
+  PRIMARY KEY (attribution_arn, metric_name, source)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS attribution_outbox (
+  id INTEGER PRIMARY KEY,
+  target TEXT NOT NULL,
+  payload TEXT NOT NULL
+);
 `;
 
 /**
@@ -368,6 +381,19 @@ export class Store {
         'SELECT model, metrics FROM models WHERE arn = ?',
       ),
       deleteModel: db.prepare('DELETE FROM models WHERE arn = ?'),
+      addTotal: db.prepare<[string, string, string, number, number]>(
+        `INSERT INTO attribution_totals (attribution_arn, metric_name, source, value, samples) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(attribution_arn, metric_name, source) DO UPDATE SET value = value + excluded.value, samples = samples + excluded.samples`,
+      ),
+      totals: db.prepare<[string], { metric_name: string; source: string; value: number; samples: number }>(
+        'SELECT metric_name, source, value, samples FROM attribution_totals WHERE attribution_arn = ? ORDER BY metric_name, source',
+      ),
+      deleteTotals: db.prepare<[string]>('DELETE FROM attribution_totals WHERE attribution_arn = ?'),
+      enqueue: db.prepare<[string, string]>('INSERT INTO attribution_outbox (target, payload) VALUES (?, ?)'),
+      outbox: db.prepare<[number], { id: number; target: string; payload: string }>(
+        'SELECT id, target, payload FROM attribution_outbox ORDER BY id LIMIT ?',
+      ),
+      dequeue: db.prepare<[number]>('DELETE FROM attribution_outbox WHERE id = ?'),
     };
   }
 
@@ -387,8 +413,19 @@ export class Store {
   /** Runs `fn` in one transaction (nested calls join the outer one). */
   transaction<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
-    return this.db.transaction(fn)();
+    let result: T;
+    try {
+      result = this.db.transaction(fn)();
+    } catch (error) {
+      this.afterCommit.length = 0;
+      throw error;
+    }
+    for (const callback of this.afterCommit.splice(0)) callback();
+    return result;
   }
+
+  /** Callbacks to run once the outermost transaction commits (dropped when it rolls back). */
+  private readonly afterCommit: (() => void)[] = [];
 
   /** A resource of any kind, or, with `kind`, only when it is of that kind. */
   getResource(arn: string): ResourceRow | undefined;
@@ -512,9 +549,11 @@ export class Store {
       }
     });
     if (source !== 'stream') return;
-    // Inside an outer transaction the rows are not committed yet: drop the cache instead.
-    if (nested) this.streamed.delete(datasetArn);
-    else rows.forEach((r, i) => this.rememberStreamed(datasetArn, { ...r, id: ids[i] ?? 0 }));
+    const remember = (): void =>
+      rows.forEach((r, i) => this.rememberStreamed(datasetArn, { ...r, id: ids[i] ?? 0 }));
+    // Inside an outer transaction the rows are not committed yet: remember them once it commits.
+    if (nested) this.afterCommit.push(remember);
+    else remember();
   }
 
   private streamedOf(datasetArn: string): Map<string, (StoredInteraction & { readonly id: number })[]> {
@@ -675,10 +714,52 @@ export class Store {
     return raw ? { model: raw.model, metrics: JSON.parse(raw.metrics) as Record<string, number> } : undefined;
   }
 
+  /** Adds values to a metric attribution's running totals (per metric and event attribution source). */
+  addAttributionTotals(
+    attributionArn: string,
+    totals: readonly { metricName: string; source: string; value: number; samples: number }[],
+  ): void {
+    this.transaction(() => {
+      for (const t of totals)
+        this.statements.addTotal.run(attributionArn, t.metricName, t.source, t.value, t.samples);
+    });
+  }
+
+  /** A metric attribution's running totals. */
+  attributionTotals(
+    attributionArn: string,
+  ): { metricName: string; source: string; value: number; samples: number }[] {
+    return this.statements.totals
+      .all(attributionArn)
+      .map((r) => ({ metricName: r.metric_name, source: r.source, value: r.value, samples: r.samples }));
+  }
+
+  /** Drops a metric attribution's totals (when it is deleted). */
+  clearAttributionTotals(attributionArn: string): void {
+    this.statements.deleteTotals.run(attributionArn);
+  }
+
+  /** Queues a report to publish (CloudWatch metric data, an S3 object); committed with the caller's transaction. */
+  enqueueReport(target: string, payload: unknown): void {
+    this.statements.enqueue.run(target, JSON.stringify(payload));
+  }
+
+  /** The oldest queued reports. */
+  queuedReports(limit: number): { id: number; target: string; payload: unknown }[] {
+    return this.statements.outbox
+      .all(limit)
+      .map((r) => ({ id: r.id, target: r.target, payload: JSON.parse(r.payload) as unknown }));
+  }
+
+  /** Removes a published report from the queue. */
+  dequeueReport(id: number): void {
+    this.statements.dequeue.run(id);
+  }
+
   /** Deletes everything (admin reset). */
   reset(): void {
     this.db.exec(
-      'DELETE FROM resources; DELETE FROM tags; DELETE FROM interactions; DELETE FROM entities; DELETE FROM datasets; DELETE FROM models;',
+      'DELETE FROM resources; DELETE FROM tags; DELETE FROM interactions; DELETE FROM entities; DELETE FROM datasets; DELETE FROM models; DELETE FROM attribution_totals; DELETE FROM attribution_outbox;',
     );
     this.streamed.clear();
     this.generationCounter += 1;

@@ -2,7 +2,6 @@ import {
   CreateBatchSegmentJobCommand,
   CreateDatasetExportJobCommand,
   CreateDataDeletionJobCommand,
-  CreateMetricAttributionCommand,
   CreateSchemaCommand,
   DeleteDatasetCommand,
   DeleteSchemaCommand,
@@ -17,7 +16,7 @@ import {
   InvalidInputException,
   ListBatchInferenceJobsCommand,
   ListBatchSegmentJobsCommand,
-  ListMetricAttributionsCommand,
+  ListDatasetExportJobsCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-personalize';
 import {
@@ -185,7 +184,7 @@ describe('the remaining operations: deletions, catalogue, batch listings, unsupp
     expect(create).toBeInstanceOf(InvalidInputException);
   });
 
-  test('dataset export, data deletion and metric attribution operations say they are not supported by the emulator', async () => {
+  test('dataset export and data deletion operations say they are not supported by the emulator', async () => {
     // Act
     const outcomes = await Promise.all([
       t.control
@@ -208,25 +207,15 @@ describe('the remaining operations: deletions, catalogue, batch listings, unsupp
           }),
         )
         .catch((e: Error) => e),
-      t.control
-        .send(
-          new CreateMetricAttributionCommand({
-            name: 'x',
-            datasetGroupArn: 'arn:aws:personalize:us-east-1:123456789012:dataset-group/g',
-            metrics: [],
-            metricsOutputConfig: { roleArn: ROLE },
-          }),
-        )
-        .catch((e: Error) => e),
     ]);
-    const listed = await t.control.send(new ListMetricAttributionsCommand({}));
+    const listed = await t.control.send(new ListDatasetExportJobsCommand({}));
 
     // Assess
     for (const outcome of outcomes) {
       expect((outcome as Error).name).toBe('UnsupportedOperationException');
       expect((outcome as Error).message).toMatch(/not supported by the emulator/);
     }
-    expect(listed.metricAttributions).toEqual([]);
+    expect(listed.datasetExportJobs).toEqual([]);
   });
 
   test('GetRecommendations with an unknown recommenderArn is ResourceNotFoundException, and GetActionRecommendations is unsupported', async () => {

@@ -4,17 +4,6 @@ import { listingOf } from '../validation';
 
 /** Resource families of the Personalize API the emulator does not implement. */
 const FAMILIES: Readonly<Record<string, { operations: readonly string[]; listKey: string; list: string }>> = {
-  'metric attributions': {
-    operations: [
-      'CreateMetricAttribution',
-      'DescribeMetricAttribution',
-      'UpdateMetricAttribution',
-      'DeleteMetricAttribution',
-      'ListMetricAttributionMetrics',
-    ],
-    list: 'ListMetricAttributions',
-    listKey: 'metricAttributions',
-  },
   'dataset export jobs': {
     operations: ['CreateDatasetExportJob', 'DescribeDatasetExportJob'],
     list: 'ListDatasetExportJobs',
