@@ -22,7 +22,13 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
-import { bundleLimitBytes, bundleUsesS3, esbuildOptions, PROJECT_ROOT } from '../lib/constructs/bundling';
+import {
+  bundleChecksConfig,
+  bundleLimitBytes,
+  bundleUsesS3,
+  esbuildOptions,
+  PROJECT_ROOT,
+} from '../lib/constructs/bundling';
 import { PIPELINE_ENVIRONMENT, PIPELINE_PERMISSIONS, type PipelineStep } from '../core/pipeline-steps';
 
 const KB = 1024;
@@ -131,7 +137,7 @@ async function measure(handler: PipelineStep, outdir: string, runs: number): Pro
     handler,
     bytes: statSync(outfile).size,
     gzipBytes: gzipSync(code).length,
-    limitBytes: bundleLimitBytes(bundleUsesS3(metafile)),
+    limitBytes: bundleLimitBytes(bundleUsesS3(metafile), bundleChecksConfig(metafile)),
     loadMs: median(times),
     top: contributors(metafile, outfile).slice(0, 3),
   };

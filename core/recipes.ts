@@ -300,10 +300,37 @@ export interface DomainRecipe {
   readonly arn: string;
   readonly domain: Domain;
   readonly description: string;
+  /** What its recommendations are, as for a custom recipe: for a user, related to an item, or popular. */
+  readonly recipeType: RecipeType;
 }
 
-function domainRecipe(name: string, domain: Domain, description: string): DomainRecipe {
-  return Object.freeze({ name, arn: `${RECIPE_ARN_PREFIX}${name}`, domain, description });
+function domainRecipe(
+  name: string,
+  domain: Domain,
+  description: string,
+  recipeType: RecipeType = DOMAIN_RECIPE_TYPES[name] ?? 'USER_PERSONALIZATION',
+): DomainRecipe {
+  return Object.freeze({ name, arn: `${RECIPE_ARN_PREFIX}${name}`, domain, description, recipeType });
+}
+
+/** The kind of answer of each use case (those not listed recommend items for a user). */
+const DOMAIN_RECIPE_TYPES: Readonly<Record<string, RecipeType>> = {
+  'aws-ecomm-customers-who-viewed-x-also-viewed': 'RELATED_ITEMS',
+  'aws-ecomm-frequently-bought-together': 'RELATED_ITEMS',
+  'aws-ecomm-popular-items-by-purchases': 'POPULAR_ITEMS',
+  'aws-ecomm-popular-items-by-views': 'POPULAR_ITEMS',
+  'aws-vod-because-you-watched-x': 'RELATED_ITEMS',
+  'aws-vod-more-like-x': 'RELATED_ITEMS',
+  'aws-vod-most-popular': 'POPULAR_ITEMS',
+  'aws-vod-trending-now': 'POPULAR_ITEMS',
+};
+
+/** The domain use case of a recipe name or ARN, if it is one. */
+export function findDomainRecipe(nameOrArn: string): DomainRecipe | undefined {
+  const name = nameOrArn.startsWith(RECIPE_ARN_PREFIX)
+    ? nameOrArn.slice(RECIPE_ARN_PREFIX.length)
+    : nameOrArn;
+  return DOMAIN_RECIPES.find((recipe) => recipe.name === name);
 }
 
 /** The use cases `ListRecipes(domain)` returns for each domain. */

@@ -11,7 +11,14 @@ import {
   PROJECT_NAME_PATTERN,
   RESOURCE_NAME_PATTERN,
 } from '../names';
-import { findRecipe, RECIPES, type Recipe, type RecipeType } from '../recipes';
+import {
+  DOMAIN_RECIPES,
+  findDomainRecipe,
+  findRecipe,
+  RECIPES,
+  type Recipe,
+  type RecipeType,
+} from '../recipes';
 import type { DatasetType } from '../schema-rules';
 import { type CAMPAIGN_ROUTES, SERVING_ROUTES } from './serving-routes';
 import { hyperparameterIssues, retrainingScheduleIssues } from './training-rules';
@@ -286,35 +293,203 @@ const RECIPE_TYPE_FOR_ROUTE: Readonly<Record<(typeof CAMPAIGN_ROUTES)[number], R
   popular: 'POPULAR_ITEMS',
 };
 
+/**
+ * Why a solution or recommender cannot answer a read route, or `undefined` when it can: it must exist, a
+ * solution must have a campaign, and its recipe (or use case) must give the answers the route returns.
+ */
+function routeTargetProblem(
+  name: string,
+  route: keyof typeof RECIPE_TYPE_FOR_ROUTE,
+  solutions: readonly Entry[],
+  recommenders: readonly Entry[],
+): string | undefined {
+  const expected = RECIPE_TYPE_FOR_ROUTE[route];
+  // A user's recommendations may also be the popular items (they take a userId too): the usual baseline.
+  const accepted: readonly RecipeType[] =
+    route === 'recommendations' ? [expected, 'POPULAR_ITEMS'] : [expected];
+  const recommender = recommenders.find(({ fields }) => text(fields, 'name') === name);
+  if (recommender) {
+    const useCase = findDomainRecipe(text(recommender.fields, 'useCase') ?? '');
+    if (useCase && !accepted.includes(useCase.recipeType))
+      return `recommender "${name}" serves ${useCase.name} (${useCase.recipeType}); the ${route} route needs a ${accepted.join(' or ')} use case`;
+    return undefined;
+  }
+  const solution = solutions.find(({ fields }) => text(fields, 'name') === name);
+  const recipe = solution && recipeOf(solution.fields);
+  if (!solution) {
+    const names = [...namesOf(solutions), ...namesOf(recommenders)];
+    return `unknown solution or recommender "${name}"; ${oneOf(names, 'solution or recommender')}`;
+  }
+  if (!isFields(solution.fields.campaign))
+    return `solution "${name}" has no campaign; add "campaign" to solutions[${solution.index}] so the route has an endpoint to call`;
+  if (recipe && !accepted.includes(recipe.recipeType))
+    return `solution "${name}" uses ${recipe.name} (${recipe.recipeType}); the ${route} route needs a ${accepted.join(' or ')} recipe: ${recipesWith((r) => accepted.includes(r.recipeType))}`;
+  return undefined;
+}
+
+/**
+ * Experiments: one per route, unique variant names, shares adding up to 100, and variants answered by a
+ * solution or recommender that can serve the route, with filters of the config.
+ */
+function experimentRules(
+  serving: Fields,
+  solutions: readonly Entry[],
+  recommenders: readonly Entry[],
+  filters: readonly Entry[],
+): ConsistencyIssue[] {
+  const issues: ConsistencyIssue[] = [];
+  const experiments = entries(serving.experiments);
+  issues.push(...duplicateNamesIn(['serving', 'experiments'], 'experiment', experiments));
+  const routes = new Map<string, string>();
+  for (const { index, fields } of experiments) {
+    const name = text(fields, 'name') ?? `#${index}`;
+    const route = text(fields, 'route');
+    const path = ['serving', 'experiments', index];
+    if (route !== undefined) {
+      const other = routes.get(route);
+      if (other !== undefined)
+        issues.push({
+          path: [...path, 'route'],
+          message: `the ${route} route already has experiment "${other}"; run one experiment per route at a time`,
+        });
+      else routes.set(route, name);
+    }
+    const variants = entries(fields.variants);
+    issues.push(...duplicateNamesIn([...path, 'variants'], 'variant', variants));
+    const shares = variants.map(({ fields: v }) => v.share).filter((v): v is number => typeof v === 'number');
+    const total = shares.reduce((sum, share) => sum + share, 0);
+    if (shares.length === variants.length && variants.length > 0 && Math.abs(total - 100) > 1e-9)
+      issues.push({
+        path: [...path, 'variants'],
+        message: `the variants' shares add up to ${total}; they must add up to 100`,
+      });
+    for (const { index: v, fields: variant } of variants) {
+      const target = text(variant, 'target');
+      if (target !== undefined && route !== undefined && route in RECIPE_TYPE_FOR_ROUTE) {
+        const problem = routeTargetProblem(
+          target,
+          route as keyof typeof RECIPE_TYPE_FOR_ROUTE,
+          solutions,
+          recommenders,
+        );
+        if (problem !== undefined)
+          issues.push({ path: [...path, 'variants', v, 'target'], message: problem });
+      }
+      const filter = text(variant, 'filter');
+      if (filter !== undefined && !namesOf(filters).includes(filter))
+        issues.push({
+          path: [...path, 'variants', v, 'filter'],
+          message: `unknown filter "${filter}"; ${oneOf(namesOf(filters), 'filter')}`,
+        });
+    }
+  }
+  return issues;
+}
+
+/** Duplicate `name`s in a list, each at its own path. */
+function duplicateNamesIn(
+  path: readonly (string | number)[],
+  noun: string,
+  list: readonly Entry[],
+): ConsistencyIssue[] {
+  const seen = new Map<string, number>();
+  const issues: ConsistencyIssue[] = [];
+  for (const { index, fields } of list) {
+    const name = text(fields, 'name');
+    if (name === undefined) continue;
+    const first = seen.get(name);
+    if (first === undefined) seen.set(name, index);
+    else
+      issues.push({
+        path: [...path, index, 'name'],
+        message: `duplicate ${noun} name "${name}" (also at index ${first})`,
+      });
+  }
+  return issues;
+}
+
+/**
+ * Recommenders: only in a domain dataset group, each with a use case of that domain, names unique among
+ * solutions and recommenders (a serving route names either).
+ */
+function recommenderRules(
+  config: Fields,
+  solutions: readonly Entry[],
+  recommenders: readonly Entry[],
+): ConsistencyIssue[] {
+  if (recommenders.length === 0) return [];
+  const domain = text(child(config, 'datasetGroup'), 'domain');
+  const issues: ConsistencyIssue[] = [];
+  if (domain === undefined)
+    issues.push({
+      path: ['recommenders'],
+      message:
+        'recommenders need a domain dataset group; set datasetGroup.domain to ECOMMERCE or VIDEO_ON_DEMAND, or use solutions with campaigns',
+    });
+  issues.push(...duplicateNamesIn(['recommenders'], 'recommender', recommenders));
+  const solutionNames = new Set(namesOf(solutions));
+  for (const { index, fields } of recommenders) {
+    const name = text(fields, 'name');
+    if (name !== undefined && solutionNames.has(name))
+      issues.push({
+        path: ['recommenders', index, 'name'],
+        message: `"${name}" is also a solution's name; serving routes name either, so give the recommender another name`,
+      });
+    const useCase = text(fields, 'useCase');
+    if (useCase === undefined) continue;
+    const recipe = findDomainRecipe(useCase);
+    const ofDomain = DOMAIN_RECIPES.filter((r) => domain === undefined || r.domain === domain).map(
+      (r) => r.name,
+    );
+    if (recipe === undefined || (domain !== undefined && recipe.domain !== domain))
+      issues.push({
+        path: ['recommenders', index, 'useCase'],
+        message: `${JSON.stringify(useCase)} is not a use case of ${domain ?? 'a domain dataset group'}; ${oneOf(ofDomain, 'use case')}`,
+      });
+  }
+  return issues;
+}
+
+/** A metric that sums an item column needs the items dataset; metric names are unique. */
+function metricAttributionRules(config: Fields): ConsistencyIssue[] {
+  const metrics = entries(child(config, 'metricAttribution')?.metrics);
+  const issues: ConsistencyIssue[] = [];
+  const seen = new Set<string>();
+  for (const { index, fields } of metrics) {
+    const path = ['metricAttribution', 'metrics', index];
+    const name = text(fields, 'metricName');
+    if (name !== undefined && seen.has(name))
+      issues.push({ path: [...path, 'metricName'], message: `duplicate metric name "${name}"` });
+    if (name !== undefined) seen.add(name);
+    if (text(fields, 'expression')?.startsWith('SUM(Items.') && !child(child(config, 'datasets'), 'items'))
+      issues.push({
+        path: [...path, 'expression'],
+        message:
+          'SUM(Items.<column>) reads the items dataset, which this config does not have; add datasets.items or use SAMPLECOUNT()',
+      });
+  }
+  return issues;
+}
+
 /** The serving API's references: campaigns of the right recipe, clients whose routes exist, unique client names. */
-function servingRules(config: Fields, solutions: readonly Entry[]): ConsistencyIssue[] {
+function servingRules(
+  config: Fields,
+  solutions: readonly Entry[],
+  recommenders: readonly Entry[],
+): ConsistencyIssue[] {
   const serving = child(config, 'serving');
   if (!serving) return [];
   const issues: ConsistencyIssue[] = [];
   const campaigns = child(serving, 'campaigns') ?? {};
   const deployed = new Set<string>();
-  for (const [route, expected] of Object.entries(RECIPE_TYPE_FOR_ROUTE)) {
+  for (const route of Object.keys(RECIPE_TYPE_FOR_ROUTE) as (keyof typeof RECIPE_TYPE_FOR_ROUTE)[]) {
     const name = text(campaigns, route);
     if (name === undefined) continue;
-    const path = ['serving', 'campaigns', route];
-    const solution = solutions.find(({ fields }) => text(fields, 'name') === name);
-    const recipe = solution && recipeOf(solution.fields);
-    if (!solution) {
-      issues.push({ path, message: `unknown solution "${name}"; ${oneOf(namesOf(solutions), 'solution')}` });
-    } else if (!isFields(solution.fields.campaign)) {
-      issues.push({
-        path,
-        message: `solution "${name}" has no campaign; add "campaign" to solutions[${solution.index}] so the route has an endpoint to call`,
-      });
-    } else if (recipe && recipe.recipeType !== expected) {
-      issues.push({
-        path,
-        message: `solution "${name}" uses ${recipe.name} (${recipe.recipeType}); the ${route} route needs a ${expected} recipe: ${recipesWith((r) => r.recipeType === expected)}`,
-      });
-    } else {
-      deployed.add(route);
-    }
+    const problem = routeTargetProblem(name, route, solutions, recommenders);
+    if (problem !== undefined) issues.push({ path: ['serving', 'campaigns', route], message: problem });
+    else deployed.add(route);
   }
+  issues.push(...experimentRules(serving, solutions, recommenders, entries(config.filters)));
   const datasets = child(config, 'datasets');
   const eventTracker = child(config, 'eventTracker');
   const available = new Set([
@@ -405,6 +580,7 @@ export function consistencyIssues(config: unknown): ConsistencyIssue[] {
   const solutions = entries(config.solutions);
   const filters = entries(config.filters);
   const batchJobs = entries(config.batchJobs);
+  const recommenders = entries(config.recommenders);
   const datasets = child(config, 'datasets');
   const projectName = validProjectName(config.projectName);
   const sections: [Section, Entry[]][] = [
@@ -425,7 +601,9 @@ export function consistencyIssues(config: unknown): ConsistencyIssue[] {
       : []),
     ...solutions.flatMap((solution) => solutionRules(solution, datasets)),
     ...batchJobs.flatMap((job) => batchJobRules(job, solutions, filters)),
-    ...servingRules(config, solutions),
+    ...recommenderRules(config, solutions, recommenders),
+    ...metricAttributionRules(config),
+    ...servingRules(config, solutions, recommenders),
     ...networkRules(config),
   ];
 }

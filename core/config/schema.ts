@@ -15,7 +15,7 @@ import {
 } from '../names';
 import { CURRENT_RECIPE_NAMES, findRecipe, type RecipeName } from '../recipes';
 import { scheduleExpressionProblem } from './schedule';
-import { SERVING_ROUTES } from './serving-routes';
+import { CAMPAIGN_ROUTES, SERVING_ROUTES } from './serving-routes';
 
 export { SERVING_ROUTES, type ServingRoute } from './serving-routes';
 
@@ -370,6 +370,98 @@ const batchJobSchema = strictObject({
   schedule: scheduleSchema.optional(),
 });
 
+/** Most recommenders of one dataset group (a Personalize quota). */
+export const MAX_RECOMMENDERS = 5;
+
+const recommenderSchema = strictObject({
+  name: resourceNameSchema,
+  useCase: z.string().min(1).meta({
+    description:
+      'The domain use case (its recipe), e.g. aws-ecomm-recommended-for-you or aws-vod-top-picks; it must belong to datasetGroup.domain.',
+  }),
+  recommenderConfig: strictObject({
+    minRecommendationRequestsPerSecond: z.number().int().min(1).max(500).default(1).meta({
+      description: 'Requests per second the recommender is billed for at least (the service default is 1).',
+    }),
+    enableMetadataWithRecommendations: z.boolean().optional().meta({
+      description: 'Let requests ask for item metadata with the recommendations.',
+    }),
+    explorationWeight: z.number().min(0).max(1).optional().meta({
+      description: 'How much to recommend new or rarely seen items (0 to 1), for use cases that explore.',
+    }),
+    explorationItemAgeCutOff: z
+      .number()
+      .positive()
+      .optional()
+      .meta({ description: 'Only explore items whose latest interaction is at most this many days old.' }),
+  })
+    .prefault({})
+    .meta({
+      description: "The recommender's configuration; a change updates the recommender (and retrains it).",
+    }),
+});
+
+/** A metric attribution expression: a count of events, or a sum of a numeric column of their items. */
+const METRIC_EXPRESSION = /^(SAMPLECOUNT\(\)|SUM\(Items\.[A-Za-z_][A-Za-z0-9_]*\))$/;
+
+const metricAttributionSchema = strictObject({
+  metrics: z
+    .array(
+      strictObject({
+        eventType: z
+          .string()
+          .min(1)
+          .meta({ description: 'The event type the metric counts, e.g. purchase.' }),
+        metricName: z
+          .string()
+          .regex(/^[A-Za-z0-9_]{1,256}$/, { error: 'expected letters, digits and "_", e.g. REVENUE' })
+          .meta({ description: "The metric's name in CloudWatch and in the S3 reports." }),
+        expression: z
+          .string()
+          .regex(METRIC_EXPRESSION, {
+            error: 'expected SAMPLECOUNT() or SUM(Items.<numeric column>), e.g. SUM(Items.PRICE)',
+          })
+          .meta({
+            description: 'SAMPLECOUNT() counts the events; SUM(Items.<column>) sums a numeric item column.',
+          }),
+      }),
+    )
+    .min(1)
+    .max(10)
+    .meta({ description: 'Up to 10 metrics, each an event type and what to count of it.' }),
+}).meta({
+  description:
+    'Personalize metric attribution: events and their value, per eventAttributionSource (e.g. per experiment variant), published to CloudWatch and S3.',
+});
+
+const experimentSchema = strictObject({
+  name: resourceNameSchema,
+  route: z.enum(CAMPAIGN_ROUTES).meta({ description: 'The read route the experiment splits.' }),
+  unit: z.enum(['user', 'session']).default('user').meta({
+    description: 'What is split: each user (userId) or each session (sessionId) keeps its variant.',
+  }),
+  variants: z
+    .array(
+      strictObject({
+        name: resourceNameSchema,
+        target: z.string().min(1).meta({
+          description: 'The solution (with a campaign) or recommender that answers this variant.',
+        }),
+        filter: z
+          .string()
+          .min(1)
+          .optional()
+          .meta({ description: 'A filter applied to every answer of the variant.' }),
+        share: z.number().gt(0).max(100).meta({ description: 'Percent of units that see this variant.' }),
+      }),
+    )
+    .min(2)
+    .max(5)
+    .meta({
+      description: 'The variants; their shares add up to 100. The first is the baseline of the report.',
+    }),
+});
+
 const servingClientSchema = strictObject({
   name: z
     .string()
@@ -429,6 +521,10 @@ const servingSchema = strictObject({
   })
     .prefault({})
     .meta({ description: 'An AWS WAF web ACL (managed common rule set and a rate rule) on the API stage.' }),
+  experiments: z.array(experimentSchema).default([]).meta({
+    description:
+      "A/B experiments: a route's traffic split between variants, each answered by its own campaign or recommender; responses name the variant and events are attributed to it.",
+  }),
 });
 
 /** The network profiles: how many Availability Zones the private network spans. */
@@ -547,6 +643,10 @@ const pipelineConfigShape = {
   eventTracker: strictObject({
     enabled: z.boolean().default(true).meta({ description: 'Create an event tracker for real-time events.' }),
   }).prefault({}),
+  recommenders: z.array(recommenderSchema).max(MAX_RECOMMENDERS).default([]).meta({
+    description: 'Recommenders of a domain dataset group (datasetGroup.domain), one per use case.',
+  }),
+  metricAttribution: metricAttributionSchema.optional(),
   batchJobs: z.array(batchJobSchema).default([]).meta({
     description:
       'Batch jobs. Each reads JSON Lines from batch/<name>/input/ and writes to batch/<name>/output/ in the data bucket.',
@@ -620,6 +720,12 @@ export type BatchJobDefinition = z.output<typeof batchJobSchema>;
 export type QualityGate = z.output<typeof qualityGateSchema>;
 /** The real-time API's settings. */
 export type ServingSettings = z.output<typeof servingSchema>;
+/** One recommender of a domain dataset group. */
+export type RecommenderDefinition = z.output<typeof recommenderSchema>;
+/** The metric attribution of the dataset group. */
+export type MetricAttributionDefinition = z.output<typeof metricAttributionSchema>;
+/** One A/B experiment of the serving API. */
+export type ExperimentDefinition = z.output<typeof experimentSchema>;
 /** One client application of the real-time API. */
 export type ServingClient = z.output<typeof servingClientSchema>;
 /** The private network's settings. */

@@ -125,9 +125,24 @@ export function bundleUsesS3(metafile: Metafile): boolean {
 export const OBSERVABILITY_BUNDLE_KB = 140;
 
 /**
- * The most a handler's `index.mjs` (without its source map) may weigh: 350 KB, or 500 KB when it also
- * uses S3, whose client alone adds ~100 KB; plus {@link OBSERVABILITY_BUNDLE_KB} for tracing and metrics.
+ * What checking a whole config may add to a bundle, in KB: the config's zod schema and its cross-field rules
+ * (recipes, hyperparameters, schedules, filters against schemas, recommenders, experiments). Only the
+ * `validate` step checks a whole config.
  */
-export function bundleLimitBytes(usesS3: boolean): number {
-  return ((usesS3 ? 500 : 350) + OBSERVABILITY_BUNDLE_KB) * 1024;
+export const CONFIG_CHECK_BUNDLE_KB = 60;
+
+/** True when a bundle contains the config schema (core/config/schema.ts), which raises its size limit. */
+export function bundleChecksConfig(metafile: Metafile): boolean {
+  return Object.keys(metafile.inputs).some((input) => input.endsWith('core/config/schema.ts'));
+}
+
+/**
+ * The most a handler's `index.mjs` (without its source map) may weigh: 350 KB, or 500 KB when it also
+ * uses S3, whose client alone adds ~100 KB; plus {@link OBSERVABILITY_BUNDLE_KB} for tracing and metrics, and
+ * {@link CONFIG_CHECK_BUNDLE_KB} when it checks a whole config.
+ */
+export function bundleLimitBytes(usesS3: boolean, checksConfig = false): number {
+  return (
+    ((usesS3 ? 500 : 350) + OBSERVABILITY_BUNDLE_KB + (checksConfig ? CONFIG_CHECK_BUNDLE_KB : 0)) * 1024
+  );
 }

@@ -52,6 +52,7 @@ export function localServing(config: PipelineConfig): LocalServing {
       allowedOrigins: [],
       clients: [client],
       waf: { enabled: false, rateLimitPer5Minutes: 2000 },
+      experiments: [],
     },
     fromConfig: false,
   };

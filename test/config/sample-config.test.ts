@@ -104,6 +104,7 @@ describe('defaults', () => {
       ],
       filters: [],
       eventTracker: { enabled: true },
+      recommenders: [],
       batchJobs: [],
       qualityGate: { metric: 'normalized_discounted_cumulative_gain_at_10', minimum: 0, maxRegression: 0.05 },
       network: { enabled: true, profile: 'prod' },

@@ -51,6 +51,7 @@ describe('the serving section', () => {
       allowedOrigins: [],
       clients: [{ name: 'storefront', routes: ['recommendations'], rateLimit: 50, burstLimit: 100 }],
       waf: { enabled: false, rateLimitPer5Minutes: 2000 },
+      experiments: [],
     });
   });
 
@@ -85,7 +86,7 @@ describe('the serving section', () => {
         campaigns: { recommendations: 'nope' },
         clients: [{ name: 'web', routes: ['events'] }],
       }),
-      'serving.campaigns.recommendations: unknown solution "nope"; expected one of recs, similar, ranking, popular, offline',
+      'serving.campaigns.recommendations: unknown solution or recommender "nope"; expected one of recs, similar, ranking, popular, offline',
     ],
     [
       'a campaign route naming a solution without a campaign',

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../core/config';
@@ -160,6 +160,7 @@ describe('deploymentEndpointServices', () => {
       { name: 'personalize-events', kind: 'interface' },
       { name: 'personalize-runtime', kind: 'interface' },
       { name: 's3', kind: 'gateway' },
+      { name: 'scheduler', kind: 'interface' },
       { name: 'sns', kind: 'interface' },
       { name: 'sqs', kind: 'interface' },
       { name: 'ssm', kind: 'interface' },
@@ -175,7 +176,17 @@ describe('deploymentEndpointServices', () => {
     const names = deploymentEndpointServices(config).map((s) => s.name);
 
     // Assess: DynamoDB (a free gateway endpoint) is the pipeline's run lease table.
-    expect(names).toEqual(['dynamodb', 'events', 'monitoring', 'personalize', 's3', 'sns', 'ssm', 'xray']);
+    expect(names).toEqual([
+      'dynamodb',
+      'events',
+      'monitoring',
+      'personalize',
+      's3',
+      'scheduler',
+      'sns',
+      'ssm',
+      'xray',
+    ]);
   });
 });
 
@@ -206,13 +217,15 @@ describe('npm run cost', () => {
     // Assess
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('network profile "prod" (2 AZ, from the config)');
-    expect(result.stdout).toContain('9 endpoints × 2 AZ');
-    expect(result.stdout).toMatch(/the stacks alone, with no campaign, ≈ \$131\.49 \/ month/);
+    expect(result.stdout).toContain('10 endpoints × 2 AZ');
+    expect(result.stdout).toMatch(/the stacks alone, with no campaign, ≈ \$146\.10 \/ month/);
   });
 
   test('reads the network profile from the config, which --network overrides', () => {
     // Prepare
-    const file = join(mkdtempSync(join(tmpdir(), 'cost-')), 'dev.config.json');
+    const dir = mkdtempSync(join(tmpdir(), 'cost-'));
+    cpSync(join(ROOT, 'schemas'), join(dir, 'schemas'), { recursive: true });
+    const file = join(dir, 'dev.config.json');
     const sample = JSON.parse(readFileSync(join(ROOT, 'personalize.config.json'), 'utf8')) as Record<
       string,
       unknown
@@ -226,7 +239,7 @@ describe('npm run cost', () => {
     // Assess
     expect(fromConfig.status).toBe(0);
     expect(fromConfig.stdout).toContain('network profile "dev" (1 AZ, from the config)');
-    expect(fromConfig.stdout).toMatch(/the stacks alone, with no campaign, ≈ \$65\.75 \/ month/);
+    expect(fromConfig.stdout).toMatch(/the stacks alone, with no campaign, ≈ \$73\.05 \/ month/);
     expect(overridden.stdout).toContain('no private network (from --network)');
     expect(overridden.stdout).toMatch(/the stacks alone, with no campaign, ≈ \$0\.00 \/ month/);
   });
