@@ -25,6 +25,10 @@ export const METRIC_DIMENSIONS = {
   solution: 'Solution',
   /** A `serving.clients[].name`: the client application whose API key the request came with. */
   client: 'Client',
+  /** A `serving.experiments[].name`. */
+  experiment: 'Experiment',
+  /** A variant of an experiment. */
+  variant: 'Variant',
 } as const;
 
 /** The dimensions of an offline metric point, in the order the summary step puts them. */
@@ -53,6 +57,12 @@ export const SERVING_METRICS = {
     unit: 'Count',
     dimensions: [METRIC_DIMENSIONS.project, METRIC_DIMENSIONS.client],
     description: 'one request an API handler answered for a client whose key may call the route',
+  },
+  impressions: {
+    name: 'Impressions',
+    unit: 'Count',
+    dimensions: [METRIC_DIMENSIONS.project, METRIC_DIMENSIONS.experiment, METRIC_DIMENSIONS.variant],
+    description: 'one list of recommendations an experiment variant answered (the denominator of its rates)',
   },
 } as const satisfies Record<string, FunctionMetric>;
 

@@ -345,6 +345,11 @@ function experimentRules(
     const name = text(fields, 'name') ?? `#${index}`;
     const route = text(fields, 'route');
     const path = ['serving', 'experiments', index];
+    if (route !== undefined && text(child(serving, 'campaigns'), route) === undefined)
+      issues.push({
+        path: [...path, 'route'],
+        message: `the ${route} route is not served: set serving.campaigns.${route}, which answers requests the experiment cannot split (without a user or session)`,
+      });
     if (route !== undefined) {
       const other = routes.get(route);
       if (other !== undefined)
@@ -597,6 +602,7 @@ export function consistencyIssues(config: unknown): ConsistencyIssue[] {
           solutions: wellFormedNames(solutions),
           filters: wellFormedNames(filters),
           batchJobs: wellFormedNames(batchJobs),
+          recommenders: wellFormedNames(recommenders),
         })
       : []),
     ...solutions.flatMap((solution) => solutionRules(solution, datasets)),

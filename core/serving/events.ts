@@ -46,6 +46,7 @@ export const eventEnvelopeSchema = z.object({
         recommendationId: z.optional(z.string().check(z.minLength(1))),
         impression: z.optional(z.array(z.string())),
         properties: z.optional(z.record(z.string(), propertyValue)),
+        attributionSource: z.optional(z.string().check(z.minLength(1))),
       }),
     )
     .check(z.minLength(1), z.maxLength(MAX_EVENTS_PER_ENVELOPE)),

@@ -34,6 +34,8 @@ export type ServingVariable =
   | 'API_CLIENTS'
   /** The data bucket, where accepted events are archived under `events-archive/`. */
   | 'BUCKET_NAME'
+  /** JSON array of the config's `serving.experiments` (core/experiments/serving.ts). */
+  | 'EXPERIMENTS'
   /** The DynamoDB table of the idempotency records (partition key `id`, TTL attribute `expiration`). */
   | 'IDEMPOTENCY_TABLE'
   /** The namespace of the function's metrics (core/monitoring.ts). */
@@ -72,14 +74,21 @@ export const SERVING_HANDLERS: Readonly<Record<ServingHandler, ServingHandlerSpe
   recommendations: {
     entry: 'lambda/serving/recommendations.ts',
     permissions: ['personalize:GetPersonalizedRanking', 'personalize:GetRecommendations', 'ssm:GetParameter'],
-    environment: ['ALLOWED_ORIGINS', 'API_CLIENTS', 'PARAMETER_PREFIX', 'ROUTE_SOLUTIONS', ...OBSERVABILITY],
+    environment: [
+      'ALLOWED_ORIGINS',
+      'API_CLIENTS',
+      'EXPERIMENTS',
+      'PARAMETER_PREFIX',
+      'ROUTE_SOLUTIONS',
+      ...OBSERVABILITY,
+    ],
     routes: routesOf('recommendations').map((spec) => spec.route),
   },
   events: {
     entry: 'lambda/serving/events.ts',
     // SendMessageBatch is authorized as sqs:SendMessage; the queue is SSE-KMS with the data key.
     permissions: ['kms:Decrypt', 'kms:GenerateDataKey', 'sqs:SendMessage'],
-    environment: ['ALLOWED_ORIGINS', 'API_CLIENTS', 'QUEUE_URL', ...OBSERVABILITY],
+    environment: ['ALLOWED_ORIGINS', 'API_CLIENTS', 'EXPERIMENTS', 'QUEUE_URL', ...OBSERVABILITY],
     routes: routesOf('events').map((spec) => spec.route),
   },
   catalog: {

@@ -93,6 +93,8 @@ export interface ReadOptions {
 export interface RecommendationsRequest extends ReadOptions {
   /** The user, or the anonymous shopper's session id used as user id. */
   readonly userId?: string;
+  /** The session, when the query names one (experiments split by session read it). */
+  readonly sessionId?: string;
 }
 
 /** GET /items/{itemId}/related. */
@@ -117,6 +119,11 @@ export interface ApiEvent {
   readonly recommendationId?: string;
   readonly impression?: readonly string[];
   readonly properties?: Readonly<Record<string, PropertyValue>>;
+  /**
+   * The experiment variant the event follows (`<experiment>:<variant>`, as a read response names it), sent
+   * to Personalize as the event's `metricAttribution.eventAttributionSource`.
+   */
+  readonly attributionSource?: string;
 }
 
 /** POST /events. */
@@ -304,13 +311,23 @@ export function parseRecommendationsQuery(query: QueryParameters): Recommendatio
   const userId = shopperOf(query);
   if (userId === undefined)
     throw new BadRequest('userId: missing; give userId, or sessionId for an anonymous shopper');
-  return { userId, ...readOptions(query, 'recommendations') };
+  const sessionId = optionalId(query, 'sessionId');
+  return {
+    userId,
+    ...(sessionId !== undefined ? { sessionId } : {}),
+    ...readOptions(query, 'recommendations'),
+  };
 }
 
 /** Reads GET /popular: the user is optional (filters on the user need it). */
 export function parsePopularQuery(query: QueryParameters): RecommendationsRequest {
   const userId = shopperOf(query);
-  return { ...(userId !== undefined ? { userId } : {}), ...readOptions(query, 'popular') };
+  const sessionId = optionalId(query, 'sessionId');
+  return {
+    ...(userId !== undefined ? { userId } : {}),
+    ...(sessionId !== undefined ? { sessionId } : {}),
+    ...readOptions(query, 'popular'),
+  };
 }
 
 /** Reads GET /items/{itemId}/related; `itemId` is the decoded path parameter. */
@@ -418,6 +435,7 @@ const eventSchema = z
     recommendationId: z.optional(id(40)),
     impression: z.optional(z.array(id()).check(z.minLength(1), z.maxLength(25))),
     properties: z.optional(properties(1024, API_RESERVED_KEYWORDS)),
+    attributionSource: z.optional(id(1024)),
   })
   .check(
     z.superRefine((event, ctx) => {

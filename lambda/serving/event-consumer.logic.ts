@@ -30,6 +30,9 @@ export function putEventsInput(
         ...(event.recommendationId !== undefined ? { recommendationId: event.recommendationId } : {}),
         ...(event.impression ? { impression: [...event.impression] } : {}),
         ...(properties !== undefined ? { properties } : {}),
+        ...(event.attributionSource !== undefined
+          ? { metricAttribution: { eventAttributionSource: event.attributionSource } }
+          : {}),
       };
     }),
   };

@@ -3,23 +3,26 @@
  * event is in the KMS-encrypted queue (QUEUE_URL). The request is cut into messages of at most 10 events
  * (one PutEvents call each) sent with SendMessageBatch; if the queue refuses any of them, the answer is
  * 503 `Retry`: the caller sends the same request again, and the events already queued are recorded once,
- * because the consumer is idempotent on eventId. Nothing is accepted and then lost.
+ * because the consumer is idempotent on eventId. Nothing is accepted and then lost. Events are attributed to
+ * the experiment variant they follow (EXPERIMENTS, core/experiments/serving.ts) for metric attribution.
  */
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { RetryLater } from '../../core/serving/errors';
+import { eventAttributionSource } from '../../core/experiments/serving';
+import { BadRequest, RetryLater } from '../../core/serving/errors';
 import { toEnvelopes, toSendBatches } from '../../core/serving/events';
-import { parseEventsBody, readJsonBody } from '../../core/serving/requests';
+import { type EventsRequest, parseEventsBody, readJsonBody } from '../../core/serving/requests';
 import { requireEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 import { instrumented } from '../shared/observability';
 import { sqsClient } from './clients';
 import { requestKeys, servingApi } from './http';
 import { countRequest } from './metrics';
-import { parseAllowedOrigins, parseApiClients } from './settings';
+import { parseAllowedOrigins, parseApiClients, parseExperiments } from './settings';
 
 const QUEUE_URL = requireEnv('QUEUE_URL');
 const API_CLIENTS = parseApiClients(requireEnv('API_CLIENTS'));
 const ALLOWED_ORIGINS = parseAllowedOrigins(requireEnv('ALLOWED_ORIGINS'));
+const EXPERIMENTS = parseExperiments(requireEnv('EXPERIMENTS'));
 
 const RETRY_MESSAGE =
   'send the same request again: events that were queued are recognized by their eventId and recorded once';
@@ -46,6 +49,25 @@ async function enqueue(bodies: readonly string[], requestId: string): Promise<vo
     );
 }
 
+/**
+ * The events with their attribution sources: each event's own (one of the experiments'), else its shopper's
+ * variant when the API runs one experiment. @throws BadRequest naming the event of an unknown source
+ */
+function attributed(request: EventsRequest): EventsRequest {
+  const shopper = {
+    sessionId: request.sessionId,
+    ...(request.userId !== undefined ? { userId: request.userId } : {}),
+  };
+  return {
+    ...request,
+    events: request.events.map((event, index) => {
+      const result = eventAttributionSource(EXPERIMENTS, event.attributionSource, shopper);
+      if ('problem' in result) throw new BadRequest(`events[${index}].attributionSource: ${result.problem}`);
+      return result.source === undefined ? event : { ...event, attributionSource: result.source };
+    }),
+  };
+}
+
 /** This file's routes, each request counted per client. */
 const api = servingApi({
   handler: 'events',
@@ -53,7 +75,7 @@ const api = servingApi({
   allowedOrigins: ALLOWED_ORIGINS,
   actions: {
     events: async ({ body, requestId }) => {
-      const request = parseEventsBody(readJsonBody(body), Math.floor(Date.now() / 1000));
+      const request = attributed(parseEventsBody(readJsonBody(body), Math.floor(Date.now() / 1000)));
       const bodies = toEnvelopes(request).map((envelope) => JSON.stringify(envelope));
       for (const batch of toSendBatches(bodies)) await enqueue(batch, requestId);
       return { status: 202, body: { accepted: request.events.length } };

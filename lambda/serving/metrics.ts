@@ -6,6 +6,7 @@
 import { METRIC_DIMENSIONS, SERVING_METRICS } from '../../core/monitoring';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { MetricUnit, singleMetric } from '../shared/observability';
+import type { VariantChoice } from '../../core/experiments/serving';
 import type { ServingRequest } from './http';
 
 /**
@@ -25,4 +26,21 @@ export function countRequest(request: Pick<ServingRequest, 'client'>): void {
     requestCounters.set(request.client, counter);
   }
   counter.addMetric(SERVING_METRICS.requests.name, MetricUnit[SERVING_METRICS.requests.unit], 1);
+}
+
+/** The impression counter of each experiment variant, made once as the request counters are. */
+const impressionCounters = new Map<string, Metrics>();
+
+/** Counts a list a variant answered: `Impressions` with dimensions Project, Experiment and Variant. */
+export function countImpression(choice: VariantChoice): void {
+  let counter = impressionCounters.get(choice.attributionSource);
+  if (!counter) {
+    counter = singleMetric();
+    counter.setDefaultDimensions({
+      [METRIC_DIMENSIONS.experiment]: choice.experiment,
+      [METRIC_DIMENSIONS.variant]: choice.variant.name,
+    });
+    impressionCounters.set(choice.attributionSource, counter);
+  }
+  counter.addMetric(SERVING_METRICS.impressions.name, MetricUnit[SERVING_METRICS.impressions.unit], 1);
 }

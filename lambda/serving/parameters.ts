@@ -3,7 +3,8 @@
  * then from its cache until it is {@link PARAMETER_MAX_AGE_SECONDS} old, so a request never waits on SSM
  * (nor on a Describe call). A retrained campaign or a replaced filter is picked up within that age.
  *
- * - `<prefix>/serving` = `{ campaigns: {solution: campaignArn}, filters: {filter: filterArn}, recipes }`,
+ * - `<prefix>/serving` = `{ campaigns: {solution: campaignArn}, recommenders: {recommender: recommenderArn},
+ *   filters: {filter: filterArn}, recipes }`,
  *   written by lambda/pipeline/summary.ts;
  * - `<prefix>/event-tracker` = `{ eventTrackerArn, trackingId }`, written by lambda/pipeline/event-tracker.ts.
  */
@@ -20,6 +21,7 @@ const provider = /* @__PURE__ */ lazy(() => new SSMProvider({ awsSdkV3Client: ss
 
 const servingSchema = z.object({
   campaigns: z._default(z.record(z.string(), z.string()), {}),
+  recommenders: z._default(z.record(z.string(), z.string()), {}),
   filters: z._default(z.record(z.string(), z.string()), {}),
   recipes: z._default(z.record(z.string(), z.string()), {}),
 });

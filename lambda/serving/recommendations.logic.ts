@@ -10,27 +10,84 @@ import type {
 import type { CAMPAIGN_ROUTES } from '../../core/config/serving-routes';
 import { BadRequest, NotDeployed } from '../../core/serving/errors';
 import type { FilterRequest, RankingRequest, ReadOptions } from '../../core/serving/requests';
+import type { VariantChoice } from '../../core/experiments/serving';
 import type { ServingParameter } from './parameters';
 import type { RouteSolutions } from './settings';
 
 /** A read route. */
 export type CampaignRoute = (typeof CAMPAIGN_ROUTES)[number];
 
-/** The campaign serving a route. @throws NotDeployed when the route has no solution or its campaign is not deployed. */
+/** What answers a GetRecommendations call: a campaign, or a recommender of a domain dataset group. */
+export type RuntimeTarget = { readonly campaignArn: string } | { readonly recommenderArn: string };
+
+/**
+ * The campaign of the solution, or the recommender, named `name`, from the serving parameter.
+ * @throws NotDeployed when it is not deployed yet
+ */
+export function targetNamed(name: string, route: CampaignRoute, serving: ServingParameter): RuntimeTarget {
+  if (Object.hasOwn(serving.campaigns, name)) return { campaignArn: serving.campaigns[name] ?? '' };
+  if (Object.hasOwn(serving.recommenders, name)) return { recommenderArn: serving.recommenders[name] ?? '' };
+  throw new NotDeployed(
+    `route "${route}" is served by "${name}", whose campaign or recommender is not deployed yet; run the pipeline`,
+  );
+}
+
+/** The solution or recommender the config names for a route. @throws NotDeployed when the route has none. */
+function routeTarget(route: CampaignRoute, solutions: RouteSolutions): string {
+  const name = solutions[route];
+  if (name === undefined)
+    throw new NotDeployed(`route "${route}" is not served: the config sets no serving.campaigns.${route}`);
+  return name;
+}
+
+/** What answers a read route, a campaign or a recommender. @throws NotDeployed when it is not deployed. */
+export function targetFor(
+  route: CampaignRoute,
+  solutions: RouteSolutions,
+  serving: ServingParameter,
+): RuntimeTarget {
+  return targetNamed(routeTarget(route, solutions), route, serving);
+}
+
+/** The campaign serving a route (ranking has no recommenders). @throws NotDeployed when it is not deployed. */
 export function campaignFor(
   route: CampaignRoute,
   solutions: RouteSolutions,
   serving: ServingParameter,
 ): string {
-  const solution = solutions[route];
-  if (solution === undefined)
-    throw new NotDeployed(`route "${route}" is not served: the config sets no serving.campaigns.${route}`);
-  const campaignArn = Object.hasOwn(serving.campaigns, solution) ? serving.campaigns[solution] : undefined;
-  if (campaignArn === undefined)
-    throw new NotDeployed(
-      `route "${route}" is served by solution "${solution}", whose campaign is not deployed yet; run the pipeline`,
-    );
-  return campaignArn;
+  const target = targetFor(route, solutions, serving);
+  if ('campaignArn' in target) return target.campaignArn;
+  throw new NotDeployed(`route "${route}" needs a campaign; "${solutions[route]}" is a recommender`);
+}
+
+/**
+ * The target and request of a variant: its solution or recommender, and its filter unless the request names
+ * its own. @throws NotDeployed when the variant's target is not deployed
+ */
+export function experimentRequest<R extends ReadOptions>(
+  choice: VariantChoice,
+  route: CampaignRoute,
+  request: R,
+  serving: ServingParameter,
+): { target: RuntimeTarget; query: R } {
+  const { variant } = choice;
+  const target = targetNamed(variant.target, route, serving);
+  const filter =
+    request.filter ?? (variant.filter !== undefined ? { name: variant.filter, values: {} } : undefined);
+  return { target, query: { ...request, ...(filter !== undefined ? { filter } : {}) } };
+}
+
+/** The experiment member of a response: the variant, and the attribution source its events should carry. */
+export function presentChoice(choice: VariantChoice): {
+  name: string;
+  variant: string;
+  attributionSource: string;
+} {
+  return {
+    name: choice.experiment,
+    variant: choice.variant.name,
+    attributionSource: choice.attributionSource,
+  };
 }
 
 /** The filter members of a runtime request. @throws BadRequest naming `filter` for a name the config does not have. */
@@ -60,12 +117,12 @@ function commonMembers(request: Omit<ReadOptions, 'numResults'>, serving: Servin
 
 /** GetRecommendations for a checked read request. */
 export function recommendationsInput(
-  campaignArn: string,
+  target: RuntimeTarget,
   request: ReadOptions & { readonly userId?: string; readonly itemId?: string },
   serving: ServingParameter,
 ): GetRecommendationsCommandInput {
   return {
-    campaignArn,
+    ...target,
     ...(request.userId !== undefined ? { userId: request.userId } : {}),
     ...(request.itemId !== undefined ? { itemId: request.itemId } : {}),
     ...(request.numResults !== undefined ? { numResults: request.numResults } : {}),

@@ -1,7 +1,9 @@
 /**
  * The read routes: GET /recommendations (a user, or an anonymous shopper's session), GET
  * /items/{itemId}/related, POST /rankings and GET /popular, each answered by the campaign of the solution
- * `serving.campaigns.<route>` names (ROUTE_SOLUTIONS), found in the pipeline's `<PARAMETER_PREFIX>/serving`.
+ * `serving.campaigns.<route>` names (ROUTE_SOLUTIONS), or the recommender it names, found in the pipeline's
+ * `<PARAMETER_PREFIX>/serving`. A route with an experiment (EXPERIMENTS) is answered by the variant of the
+ * shopper instead, and the response names the variant (core/experiments/serving.ts).
  */
 import {
   GetPersonalizedRankingCommand,
@@ -18,35 +20,49 @@ import { requireEnv } from '../shared/env';
 import { instrumented } from '../shared/observability';
 import { runtimeClient } from './clients';
 import { requestKeys, servingApi, type ServingRequest, type ServingResponse } from './http';
-import { countRequest } from './metrics';
 import { servingParameter } from './parameters';
+import { chooseVariant, type Shopper } from '../../core/experiments/serving';
+import { countImpression, countRequest } from './metrics';
 import {
   campaignFor,
   type CampaignRoute,
+  experimentRequest,
+  presentChoice,
   presentItems,
   rankingInput,
   recommendationsInput,
+  targetFor,
 } from './recommendations.logic';
-import { parseAllowedOrigins, parseApiClients, parseRouteSolutions } from './settings';
+import { parseAllowedOrigins, parseApiClients, parseExperiments, parseRouteSolutions } from './settings';
 
 const PARAMETER_PREFIX = requireEnv('PARAMETER_PREFIX');
 const ROUTE_SOLUTIONS = parseRouteSolutions(requireEnv('ROUTE_SOLUTIONS'));
 const API_CLIENTS = parseApiClients(requireEnv('API_CLIENTS'));
 const ALLOWED_ORIGINS = parseAllowedOrigins(requireEnv('ALLOWED_ORIGINS'));
+const EXPERIMENTS = parseExperiments(requireEnv('EXPERIMENTS'));
 
 /** A GetRecommendations route: its request is read first, so bad input is a 400 whatever is deployed. */
 function recommend(
   route: CampaignRoute,
-  read: (request: ServingRequest) => Parameters<typeof recommendationsInput>[1],
+  read: (request: ServingRequest) => Parameters<typeof recommendationsInput>[1] & Shopper,
 ) {
   return async (request: ServingRequest): Promise<ServingResponse> => {
     const input = read(request);
     const serving = await servingParameter(PARAMETER_PREFIX);
-    const campaignArn = campaignFor(route, ROUTE_SOLUTIONS, serving);
+    const choice = chooseVariant(EXPERIMENTS, route, input);
+    const { target, query } =
+      choice === undefined
+        ? { target: targetFor(route, ROUTE_SOLUTIONS, serving), query: input }
+        : experimentRequest(choice, route, input, serving);
     const output = await runtimeClient().send(
-      new GetRecommendationsCommand(recommendationsInput(campaignArn, input, serving)),
+      new GetRecommendationsCommand(recommendationsInput(target, query, serving)),
     );
-    return { status: 200, body: presentItems(output.itemList, output.recommendationId) };
+    const body = presentItems(output.itemList, output.recommendationId);
+    if (choice !== undefined) countImpression(choice);
+    return {
+      status: 200,
+      body: choice === undefined ? body : { ...body, experiment: presentChoice(choice) },
+    };
   };
 }
 

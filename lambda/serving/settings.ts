@@ -6,6 +6,7 @@
 import * as z from 'zod/mini';
 import { apiClientsSchema, type ApiClients } from '../../core/serving/access';
 import { CAMPAIGN_ROUTES } from '../../core/config/serving-routes';
+import type { ServingExperiment } from '../../core/experiments/serving';
 import { ConfigurationError } from '../shared/errors';
 
 /** Read route → the solution whose campaign serves it (`serving.campaigns`). */
@@ -46,5 +47,32 @@ export function parseRouteSolutions(text: string): RouteSolutions {
     'ROUTE_SOLUTIONS',
     text,
     z.partialRecord(z.enum(CAMPAIGN_ROUTES), z.string().check(z.minLength(1))),
+  );
+}
+
+const nonEmpty = z.string().check(z.minLength(1));
+
+/** `EXPERIMENTS`: the config's `serving.experiments`. */
+export function parseExperiments(text: string): ServingExperiment[] {
+  return parseJson(
+    'EXPERIMENTS',
+    text,
+    z.array(
+      z.object({
+        name: nonEmpty,
+        route: z.enum(CAMPAIGN_ROUTES),
+        unit: z.enum(['user', 'session']),
+        variants: z
+          .array(
+            z.object({
+              name: nonEmpty,
+              target: nonEmpty,
+              filter: z.optional(nonEmpty),
+              share: z.number().check(z.positive()),
+            }),
+          )
+          .check(z.minLength(1)),
+      }),
+    ),
   );
 }

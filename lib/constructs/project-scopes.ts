@@ -215,8 +215,10 @@ export function metricsScopeRules(namespace: string): ScopeRule[] {
 export interface ServingResources {
   /** The config: its names give the campaigns, filters, event tracker and datasets. */
   readonly config: NamedConfig;
-  /** The solutions whose campaigns the deployed read routes call (`serving.campaigns`). */
+  /** The solutions whose campaigns the deployed read routes call (`serving.campaigns`, experiment variants). */
   readonly servedSolutions: readonly string[];
+  /** The recommenders the deployed read routes call. @default - none */
+  readonly servedRecommenders?: readonly string[];
   /** The data bucket, where accepted events are archived. */
   readonly bucket: s3.IBucket;
   /** Key prefix of the event archive in the bucket, e.g. `events-archive/`. */
@@ -240,7 +242,11 @@ export interface ServingResources {
 export function servingScopeTable(resources: ServingResources): ScopeTable {
   const project = resources.config.projectName;
   return {
-    personalize: servingPersonalizeScopeRules(resources.config, resources.servedSolutions),
+    personalize: servingPersonalizeScopeRules(
+      resources.config,
+      resources.servedSolutions,
+      resources.servedRecommenders,
+    ),
     ssm: parameterNameScopeRules(project, resources.parameterNames),
     s3: objectPrefixScopeRules(resources.bucket, resources.archivePrefix),
     kms: keyScopeRules(resources.key),
@@ -253,13 +259,15 @@ export function servingScopeTable(resources: ServingResources): ScopeTable {
 
 /**
  * Personalize for the serving API, one operation group per resource kind, from the naming authority
- * (core/names.ts): GetRecommendations and GetPersonalizedRanking on the served campaigns and the project's
- * filters (a request may name one), PutEvents on the event tracker, PutItems on the Items dataset and
+ * (core/names.ts): GetRecommendations and GetPersonalizedRanking on the served campaigns, the served
+ * recommenders (`recommender/<project>-<name>`, exact) and the project's filters (a request may name one),
+ * PutEvents on the event tracker, PutItems on the Items dataset and
  * PutUsers on the Users dataset. Any other Personalize operation has no scope.
  */
 export function servingPersonalizeScopeRules(
   config: NamedConfig,
   servedSolutions: readonly string[],
+  servedRecommenders: readonly string[] = [],
 ): ScopeRule[] {
   const project = config.projectName;
   const arns = (kind: string, named: NamedConfig) =>
@@ -275,7 +283,14 @@ export function servingPersonalizeScopeRules(
   return [
     {
       operations: ['GetRecommendations', 'GetPersonalizedRanking'],
-      scope: { sid: 'PersonalizeRuntime', resources: [...campaigns, ...arns('filter', config)] },
+      scope: {
+        sid: 'PersonalizeRuntime',
+        resources: [
+          ...campaigns,
+          ...servedRecommenders.map((name) => `${PERSONALIZE_ARN_PREFIX}recommender/${project}-${name}`),
+          ...arns('filter', config),
+        ],
+      },
     },
     {
       operations: ['PutEvents'],

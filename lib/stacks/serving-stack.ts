@@ -104,9 +104,18 @@ export class ServingStack extends Stack {
       });
     }
 
+    // What the read routes call: each route's solution or recommender, and every experiment variant's.
+    const served = [
+      ...new Set([
+        ...CAMPAIGN_ROUTES.flatMap((route) => serving.campaigns[route] ?? []),
+        ...serving.experiments.flatMap((experiment) => experiment.variants.map((variant) => variant.target)),
+      ]),
+    ];
+    const recommenders = new Set(props.config.recommenders.map((recommender) => recommender.name));
     const permissions = servingScopeTable({
       config: props.config,
-      servedSolutions: [...new Set(CAMPAIGN_ROUTES.flatMap((route) => serving.campaigns[route] ?? []))],
+      servedSolutions: served.filter((name) => !recommenders.has(name)),
+      servedRecommenders: served.filter((name) => recommenders.has(name)),
       bucket: s3.Bucket.fromBucketName(this, 'DataBucket', props.bucketName),
       archivePrefix: ARCHIVE_PREFIX,
       key: props.key,
@@ -137,6 +146,7 @@ export class ServingStack extends Stack {
       ALLOWED_ORIGINS: JSON.stringify(serving.allowedOrigins),
       API_CLIENTS: this.toJsonString(apiClientsVariable(serving.clients, (name) => this.api.keyIdOf(name))),
       BUCKET_NAME: props.bucketName,
+      EXPERIMENTS: JSON.stringify(serving.experiments),
       IDEMPOTENCY_TABLE: this.eventQueue?.idempotencyTable.tableName,
       METRICS_NAMESPACE,
       PARAMETER_PREFIX: `/${project}`,

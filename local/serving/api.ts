@@ -214,6 +214,7 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
       ALLOWED_ORIGINS: JSON.stringify(settings.allowedOrigins),
       API_CLIENTS: JSON.stringify(apiClientsVariable(settings.clients, localApiKeyId)),
       BUCKET_NAME: project.bucketName,
+      EXPERIMENTS: JSON.stringify(settings.experiments),
       IDEMPOTENCY_TABLE: tableName,
       METRICS_NAMESPACE,
       PARAMETER_PREFIX: `/${config.projectName}`,

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { assignVariant, bucketOf } from '../../core/experiments/assignment';
+import { chooseVariant, eventAttributionSource } from '../../core/experiments/serving';
 import {
   experimentImpact,
   formatImpact,
@@ -134,5 +135,47 @@ describe('the impact statistics', () => {
         baseline: 'b',
       }),
     ).toThrow('baseline "b" is not a variant of the experiment');
+  });
+});
+
+describe('experiments in the serving API', () => {
+  const home = {
+    name: 'home',
+    route: 'recommendations',
+    unit: 'user' as const,
+    variants: [
+      { name: 'a', target: 'x', share: 50 },
+      { name: 'b', target: 'y', share: 50 },
+    ],
+  };
+  const cart = { ...home, name: 'cart', route: 'related', unit: 'session' as const };
+
+  test('split a route by user, or by session, and leave other routes alone', () => {
+    const user = chooseVariant([home, cart], 'recommendations', { userId: 'u1', sessionId: 's1' });
+    const session = chooseVariant([home, cart], 'related', { userId: 'u1', sessionId: 's1' });
+
+    expect(user?.variant).toBe(assignVariant('home', 'u1', home.variants));
+    expect(session?.variant).toBe(assignVariant('cart', 's1', cart.variants));
+    expect(user?.attributionSource).toBe(`home:${user?.variant.name}`);
+    expect(chooseVariant([home], 'popular', { userId: 'u1' })).toBeUndefined();
+    expect(chooseVariant([home], 'recommendations', {})).toBeUndefined();
+  });
+
+  test("attribute an event to its own source, or with one experiment to its shopper's variant", () => {
+    expect(eventAttributionSource([home], 'home:b', { userId: 'u1' })).toEqual({ source: 'home:b' });
+    expect(eventAttributionSource([home], undefined, { userId: 'u1' })).toEqual({
+      source: `home:${assignVariant('home', 'u1', home.variants).name}`,
+    });
+    expect(eventAttributionSource([home, cart], undefined, { userId: 'u1' })).toEqual({});
+    expect(eventAttributionSource([], undefined, { userId: 'u1' })).toEqual({});
+  });
+
+  test('refuse an attribution source no experiment gives, naming the ones they do', () => {
+    expect(eventAttributionSource([home], 'home:c', { userId: 'u1' })).toEqual({
+      problem: 'unknown attribution source "home:c"; the API\'s experiments give home:a, home:b',
+    });
+    expect(eventAttributionSource([], 'home:a', {})).toEqual({
+      problem: 'attribution source "home:a" given, but the API runs no experiment',
+    });
   });
 });

@@ -245,7 +245,7 @@ describe('the read routes before the pipeline deployed their campaigns', () => {
     expect(notDeployed.status).toBe(503);
     expect(notDeployed.body).toMatchObject({ error: 'NotDeployed' });
     expect(notDeployed.body.message).toBe(
-      'route "recommendations" is served by solution "user-personalization", whose campaign is not deployed yet; run the pipeline',
+      'route "recommendations" is served by "user-personalization", whose campaign or recommender is not deployed yet; run the pipeline',
     );
     expect(bad.status).toBe(400);
   });

@@ -20,6 +20,7 @@ const ENVIRONMENT = {
   PROJECT_NAME: 'threads',
   QUEUE_URL: 'http://127.0.0.1:1/123456789012/threads-events',
   ROUTE_SOLUTIONS: JSON.stringify({ recommendations: 'user-personalization' }),
+  EXPERIMENTS: '[]',
   POWERTOOLS_LOG_LEVEL: 'ERROR',
   POWERTOOLS_METRICS_DISABLED: 'true',
 };

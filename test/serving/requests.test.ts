@@ -53,7 +53,7 @@ describe('GET /recommendations', () => {
   });
 
   test('uses the session id as the user of an anonymous shopper', () => {
-    expect(parseRecommendationsQuery(q('sessionId=s-1'))).toEqual({ userId: 's-1' });
+    expect(parseRecommendationsQuery(q('sessionId=s-1'))).toEqual({ userId: 's-1', sessionId: 's-1' });
   });
 
   test.each([

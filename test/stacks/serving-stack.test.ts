@@ -1,5 +1,5 @@
 import type { CfnElement } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import * as z from 'zod/mini';
 import { loadConfig, type PipelineConfig, type ServingSettings } from '../../core/config';
@@ -162,6 +162,57 @@ describe('ServingStack', () => {
     expect(lines).not.toContain('POST /rankings');
     expect(lines).not.toContain('GET /items/{itemId}/related');
     expect(runtime).toEqual([expect.stringMatching(/:campaign\/shop-recs-user-personalization$/)]);
+  });
+
+  test("an experiment's variants are granted and its functions get the experiments; recommenders are granted by exact name", () => {
+    // Prepare
+    const experiments = [
+      {
+        name: 'home',
+        route: 'recommendations' as const,
+        unit: 'user' as const,
+        variants: [
+          { name: 'popular', target: 'popular', share: 50 },
+          { name: 'personal', target: 'user-personalization', share: 50 },
+        ],
+      },
+    ];
+    const config = withServing({ campaigns: { recommendations: 'user-personalization' }, experiments });
+    const domain: PipelineConfig = {
+      ...config,
+      datasetGroup: { domain: 'ECOMMERCE' },
+      recommenders: [
+        {
+          name: 'for-you',
+          useCase: 'aws-ecomm-recommended-for-you',
+          recommenderConfig: { minRecommendationRequestsPerSecond: 1 },
+        },
+      ],
+      serving: { ...config.serving!, campaigns: { recommendations: 'for-you' } }, // eslint-disable-line @typescript-eslint/no-non-null-assertion
+    };
+
+    // Act
+    const withExperiment = synth(config);
+    const withRecommender = synth(domain);
+    const runtimeResources = (app: ReturnType<typeof synth>) =>
+      policiesOf(app.app, [app.serving])
+        .flatMap((policy) => policy.statements)
+        .filter((s) => s.actions.includes('personalize:GetRecommendations'))
+        .flatMap((s) => s.resources.filter((r) => !r.includes(':filter/')));
+
+    // Assess
+    expect(runtimeResources(withExperiment).sort()).toEqual([
+      expect.stringMatching(/:campaign\/shop-recs-popular$/),
+      expect.stringMatching(/:campaign\/shop-recs-user-personalization$/),
+    ]);
+    expect(runtimeResources(withRecommender).sort()).toEqual([
+      expect.stringMatching(/:campaign\/shop-recs-popular$/),
+      expect.stringMatching(/:campaign\/shop-recs-user-personalization$/),
+      expect.stringMatching(/:recommender\/shop-recs-for-you$/),
+    ]);
+    withExperiment.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ EXPERIMENTS: JSON.stringify(experiments) }) },
+    });
   });
 
   test('one API key and one usage plan per client, each plan with its client throttle and quota', () => {
