@@ -7,6 +7,8 @@
  * - datasets `<project>-<type>`; import jobs `<project>-<type>-<runId>`;
  * - solutions and their campaigns `<project>-<solution>`; event tracker `<project>-tracker`;
  * - filters `<project>-<filter>-<first 8 hex of sha256(expression)>`;
+ * - recommenders `<project>-<recommender>`; the metric attribution `<project>-attribution`, whose reports go
+ *   under {@link METRIC_ATTRIBUTION_PREFIX} in the data bucket;
  * - batch jobs `<project>-<job>-<runId>`, where a run id is 14 digits ({@link executionRunId}: the execution's UTC
  *   start date `yymmdd` and 8 digits of the SHA-256 of its name, unique per execution).
  *
@@ -78,6 +80,12 @@ export const campaignName = solutionName;
 export const eventTrackerName = (project: string): string => checked(`${project}-tracker`);
 export const batchJobName = (project: string, job: string, runId: string): string =>
   checked(`${project}-${job}-${runId}`);
+export const recommenderName = (project: string, recommender: string): string =>
+  checked(`${project}-${recommender}`);
+export const metricAttributionName = (project: string): string => checked(`${project}-attribution`);
+
+/** Where Personalize writes the metric attribution's reports in the data bucket. */
+export const METRIC_ATTRIBUTION_PREFIX = 'metric-attribution/';
 
 /** First 8 hex characters of the SHA-256 of a filter expression. */
 export function expressionHash(expression: string): string {
@@ -141,6 +149,7 @@ export interface NamedConfig {
   readonly solutions?: readonly { readonly name: string }[];
   readonly filters?: readonly { readonly name: string }[];
   readonly batchJobs?: readonly { readonly name: string }[];
+  readonly recommenders?: readonly { readonly name: string }[];
 }
 
 /** A config field whose resource name Personalize would refuse. */
@@ -177,6 +186,7 @@ const PROJECT_RULES: readonly NameRule[] = [
     longest: (p) => `${p}-${LONGEST_DATASET_KEY}-${LONGEST_RUN_ID}`,
   },
   { noun: 'event tracker', shape: '<projectName>-tracker', longest: (p) => `${p}-tracker` },
+  { noun: 'metric attribution', shape: '<projectName>-attribution', longest: (p) => `${p}-attribution` },
 ];
 
 /** A rule for the names of one config section, with what the section's entries are called. */
@@ -185,7 +195,10 @@ interface SectionRule extends NameRule {
   readonly entry: string;
 }
 
-const SECTION_RULES: Readonly<Record<'solutions' | 'filters' | 'batchJobs', SectionRule>> = {
+/** The config sections whose entries name resources. */
+const NAMED_SECTIONS = ['solutions', 'filters', 'batchJobs', 'recommenders'] as const;
+
+const SECTION_RULES: Readonly<Record<(typeof NAMED_SECTIONS)[number], SectionRule>> = {
   solutions: {
     entry: 'solution',
     noun: 'solution (and its campaign)',
@@ -203,6 +216,12 @@ const SECTION_RULES: Readonly<Record<'solutions' | 'filters' | 'batchJobs', Sect
     noun: 'batch job',
     shape: `<projectName>-<name>-<${RUN_ID_LENGTH}-digit run id>`,
     longest: (p, n) => `${p}-${n}-${LONGEST_RUN_ID}`,
+  },
+  recommenders: {
+    entry: 'recommender',
+    noun: 'recommender',
+    shape: '<projectName>-<name>',
+    longest: (p, n) => `${p}-${n}`,
   },
 };
 
@@ -239,7 +258,7 @@ export function nameProblems(config: NamedConfig): NameProblem[] {
       });
     }
   }
-  for (const section of ['solutions', 'filters', 'batchJobs'] as const) {
+  for (const section of NAMED_SECTIONS) {
     const rule = SECTION_RULES[section];
     for (const [index, entry] of (config[section] ?? []).entries()) {
       const full = rule.longest(project, entry.name);
@@ -275,7 +294,12 @@ export function personalizeResourcePatterns(config: NamedConfig): string[] {
   const runId = '?'.repeat(RUN_ID_LENGTH);
   const hash = '?'.repeat(EXPRESSION_HASH_LENGTH);
   const generations = String(MAX_SCHEMA_GENERATION).length;
-  const patterns = [`dataset-group/${project}`, `dataset/${project}/*`, `event-tracker/${project}-tracker`];
+  const patterns = [
+    `dataset-group/${project}`,
+    `dataset/${project}/*`,
+    `event-tracker/${project}-tracker`,
+    `metric-attribution/${project}-attribution`,
+  ];
   for (const key of DATASET_KEYS) {
     patterns.push(`schema/${project}-${key}`);
     for (let digits = 1; digits <= generations; digits++) {
@@ -287,6 +311,7 @@ export function personalizeResourcePatterns(config: NamedConfig): string[] {
     const solution = `${project}-${name}`;
     patterns.push(`solution/${solution}`, `solution/${solution}/*`, `campaign/${solution}`);
   }
+  for (const { name } of config.recommenders ?? []) patterns.push(`recommender/${project}-${name}`);
   for (const { name } of config.filters ?? []) patterns.push(`filter/${project}-${name}-${hash}`);
   for (const { name } of config.batchJobs ?? []) {
     patterns.push(

@@ -3,7 +3,7 @@
  * machine (JSONPath; it passes exactly these events and stores exactly these results) and the code.
  */
 import type { ResolvedConfig, ResolvedDataset } from './config/resolved';
-import type { BatchJobDefinition, SolutionDefinition } from './config/schema';
+import type { BatchJobDefinition, RecommenderDefinition, SolutionDefinition } from './config/schema';
 import type { DatasetKey } from './names';
 
 export type { DatasetKey, ResolvedConfig, ResolvedDataset };
@@ -137,6 +137,49 @@ export interface FiltersResult extends Pollable {
   readonly pendingDeletion: string[];
 }
 
+export interface RecommendersEvent extends InRun {
+  readonly config: ResolvedConfig;
+  readonly datasetGroupArn: string;
+  /**
+   * The outcomes of this run's earlier call (the workflow calls the step again once the first call's
+   * recommenders are ACTIVE, to update those it had to start first): kept where the second call changes nothing.
+   * @default - none: the first call
+   */
+  readonly earlier?: readonly RecommenderOutcome[];
+}
+
+/** What the recommenders step did to one config recommender. */
+export interface RecommenderOutcome {
+  /** The config name. */
+  readonly name: string;
+  readonly recommenderArn: string;
+  /** created; updated (its recommenderConfig changed); started (it was INACTIVE); unchanged. */
+  readonly action: 'created' | 'updated' | 'started' | 'unchanged';
+  /** The recommenderConfig members an update changed. */
+  readonly changes?: readonly string[];
+}
+
+export interface RecommendersResult extends Pollable {
+  /** Config recommender name → ARN. */
+  readonly recommenders: Record<string, string>;
+  readonly outcomes: RecommenderOutcome[];
+}
+
+export interface MetricAttributionEvent extends InRun {
+  readonly config: ResolvedConfig;
+  readonly datasetGroupArn: string;
+}
+
+export interface MetricAttributionResult extends Pollable {
+  /** Absent when the config has no metricAttribution. */
+  readonly metricAttributionArn?: string;
+  /** none: the config has no metricAttribution (an existing one is left alone). */
+  readonly action: 'created' | 'updated' | 'unchanged' | 'none';
+  /** Metric names an update added and removed (a changed metric is removed and added again). */
+  readonly added?: readonly string[];
+  readonly removed?: readonly string[];
+}
+
 export interface SolutionEvent extends InRun {
   readonly config: ResolvedConfig;
   readonly options: RunOptions;
@@ -205,6 +248,8 @@ export type PollKind =
   | 'eventTracker'
   | 'batchInferenceJob'
   | 'batchSegmentJob'
+  | 'recommender'
+  | 'metricAttribution'
   | 'deleted';
 
 export interface PollTarget {
@@ -304,6 +349,10 @@ export interface SummaryEvent extends RunState {
     /** Empty when the event tracker is disabled. */
     readonly eventTracker?: Partial<EventTrackerResult>;
     readonly batchJobs?: readonly BatchJobRunResult[];
+    /** The `recommenders` step result (a config with recommenders). */
+    readonly recommenders?: RecommendersResult;
+    /** The `metric-attribution` step result (a config with a metricAttribution). */
+    readonly metricAttribution?: MetricAttributionResult;
   };
 }
 
@@ -417,8 +466,10 @@ export interface TeardownEvent extends InRun {
 
 export type TeardownPhase =
   | 'campaigns'
+  | 'recommenders'
   | 'eventTrackers'
   | 'filters'
+  | 'metricAttributions'
   | 'solutions'
   | 'datasets'
   | 'datasetGroup'
@@ -442,7 +493,7 @@ export interface TeardownResult {
   readonly wouldDelete?: string[];
 }
 
-export type { BatchJobDefinition, SolutionDefinition };
+export type { BatchJobDefinition, RecommenderDefinition, SolutionDefinition };
 
 /**
  * What each pipeline step's handler takes (`event`) and returns (`result`), by step: the state machine builds
@@ -455,6 +506,11 @@ export interface PipelineStepContract {
   readonly datasets: { readonly event: DatasetsEvent; readonly result: DatasetsResult };
   readonly imports: { readonly event: ImportsEvent; readonly result: ImportsResult };
   readonly filters: { readonly event: FiltersEvent; readonly result: FiltersResult };
+  readonly recommenders: { readonly event: RecommendersEvent; readonly result: RecommendersResult };
+  readonly 'metric-attribution': {
+    readonly event: MetricAttributionEvent;
+    readonly result: MetricAttributionResult;
+  };
   readonly solution: { readonly event: SolutionEvent; readonly result: SolutionResult };
   readonly 'solution-version': {
     readonly event: SolutionVersionEvent;

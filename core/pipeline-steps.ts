@@ -20,6 +20,8 @@ export type PipelineStep =
   | 'datasets'
   | 'imports'
   | 'filters'
+  | 'recommenders'
+  | 'metric-attribution'
   | 'solution'
   | 'solution-version'
   | 'evaluate'
@@ -64,6 +66,24 @@ export const PIPELINE_PERMISSIONS: Readonly<Record<PipelineStep, readonly string
     'personalize:ListFilters',
     'personalize:TagResource',
   ],
+  recommenders: [
+    'personalize:CreateRecommender',
+    'personalize:DeleteRecommender',
+    'personalize:DescribeRecommender',
+    'personalize:StartRecommender',
+    'personalize:TagResource',
+    'personalize:UpdateRecommender',
+  ],
+  // CreateMetricAttribution and UpdateMetricAttribution hand PERSONALIZE_ROLE_ARN to Personalize (metricsOutputConfig).
+  'metric-attribution': [
+    'iam:PassRole',
+    'personalize:CreateMetricAttribution',
+    'personalize:DeleteMetricAttribution',
+    'personalize:DescribeMetricAttribution',
+    'personalize:ListMetricAttributionMetrics',
+    'personalize:ListMetricAttributions',
+    'personalize:UpdateMetricAttribution',
+  ],
   solution: ['personalize:CreateSolution', 'personalize:DescribeSolution', 'personalize:TagResource'],
   'solution-version': [
     'personalize:CreateSolutionVersion',
@@ -93,6 +113,8 @@ export const PIPELINE_PERMISSIONS: Readonly<Record<PipelineStep, readonly string
     'personalize:DescribeDatasetImportJob',
     'personalize:DescribeEventTracker',
     'personalize:DescribeFilter',
+    'personalize:DescribeMetricAttribution',
+    'personalize:DescribeRecommender',
     'personalize:DescribeSchema',
     'personalize:DescribeSolution',
     'personalize:DescribeSolutionVersion',
@@ -138,6 +160,8 @@ export const PIPELINE_PERMISSIONS: Readonly<Record<PipelineStep, readonly string
     'personalize:DeleteDatasetGroup',
     'personalize:DeleteEventTracker',
     'personalize:DeleteFilter',
+    'personalize:DeleteMetricAttribution',
+    'personalize:DeleteRecommender',
     'personalize:DeleteSchema',
     'personalize:DeleteSolution',
     'personalize:DescribeDatasetGroup',
@@ -145,6 +169,8 @@ export const PIPELINE_PERMISSIONS: Readonly<Record<PipelineStep, readonly string
     'personalize:ListDatasets',
     'personalize:ListEventTrackers',
     'personalize:ListFilters',
+    'personalize:ListMetricAttributions',
+    'personalize:ListRecommenders',
     'personalize:ListSchemas',
     'personalize:ListSolutionVersions',
     'personalize:ListSolutions',
@@ -169,6 +195,7 @@ export const TAGGED_CREATE_COMMANDS: readonly string[] = [
   'CreateDatasetImportJob',
   'CreateEventTracker',
   'CreateFilter',
+  'CreateRecommender',
   'CreateSolution',
   'CreateSolutionVersion',
 ];
@@ -202,6 +229,8 @@ export const PIPELINE_ENVIRONMENT: Readonly<Record<PipelineStep, readonly StepVa
   datasets: [...OBSERVABILITY],
   imports: ['BUCKET_NAME', 'PERSONALIZE_ROLE_ARN', ...OBSERVABILITY],
   filters: [...OBSERVABILITY],
+  recommenders: [...OBSERVABILITY],
+  'metric-attribution': ['BUCKET_NAME', 'KMS_KEY_ARN', 'PERSONALIZE_ROLE_ARN', ...OBSERVABILITY],
   solution: [...OBSERVABILITY],
   'solution-version': [...OBSERVABILITY],
   evaluate: [...OBSERVABILITY],

@@ -4,6 +4,7 @@ import { type App, type Environment, Tags, Validations } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { batchJobPrefixes, type PipelineConfig } from '../core/config';
+import { METRIC_ATTRIBUTION_PREFIX } from '../core/names';
 import { resolveConfig } from '../core/config/resolved';
 import { availabilityZonesOf, deploymentEndpointServices } from '../core/network';
 import type { HandlerFunction } from './constructs/handler-function';
@@ -39,7 +40,11 @@ export function personalizeDataPrefixes(config: PipelineConfig): { read: string[
     ...datasets.map((d) => d.dataLocation),
     ...config.batchJobs.map((j) => batchJobPrefixes(j.name).input),
   ];
-  const write = config.batchJobs.map((j) => batchJobPrefixes(j.name).output);
+  const write = [
+    ...config.batchJobs.map((j) => batchJobPrefixes(j.name).output),
+    // The metric attribution's reports.
+    ...(config.metricAttribution ? [METRIC_ATTRIBUTION_PREFIX] : []),
+  ];
   return { read: [...new Set(read)], write: [...new Set(write)] };
 }
 

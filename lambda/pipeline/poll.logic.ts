@@ -3,7 +3,8 @@
  * target and returns whether the stage is done and how long to wait before the next poll (short at first,
  * longer as the stage runs, at most 60 s). A failed resource raises `ResourceFailed` with Personalize's
  * failureReason verbatim; a stage past its timeout raises `StageTimeout` naming the pending resources. A
- * campaign with an update in progress reports the update's status; kind `deleted` is done once Describe
+ * campaign, dataset or recommender with an update in progress reports the update's status (a recommender's
+ * `latestRecommenderUpdate`); a recommender is done once ACTIVE (INACTIVE after a stop is not); kind `deleted` is done once Describe
  * answers ResourceNotFoundException.
  *
  * A stage found done is reported as a `Pipeline Stage Completed` event (detail { project, stage,
@@ -21,6 +22,8 @@ import {
   DescribeDatasetImportJobCommand,
   DescribeEventTrackerCommand,
   DescribeFilterCommand,
+  DescribeMetricAttributionCommand,
+  DescribeRecommenderCommand,
   DescribeSchemaCommand,
   DescribeSolutionCommand,
   DescribeSolutionVersionCommand,
@@ -168,6 +171,16 @@ async function describe(
         (await personalize.send(new DescribeBatchSegmentJobCommand({ batchSegmentJobArn: arn })))
           .batchSegmentJob,
       );
+    case 'recommender': {
+      const recommender = (await personalize.send(new DescribeRecommenderCommand({ recommenderArn: arn })))
+        .recommender;
+      return fields(followUpdate(recommender, recommender?.latestRecommenderUpdate));
+    }
+    case 'metricAttribution':
+      return fields(
+        (await personalize.send(new DescribeMetricAttributionCommand({ metricAttributionArn: arn })))
+          .metricAttribution,
+      );
     case 'schema':
       await personalize.send(new DescribeSchemaCommand({ schemaArn: arn }));
       return { status: 'ACTIVE' };
@@ -177,7 +190,7 @@ async function describe(
 /** A resource's status and failure reason as Describe reports them. */
 type Described = { status?: string | undefined; failureReason?: string | undefined } | undefined;
 
-/** The update in progress (or the one that failed) of a dataset or campaign, else the resource itself. */
+/** The update in progress (or the one that failed) of a dataset, campaign or recommender, else the resource itself. */
 function followUpdate(resource: Described, update: Described): Described {
   if (update && (CREATING_STATUSES.has(update.status ?? '') || update.status === 'CREATE FAILED'))
     return update;
@@ -257,6 +270,10 @@ export function kindOfArn(arn: string): Exclude<PollKind, 'deleted'> | 'schema' 
       return 'batchInferenceJob';
     case 'batch-segment-job':
       return 'batchSegmentJob';
+    case 'recommender':
+      return 'recommender';
+    case 'metric-attribution':
+      return 'metricAttribution';
     case 'schema':
       return 'schema';
     default:

@@ -1,7 +1,7 @@
 /**
  * The `summary` step: the end of a run. {@link summarizeRun} publishes each evaluated version's offline
  * metrics to CloudWatch (dimensions Project and Solution, core/monitoring.ts), writes `<prefix>/serving` =
- * `{ campaigns, filters, recipes }` for the real-time API, sends a readable summary to SNS and a
+ * `{ campaigns, filters, recipes, recommenders }` for the real-time API, sends a readable summary to SNS and a
  * `Pipeline Run Summary` event to EventBridge. Status is PARTIAL when a solution failed or did not pass its
  * quality gate, or a batch job failed.
  */
@@ -14,6 +14,8 @@ import { METRIC_DIMENSIONS, STAGE_TIMEOUT_ERROR } from '../../core/monitoring';
 import { campaignName, filterName } from '../../core/names';
 import type {
   BatchJobRunResult,
+  MetricAttributionResult,
+  RecommenderOutcome,
   SolutionRunResult,
   SummaryEvent,
   SummaryResult,
@@ -59,6 +61,7 @@ export async function summarizeRun(event: SummaryEvent, deps: SummaryDeps): Prom
     event,
     await servedCampaigns(deps, event, scope),
     filterArns(event, scope),
+    results.recommenders?.recommenders ?? {},
   );
   await putJsonParameter(deps.ssm, `${deps.parameterPrefix}/serving`, serving);
   await deps.sns.send(
@@ -81,6 +84,15 @@ export async function summarizeRun(event: SummaryEvent, deps: SummaryDeps): Prom
       solutions: results.solutions,
       eventTracker: results.eventTracker,
       batchJobs: results.batchJobs ?? [],
+      ...(results.recommenders ? { recommenders: results.recommenders.outcomes } : {}),
+      ...(results.metricAttribution?.metricAttributionArn
+        ? {
+            metricAttribution: {
+              arn: results.metricAttribution.metricAttributionArn,
+              action: results.metricAttribution.action,
+            },
+          }
+        : {}),
       serving,
     }),
   );
@@ -210,11 +222,32 @@ export function summaryText(event: SummaryEvent, status: 'SUCCEEDED' | 'PARTIAL'
   }
   if (event.results.eventTracker?.eventTrackerArn)
     lines.push('', `Event tracker: ${event.results.eventTracker.eventTrackerArn}`);
+  const recommenders = event.results.recommenders?.outcomes ?? [];
+  if (recommenders.length > 0) lines.push('', 'Recommenders:', ...recommenders.map(recommenderLine));
+  const attribution = event.results.metricAttribution;
+  if (attribution?.metricAttributionArn) lines.push('', metricAttributionLine(attribution));
   const jobs = event.results.batchJobs ?? [];
   if (jobs.length > 0) {
     lines.push('', 'Batch jobs:', ...jobs.map((j) => batchJobLine(j)));
   }
   return lines.join('\n');
+}
+
+/** One line per recommender: what the run did to it. */
+export function recommenderLine(outcome: RecommenderOutcome): string {
+  const changes = outcome.changes && outcome.changes.length > 0 ? `: ${outcome.changes.join(', ')}` : '';
+  const action = outcome.action === 'unchanged' ? 'no changes' : `${outcome.action}${changes}`;
+  return `- ${outcome.name}: ${action} (${outcome.recommenderArn})`;
+}
+
+/** The metric attribution's line: what the run did to it. */
+export function metricAttributionLine(result: MetricAttributionResult): string {
+  const parts = [
+    ...(result.added && result.added.length > 0 ? [`added ${result.added.join(', ')}`] : []),
+    ...(result.removed && result.removed.length > 0 ? [`removed ${result.removed.join(', ')}`] : []),
+  ];
+  const action = result.action === 'unchanged' ? 'no changes' : result.action;
+  return `Metric attribution: ${action}${parts.length > 0 ? ` (${parts.join('; ')})` : ''} ${result.metricAttributionArn ?? ''}`.trimEnd();
 }
 
 /** Whether the run waited for another run of the project (runs.overlap: queue), and for how long. */
@@ -268,17 +301,24 @@ export interface ServingParameter {
   readonly campaigns: Record<string, string>;
   readonly filters: Record<string, string>;
   readonly recipes: Record<string, string>;
+  /** Config recommender name → recommender ARN (empty for a config without recommenders). */
+  readonly recommenders: Record<string, string>;
 }
 
-/** The serving parameter of the run: campaign and filter ARNs by config name, and each solution's recipe. */
+/**
+ * The serving parameter of the run: campaign, filter and recommender ARNs by config name, and each solution's
+ * recipe. `recommenders` was added next to the first three, which keep their shape.
+ */
 export function servingParameter(
   event: SummaryEvent,
   campaigns: Record<string, string>,
   filters: Record<string, string>,
+  recommenders: Record<string, string> = {},
 ): ServingParameter {
   return {
     campaigns,
     filters,
     recipes: Object.fromEntries(event.config.solutions.map((s) => [s.name, s.recipe])),
+    recommenders,
   };
 }

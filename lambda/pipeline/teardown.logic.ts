@@ -10,8 +10,9 @@
  * 2. stops every training in progress (StopSolutionVersionCreation: CREATE PENDING → CREATE STOPPED, CREATE
  *    IN_PROGRESS → CREATE STOPPING → CREATE STOPPED), instead of waiting hours for it to end; import jobs
  *    (and batch jobs) have no stop API in Personalize, so deletes they block are deferred until they end;
- * 3. deletes, in dependency order: campaigns → event trackers → filters → solutions (with their versions) →
- *    datasets → dataset group → schemas → the project's SSM parameters. It works on the first phase that
+ * 3. deletes, in dependency order: campaigns → recommenders → event trackers → filters → metric attributions →
+ *    solutions (with their versions) → datasets → dataset group → schemas → the project's SSM parameters.
+ *    Recommenders are deleted as they are (ACTIVE or INACTIVE: DeleteRecommender needs no StopRecommender first). It works on the first phase that
  *    still has resources: it deletes those not already being deleted and asks to be called again after a
  *    wait. When every phase is empty the teardown is done.
  *
@@ -24,6 +25,8 @@ import {
   DeleteDatasetGroupCommand,
   DeleteEventTrackerCommand,
   DeleteFilterCommand,
+  DeleteMetricAttributionCommand,
+  DeleteRecommenderCommand,
   DeleteSchemaCommand,
   DeleteSolutionCommand,
   DescribeDatasetGroupCommand,
@@ -31,6 +34,8 @@ import {
   ListDatasetsCommand,
   ListEventTrackersCommand,
   ListFiltersCommand,
+  ListMetricAttributionsCommand,
+  ListRecommendersCommand,
   ListSchemasCommand,
   ListSolutionsCommand,
   ListSolutionVersionsCommand,
@@ -296,8 +301,14 @@ async function remove({ personalize, ssm }: TeardownDeps, phase: TeardownPhase, 
     case 'campaigns':
       await personalize.send(new DeleteCampaignCommand({ campaignArn: id }));
       return;
+    case 'recommenders':
+      await personalize.send(new DeleteRecommenderCommand({ recommenderArn: id }));
+      return;
     case 'eventTrackers':
       await personalize.send(new DeleteEventTrackerCommand({ eventTrackerArn: id }));
+      return;
+    case 'metricAttributions':
+      await personalize.send(new DeleteMetricAttributionCommand({ metricAttributionArn: id }));
       return;
     case 'filters':
       await personalize.send(new DeleteFilterCommand({ filterArn: id }));
@@ -329,8 +340,10 @@ async function inventoryOf(deps: TeardownDeps, project: string): Promise<Invento
   )?.datasetGroup;
   const inventory: Record<TeardownPhase, InventoryItem[]> = {
     campaigns: [],
+    recommenders: [],
     eventTrackers: [],
     filters: [],
+    metricAttributions: [],
     solutions: [],
     datasets: [],
     datasetGroup: [],
@@ -361,6 +374,20 @@ async function inventoryOf(deps: TeardownDeps, project: string): Promise<Invento
       });
       inventory.campaigns.push(...campaigns.map((c) => ({ id: c.campaignArn ?? '', status: c.status })));
     }
+    const recommenders = await listAll(async (nextToken) => {
+      const page = await personalize.send(new ListRecommendersCommand({ datasetGroupArn, nextToken }));
+      return { items: page.recommenders, nextToken: page.nextToken };
+    });
+    inventory.recommenders.push(
+      ...recommenders.map((r) => ({ id: r.recommenderArn ?? '', status: r.status })),
+    );
+    const attributions = await listAll(async (nextToken) => {
+      const page = await personalize.send(new ListMetricAttributionsCommand({ datasetGroupArn, nextToken }));
+      return { items: page.metricAttributions, nextToken: page.nextToken };
+    });
+    inventory.metricAttributions.push(
+      ...attributions.map((a) => ({ id: a.metricAttributionArn ?? '', status: a.status })),
+    );
     const trackers = await listAll(async (nextToken) => {
       const page = await personalize.send(new ListEventTrackersCommand({ datasetGroupArn, nextToken }));
       return { items: page.eventTrackers, nextToken: page.nextToken };
@@ -393,8 +420,10 @@ async function inventoryOf(deps: TeardownDeps, project: string): Promise<Invento
 /** The teardown phases, in deletion order. */
 export const TEARDOWN_PHASES: readonly TeardownPhase[] = [
   'campaigns',
+  'recommenders',
   'eventTrackers',
   'filters',
+  'metricAttributions',
   'solutions',
   'datasets',
   'datasetGroup',

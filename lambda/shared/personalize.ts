@@ -114,7 +114,9 @@ export type ArnSegment =
   | 'event-tracker'
   | 'filter'
   | 'batch-inference-job'
-  | 'batch-segment-job';
+  | 'batch-segment-job'
+  | 'recommender'
+  | 'metric-attribution';
 
 /** `dataset/{datasetGroupName}/{TYPE}`: datasets are addressed by group and type, not by name. */
 export function datasetArnOf(datasetGroupArn: string, datasetType: string): string {

@@ -3,7 +3,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { METRIC_ATTRIBUTION_PREFIX } from '../../core/names';
 import { acknowledgeWildcardFindings } from './nag';
+import { PERSONALIZE_NAMESPACE } from './personalize-metrics';
 
 /** The service principal Amazon Personalize uses to read data and write batch output. */
 export const PERSONALIZE_SERVICE_PRINCIPAL = 'personalize.amazonaws.com';
@@ -15,14 +17,19 @@ export interface PersonalizeServiceRoleProps {
   readonly key: kms.IKey;
   /** Key prefixes Personalize may read (datasets, batch inputs), each ending in `/` or naming one object. */
   readonly readPrefixes: readonly string[];
-  /** Key prefixes Personalize may write (batch outputs). @default - none */
+  /**
+   * Key prefixes Personalize may write (batch outputs, and the metric attribution's reports under
+   * `metric-attribution/`: with that prefix the role may also publish the attribution's metrics to CloudWatch).
+   * @default - none
+   */
   readonly writePrefixes?: readonly string[];
 }
 
 /**
- * The role Amazon Personalize assumes to import datasets and run batch jobs: it trusts only
- * `personalize.amazonaws.com` acting for this account, and may only read the dataset prefixes, write the
- * batch output prefixes and use the project's key.
+ * The role Amazon Personalize assumes to import datasets, run batch jobs and report metric attribution: it
+ * trusts only `personalize.amazonaws.com` acting for this account, and may only read the dataset prefixes, write
+ * the batch output (and metric attribution report) prefixes, use the project's key and, for a metric
+ * attribution, put metric data into the `AWS/Personalize` namespace.
  */
 export class PersonalizeServiceRole extends Construct {
   public readonly role: iam.Role;
@@ -64,6 +71,16 @@ export class PersonalizeServiceRole extends Construct {
             }),
           ]
         : []),
+      ...(props.writePrefixes?.includes(METRIC_ATTRIBUTION_PREFIX)
+        ? [
+            new iam.PolicyStatement({
+              sid: 'PublishAttributionMetrics',
+              actions: ['cloudwatch:PutMetricData'],
+              resources: ['*'],
+              conditions: { StringEquals: { 'cloudwatch:namespace': PERSONALIZE_NAMESPACE } },
+            }),
+          ]
+        : []),
       new iam.PolicyStatement({
         sid: 'UseProjectKey',
         actions: [
@@ -88,7 +105,7 @@ export class PersonalizeServiceRole extends Construct {
         );
     acknowledgeWildcardFindings(policy, policy.document, [
       ...reasons(props.readPrefixes, 'reads the objects (datasets or batch input) under'),
-      ...reasons(props.writePrefixes ?? [], 'writes batch output under'),
+      ...reasons(props.writePrefixes ?? [], 'writes batch output (or metric attribution reports) under'),
     ]);
   }
 }

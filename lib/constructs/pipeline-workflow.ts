@@ -17,9 +17,11 @@ import type {
   LeaseEvent,
   LeaseResult,
   LeaseStage,
+  MetricAttributionResult,
   PipelineStepContract,
   Pollable,
   PollResult,
+  RecommendersResult,
   ResolvedConfig,
   RunInput,
   RunOptions,
@@ -76,6 +78,10 @@ interface PipelineState extends RunState, PollingState {
   readonly datasets: DatasetsResult;
   readonly imports: ImportsResult;
   readonly filters: FiltersResult;
+  /** Only in the definition of a config with recommenders. */
+  readonly recommenders: RecommendersResult;
+  /** Only in the definition of a config with a metric attribution. */
+  readonly metricAttribution: MetricAttributionResult;
   readonly solutionResults: SolutionRunResult[];
   /** Empty when the event tracker is disabled. */
   readonly eventTracker: Partial<EventTrackerResult>;
@@ -139,6 +145,8 @@ export const MAX_EXECUTION_MINUTES = 525_600;
 /** What bounds a pipeline execution: the stage timeouts and how many solutions and batch jobs run side by side. */
 export interface PipelineTimeoutInputs {
   readonly timeouts: ResolvedConfig['timeouts'];
+  /** Whether the definition has the domain stages (metric attribution, recommenders). @default false */
+  readonly domainStages?: boolean;
   readonly solutions: number;
   readonly maxConcurrentSolutions: number;
   readonly batchJobs: number;
@@ -154,6 +162,8 @@ export interface PipelineTimeoutInputs {
  * - then every stage at its timeout: validation, dataset group, datasets, imports, filters; each wave of
  *   solutions (as many waves as `maxConcurrentSolutions` needs) at solution + training + campaign; the event
  *   tracker; each wave of batch jobs; the summary; plus the margin.
+ * A definition with the domain stages adds {@link DOMAIN_LEASE_HOLD}: the metric attribution and the two
+ * passes of the recommenders.
  * With the default timeouts and up to four solutions and two batch jobs, that is 102 h 30 min (two runs of 51 h
  * 15 min: imports 6 h, training 24 h, batch jobs 12 h, campaign 2 h, seven other stages of 1 h, 15 min margin),
  * capped at the one year a Standard workflow may run. A run whose input carries its own config with longer
@@ -171,8 +181,20 @@ export function pipelineTimeout(inputs: PipelineTimeoutInputs): Duration {
     timeouts.other +
     waves(inputs.batchJobs, inputs.maxConcurrentBatchJobs) * timeouts.batch +
     timeouts.other +
+    (inputs.domainStages ? stagesMinutes(DOMAIN_LEASE_HOLD, timeouts) : 0) +
     LEASE_MARGIN_MINUTES;
   return Duration.minutes(Math.min(MAX_EXECUTION_MINUTES, queued + run));
+}
+
+/**
+ * The stages the run lease is renewed for before the domain stages: the metric attribution, then the
+ * recommenders (their creation trains a model) and the second recommenders pass (an update after a start).
+ */
+export const DOMAIN_LEASE_HOLD: readonly LeaseStage[] = ['other', 'training', 'training'];
+
+/** Whether a config's definition has the domain stages: recommenders or a metric attribution. */
+export function hasDomainStages(config: Pick<ResolvedConfig, 'recommenders' | 'metricAttribution'>): boolean {
+  return config.recommenders.length > 0 || config.metricAttribution !== undefined;
 }
 
 /**
@@ -205,13 +227,18 @@ export class PipelineWorkflow extends sfn.StateMachineFragment {
       maxConcurrentSolutions,
       batchJobs: props.config.batchJobs.length,
       maxConcurrentBatchJobs,
+      domainStages: hasDomainStages(props.config),
     });
 
     this.failure = this.failurePath();
-    const definition = this.validate()
-      .next(this.datasetGroup())
-      .next(this.datasets())
-      .next(this.imports())
+    let definition = this.validate().next(this.datasetGroup()).next(this.datasets()).next(this.imports());
+    if (hasDomainStages(props.config)) {
+      definition = definition.next(this.renewLease('RenewRunLeaseForDomainStages', DOMAIN_LEASE_HOLD));
+      if (props.config.metricAttribution !== undefined)
+        definition = definition.next(this.metricAttribution());
+      if (props.config.recommenders.length > 0) definition = definition.next(this.recommenders());
+    }
+    definition = definition
       .next(this.renewLease('RenewRunLeaseAfterImports', LEASE_HOLDS.afterImports))
       .next(this.filters())
       .next(this.solutions(maxConcurrentSolutions))
@@ -300,6 +327,48 @@ export class PipelineWorkflow extends sfn.StateMachineFragment {
       resultPath: ResultSlot.of(run.at('imports')),
     });
     return start.next(this.waitFor('Imports', run.at('imports'), 'import'));
+  }
+
+  /**
+   * The dataset group's metric attribution (only in the definition of a config that has one): created, or
+   * updated when its metrics or output changed.
+   */
+  private metricAttribution(): sfn.Chain {
+    const ensure = this.step('EnsureMetricAttribution', 'metric-attribution', {
+      payload: {
+        config: run.at('config'),
+        runId: run.at('runId'),
+        datasetGroupArn: run.at('group').at('datasetGroupArn'),
+      },
+      resultPath: ResultSlot.of(run.at('metricAttribution')),
+    });
+    return ensure.next(this.waitFor('MetricAttribution', run.at('metricAttribution'), 'other'));
+  }
+
+  /**
+   * The recommenders of a domain dataset group (only in the definition of a config that has some), trained on
+   * the imported data: created, updated when their config changed, started when stopped; then waited for until
+   * ACTIVE. The second call updates those the first had to start before they could be updated (it changes
+   * nothing otherwise, and keeps what the first call did for the summary).
+   */
+  private recommenders(): sfn.Chain {
+    const event = {
+      config: run.at('config'),
+      runId: run.at('runId'),
+      datasetGroupArn: run.at('group').at('datasetGroupArn'),
+    };
+    const ensure = this.step('EnsureRecommenders', 'recommenders', {
+      payload: event,
+      resultPath: ResultSlot.of(run.at('recommenders')),
+    });
+    const again = this.step('UpdateStartedRecommenders', 'recommenders', {
+      payload: { ...event, earlier: run.at('recommenders').at('outcomes') },
+      resultPath: ResultSlot.of(run.at('recommenders')),
+    });
+    return ensure
+      .next(this.waitFor('Recommenders', run.at('recommenders'), 'training'))
+      .next(again)
+      .next(this.waitFor('RecommenderUpdates', run.at('recommenders'), 'training'));
   }
 
   /** Filters are created, and replaced when their expression changes. */
@@ -528,6 +597,10 @@ export class PipelineWorkflow extends sfn.StateMachineFragment {
           solutions: run.at('solutionResults'),
           eventTracker: run.at('eventTracker'),
           batchJobs: run.at('batchResults'),
+          ...(this.config.recommenders.length > 0 ? { recommenders: run.at('recommenders') } : {}),
+          ...(this.config.metricAttribution !== undefined
+            ? { metricAttribution: run.at('metricAttribution') }
+            : {}),
         },
       },
       resultPath: ResultSlot.of(run.at('summary')),

@@ -14,9 +14,11 @@ import {
   importJobName,
   MAX_PROJECT_NAME_LENGTH,
   MAX_SCHEMA_GENERATION,
+  metricAttributionName,
   nameProblems,
   type NamedConfig,
   personalizeResourcePatterns,
+  recommenderName,
   ResourceNameError,
   schemaName,
   solutionName,
@@ -128,6 +130,8 @@ describe('nameProblems: every name the pipeline creates, at its longest', () => 
     ['campaign', 'solutions', (c, n) => campaignName(c.projectName, n)],
     ['filter', 'filters', (c, n) => filterName(c.projectName, n, 'EXCLUDE ItemID WHERE Items.X IN ("a")')],
     ['batch job', 'batchJobs', (c, n) => batchJobName(c.projectName, n, runId)],
+    ['recommender', 'recommenders', (c, n) => recommenderName(c.projectName, n)],
+    ['metric attribution', undefined, (c) => metricAttributionName(c.projectName)],
   ];
 
   test.each(generators)(

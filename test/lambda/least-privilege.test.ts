@@ -50,6 +50,9 @@ const IMPLIED: Record<string, string[]> = {
   'personalize:CreateDatasetImportJob': ['iam:PassRole'],
   'personalize:CreateBatchInferenceJob': ['iam:PassRole'],
   'personalize:CreateBatchSegmentJob': ['iam:PassRole'],
+  // Their metricsOutputConfig hands the Personalize role to Personalize.
+  'personalize:CreateMetricAttribution': ['iam:PassRole'],
+  'personalize:UpdateMetricAttribution': ['iam:PassRole'],
   // UpdateSchedule replaces the whole schedule, its target's role included.
   'scheduler:UpdateSchedule': ['iam:PassRole'],
 };

@@ -11,6 +11,8 @@ import {
   filterName,
   importJobName,
   MAX_SCHEMA_GENERATION,
+  metricAttributionName,
+  recommenderName,
   schemaName,
   solutionName,
 } from '../../core/names';
@@ -112,7 +114,9 @@ export type PersonalizeKind =
   | 'campaign'
   | 'event-tracker'
   | 'batch-inference-job'
-  | 'batch-segment-job';
+  | 'batch-segment-job'
+  | 'recommender'
+  | 'metric-attribution';
 
 /** The ARN of every Personalize resource `project` creates with the names of `config`, by kind. */
 export function personalizeResourcesOf(
@@ -138,6 +142,8 @@ export function personalizeResourcesOf(
     'event-tracker': [`event-tracker/${eventTrackerName(project)}`],
     'batch-inference-job': batchJobs.map((name) => `batch-inference-job/${name}`),
     'batch-segment-job': batchJobs.map((name) => `batch-segment-job/${name}`),
+    recommender: config.recommenders.map((r) => `recommender/${recommenderName(project, r.name)}`),
+    'metric-attribution': [`metric-attribution/${metricAttributionName(project)}`],
   };
   return Object.fromEntries(
     Object.entries(names).map(([kind, suffixes]) => [kind, suffixes.map(personalizeArn)]),

@@ -19,8 +19,10 @@ import type * as eventTracker from '../../lambda/pipeline/event-tracker';
 import type * as filters from '../../lambda/pipeline/filters';
 import type * as imports from '../../lambda/pipeline/imports';
 import type * as lease from '../../lambda/pipeline/lease';
+import type * as metricAttribution from '../../lambda/pipeline/metric-attribution';
 import type * as notifyFailure from '../../lambda/pipeline/notify-failure';
 import type * as poll from '../../lambda/pipeline/poll';
+import type * as recommenders from '../../lambda/pipeline/recommenders';
 import type * as solution from '../../lambda/pipeline/solution';
 import type * as solutionVersion from '../../lambda/pipeline/solution-version';
 import type * as summary from '../../lambda/pipeline/summary';
@@ -37,6 +39,8 @@ interface Handlers {
   datasets: typeof datasets.handler;
   imports: typeof imports.handler;
   filters: typeof filters.handler;
+  recommenders: typeof recommenders.handler;
+  'metric-attribution': typeof metricAttribution.handler;
   solution: typeof solution.handler;
   'solution-version': typeof solutionVersion.handler;
   evaluate: typeof evaluate.handler;
@@ -64,6 +68,8 @@ const HANDLERS_MATCH_THE_CONTRACT: { [S in PipelineStep]: Matches<S> } & Record<
   datasets: true,
   imports: true,
   filters: true,
+  recommenders: true,
+  'metric-attribution': true,
   solution: true,
   'solution-version': true,
   evaluate: true,

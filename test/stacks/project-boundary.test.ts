@@ -57,6 +57,8 @@ const NOUNS: Record<string, PersonalizeKind> = {
   EventTracker: 'event-tracker',
   BatchInferenceJob: 'batch-inference-job',
   BatchSegmentJob: 'batch-segment-job',
+  Recommender: 'recommender',
+  MetricAttribution: 'metric-attribution',
 };
 
 /** The kinds of resource a step's action acts on: its noun; for TagResource, what the step creates. */
@@ -68,7 +70,7 @@ function kindsActedOn(step: PipelineStep, operation: string): PersonalizeKind[] 
   }
   if (operation === 'GetSolutionMetrics' || operation === 'StopSolutionVersionCreation')
     return ['solution-version'];
-  const kind = NOUNS[operation.replace(/^(Create|Describe|Delete|Update)/, '')];
+  const kind = NOUNS[operation.replace(/^(Create|Describe|Delete|Update|Start)/, '')];
   if (!kind) throw new Error(`No resource kind known for personalize:${operation}`);
   return [kind];
 }

@@ -69,6 +69,7 @@ describe('the summary handler', () => {
       campaigns: { popular: campaign.campaignArn },
       filters: filterArns,
       recipes: { popular: 'aws-popularity-count' },
+      recommenders: {},
     });
     // The metrics the dashboard charts (core/monitoring.ts), under exactly the dimensions it charts them by.
     const cloudWatch = new CloudWatchClient({ region: 'us-east-1', maxAttempts: 1 });

@@ -7,11 +7,13 @@ import {
 } from '../../../lambda/pipeline/teardown.logic';
 
 describe('teardown ordering', () => {
-  test('deletes in dependency order: campaigns, trackers, filters, solutions, datasets, group, schemas, parameters', () => {
+  test('deletes in dependency order: campaigns, recommenders, trackers, filters, metric attributions, solutions, datasets, group, schemas, parameters', () => {
     expect(TEARDOWN_PHASES).toEqual([
       'campaigns',
+      'recommenders',
       'eventTrackers',
       'filters',
+      'metricAttributions',
       'solutions',
       'datasets',
       'datasetGroup',
