@@ -179,7 +179,7 @@ export function formatImpact(name: string, report: ImpactReport): string {
     const what = c.metric === 'clickThrough' ? 'click-through' : 'conversion';
     const lift = Number.isNaN(c.lift) ? '' : ` (${c.lift >= 0 ? '+' : ''}${(c.lift * 100).toFixed(1)} %)`;
     lines.push(
-      `${c.variant} vs ${c.baseline}, ${what}: ${c.difference >= 0 ? '+' : ''}${(c.difference * 100).toFixed(2)} points${lift}, z = ${c.z.toFixed(2)}, p = ${c.pValue < 0.0001 ? '< 0.0001' : c.pValue.toFixed(4)}: ${c.significant ? 'significant' : 'not significant'} at ${(report.alpha * 100).toFixed(0)} %`,
+      `${c.variant} vs ${c.baseline}, ${what}: ${c.difference >= 0 ? '+' : ''}${(c.difference * 100).toFixed(2)} points${lift}, z = ${c.z.toFixed(2)}, p ${c.pValue < 0.0001 ? '< 0.0001' : `= ${c.pValue.toFixed(4)}`}: ${c.significant ? 'significant' : 'not significant'} at ${(report.alpha * 100).toFixed(0)} %`,
     );
   }
   return lines.join('\n');

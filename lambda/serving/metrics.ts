@@ -31,8 +31,8 @@ export function countRequest(request: Pick<ServingRequest, 'client'>): void {
 /** The impression counter of each experiment variant, made once as the request counters are. */
 const impressionCounters = new Map<string, Metrics>();
 
-/** Counts a list a variant answered: `Impressions` with dimensions Project, Experiment and Variant. */
-export function countImpression(choice: VariantChoice): void {
+/** Counts the items a variant showed: `Impressions` with dimensions Project, Experiment and Variant. */
+export function countImpressions(choice: VariantChoice, shown: number): void {
   let counter = impressionCounters.get(choice.attributionSource);
   if (!counter) {
     counter = singleMetric();
@@ -42,5 +42,5 @@ export function countImpression(choice: VariantChoice): void {
     });
     impressionCounters.set(choice.attributionSource, counter);
   }
-  counter.addMetric(SERVING_METRICS.impressions.name, MetricUnit[SERVING_METRICS.impressions.unit], 1);
+  counter.addMetric(SERVING_METRICS.impressions.name, MetricUnit[SERVING_METRICS.impressions.unit], shown);
 }

@@ -22,7 +22,7 @@ import { runtimeClient } from './clients';
 import { requestKeys, servingApi, type ServingRequest, type ServingResponse } from './http';
 import { servingParameter } from './parameters';
 import { chooseVariant, type Shopper } from '../../core/experiments/serving';
-import { countImpression, countRequest } from './metrics';
+import { countImpressions, countRequest } from './metrics';
 import {
   campaignFor,
   type CampaignRoute,
@@ -58,7 +58,7 @@ function recommend(
       new GetRecommendationsCommand(recommendationsInput(target, query, serving)),
     );
     const body = presentItems(output.itemList, output.recommendationId);
-    if (choice !== undefined) countImpression(choice);
+    if (choice !== undefined) countImpressions(choice, body.items.length);
     return {
       status: 200,
       body: choice === undefined ? body : { ...body, experiment: presentChoice(choice) },

@@ -9,6 +9,8 @@
  *   npm run local -- --config my-project/personalize.config.json
  *   npm run local -- --config my.config.json --data ./exports   # the data elsewhere
  *   npm run local -- --config my.config.json --serve           # then serves the API and the storefront
+ *   npm run local -- --config examples/experiment/personalize.config.json --data sample-data --simulate
+ *                                  # then an A/B experiment with simulated shoppers, and its impact report
  *
  * The data folder (default: the config's folder) is laid out like the data bucket: each dataset's
  * `dataLocation` is a path in it (e.g. `datasets/interactions/` holding .csv files); a folder of
@@ -17,6 +19,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { PersonalizeEventsClient } from '@aws-sdk/client-personalize-events';
 import { PersonalizeRuntimeClient } from '@aws-sdk/client-personalize-runtime';
@@ -24,14 +27,18 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { loadConfig, type PipelineConfig } from '../../core/config';
 import { ConfigLoadError, ConfigValidationError } from '../../core/config/errors';
 import { describeConfigEstimate } from '../../core/cost/config-estimate';
+import { experimentImpact, formatImpact } from '../../core/experiments/impact';
+import { readExperimentCounts } from '../../core/experiments/impact-query';
 import { LocalDataError, lineCount, projectData, type ProjectData } from '../harness/data-folder';
 import { LOCAL_REGION } from '../harness/env';
-import { startLocalAws } from '../harness/local-aws';
+import { type LocalAws, startLocalAws } from '../harness/local-aws';
 import { LocalPipeline } from '../harness/pipeline';
 import { provisionLocalProject } from '../harness/project';
 import type { RunProgress } from '../harness/runner';
 import { describeProgress } from '../demo/progress';
+import { startLocalApi } from '../serving/api';
 import { serve } from '../serving/serve';
+import { sampleShopTruth, simulateShoppers, waitForCounts } from './simulated-shop';
 import { offlineMetrics, sampleData, showRealTimeEvents, showRecommendations, table } from './showcase';
 
 /** What `npm run local` was asked to do. */
@@ -40,6 +47,8 @@ export interface LocalRunOptions {
   readonly dataDir: string;
   readonly stateDir: string;
   readonly serve: boolean;
+  /** Shopper visits of the simulated shop after the run (sample data only); 0 runs none. */
+  readonly simulate: number;
   /** The title of the first line. @default 'personalize-pipeline local run' */
   readonly title?: string;
 }
@@ -60,19 +69,25 @@ export function parseLocalArgs(args: readonly string[]): LocalRunOptions {
         data: { type: 'string' },
         'state-dir': { type: 'string', default: '.personalize-local' },
         serve: { type: 'boolean', default: false },
+        simulate: { type: 'boolean', default: false },
+        visits: { type: 'string', default: '600' },
       },
       strict: true,
     }));
   } catch (error) {
     throw new UsageError(
-      `${(error as Error).message}\nUsage: npm run local -- --config <file> [--data <dir>] [--state-dir <dir>] [--serve]`,
+      `${(error as Error).message}\nUsage: npm run local -- --config <file> [--data <dir>] [--state-dir <dir>] [--serve] [--simulate [--visits N]]`,
     );
   }
+  const visits = Number(values.visits);
+  if (!Number.isInteger(visits) || visits < 1)
+    throw new UsageError(`--visits: "${values.visits}" is not a whole number of visits`);
   return {
     configFile: values.config,
     dataDir: values.data ?? path.dirname(values.config),
     stateDir: values['state-dir'],
     serve: values.serve,
+    simulate: values.simulate ? visits : 0,
   };
 }
 
@@ -95,17 +110,22 @@ function prepare(options: LocalRunOptions): { config: PipelineConfig; data: Proj
   return { config, data: projectData(config, options.dataDir) };
 }
 
-/**
- * Runs the pipeline of a config on a data folder locally and shows what it deployed.
- * @returns whether the pipeline succeeded
- */
-export async function runLocal(options: LocalRunOptions, print = console.log): Promise<boolean> {
+/** How a local run ended: whether the pipeline succeeded, and the moto and emulator it left running. */
+export interface LocalRunResult {
+  readonly succeeded: boolean;
+  /** Left running for `--serve` and `--simulate` after a successful run; the caller stops it. */
+  readonly local?: LocalAws;
+}
+
+/** Runs the pipeline of a config on a data folder locally and shows what it deployed. */
+export async function runLocal(options: LocalRunOptions, print = console.log): Promise<LocalRunResult> {
   const started = Date.now();
   const { config, data } = prepare(options);
   print(
     `${options.title ?? 'personalize-pipeline local run'} — project "${config.projectName}" (${options.configFile})\n`,
   );
   const local = await startLocalAws({ emulator: { dataDir: options.stateDir } });
+  let keep = false;
   print(`moto (S3, KMS, SNS, SSM, CloudWatch, EventBridge) on ${local.moto.endpoint}`);
   print(`Personalize emulator on ${local.emulator.endpoint}, state in ${options.stateDir}/\n`);
   try {
@@ -127,7 +147,7 @@ export async function runLocal(options: LocalRunOptions, print = console.log): P
     );
     if (outcome.status === 'FAILED') {
       print(`\nThe pipeline failed: ${outcome.error}\n${outcome.cause}`);
-      return false;
+      return { succeeded: false };
     }
     print(`\n${(outcome.output as { summary: string }).summary}\n`);
     print('Offline metrics (Personalize protocol: 10% of users held out, newest 10% of their history):');
@@ -163,9 +183,74 @@ export async function runLocal(options: LocalRunOptions, print = console.log): P
       }).join('\n'),
     );
     print(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. Run it again: it reuses what exists.`);
-    return true;
+    keep = options.serve || options.simulate > 0;
+    return keep ? { succeeded: true, local } : { succeeded: true };
   } finally {
-    await local.stop();
+    if (!keep) await local.stop();
+  }
+}
+
+/**
+ * The simulated shop: the sample data's shoppers browse the local API for `options.simulate` visits, then the
+ * impact report of the config's experiments is read back from CloudWatch (moto) and printed.
+ */
+async function simulate(options: LocalRunOptions, local: LocalAws): Promise<void> {
+  const config = loadConfig(options.configFile);
+  const experiment = config.serving?.experiments.find((e) => e.route === 'recommendations');
+  const metrics = config.metricAttribution?.metrics ?? [];
+  const names = {
+    clicks: metrics.find((m) => m.eventType === 'view')?.metricName ?? 'CLICKS',
+    conversions:
+      metrics.find((m) => m.eventType === 'purchase' && m.expression === 'SAMPLECOUNT()')?.metricName ??
+      'PURCHASES',
+    revenue:
+      metrics.find((m) => m.eventType === 'purchase' && m.expression.startsWith('SUM('))?.metricName ??
+      'REVENUE',
+  };
+  if (experiment === undefined || metrics.length === 0)
+    throw new UsageError(
+      `--simulate needs an experiment on the recommendations route and a metricAttribution in ${options.configFile}; examples/experiment/personalize.config.json has both`,
+    );
+  console.log(
+    `\nThe simulated shop: ${options.simulate} visits of the sample data's shoppers (experiment "${experiment.name}")`,
+  );
+  const api = await startLocalApi({
+    config,
+    sampleDir: options.dataDir,
+    localAws: local,
+    log: () => undefined,
+  });
+  const cloudWatch = new CloudWatchClient({});
+  try {
+    const client = api.clients.find(
+      (c) => c.routes.includes('recommendations') && c.routes.includes('events'),
+    );
+    if (client === undefined)
+      throw new UsageError('no client of the config may call recommendations and events');
+    const since = new Date(Date.now() - 60_000);
+    const tally = await simulateShoppers(
+      { url: api.url, key: client.key },
+      await sampleShopTruth(options.dataDir),
+      { visits: options.simulate },
+    );
+    const counts = await waitForCounts(
+      () =>
+        readExperimentCounts(
+          (input) => cloudWatch.send(new GetMetricDataCommand(input)),
+          config.projectName,
+          experiment,
+          names,
+          since,
+          new Date(Date.now() + 60_000),
+        ),
+      tally,
+    );
+    console.log(
+      `\n${formatImpact(experiment.name, experimentImpact(counts, { baseline: experiment.variants[0]?.name }))}`,
+    );
+  } finally {
+    cloudWatch.destroy();
+    await api.stop();
   }
 }
 
@@ -173,22 +258,27 @@ export async function runLocal(options: LocalRunOptions, print = console.log): P
 export async function main(args: readonly string[], title?: string): Promise<void> {
   try {
     const options = { ...parseLocalArgs(args), ...(title !== undefined ? { title } : {}) };
-    const succeeded = await runLocal(options);
+    const { succeeded, local } = await runLocal(options);
     if (!succeeded) {
       process.exitCode = 1;
       return;
     }
-    if (options.serve) {
-      console.log('\nServing what the run deployed (npm run serve):');
-      await serve([
-        '--config',
-        options.configFile,
-        '--data',
-        options.dataDir,
-        '--state-dir',
-        options.stateDir,
-      ]);
+    if (local === undefined) return;
+    try {
+      if (options.simulate > 0) await simulate(options, local);
+    } catch (error) {
+      await local.stop();
+      throw error;
     }
+    if (!options.serve) {
+      await local.stop();
+      return;
+    }
+    console.log('\nServing what the run deployed (npm run serve):');
+    await serve(
+      ['--config', options.configFile, '--data', options.dataDir, '--state-dir', options.stateDir],
+      local,
+    );
   } catch (error) {
     if (
       error instanceof ConfigValidationError ||

@@ -14,6 +14,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { AddressInfo } from 'node:net';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -26,13 +27,14 @@ import { EVENT_QUEUE_SETTINGS } from '../../core/serving/handlers';
 import { type ApiHandlerName, handlerOfPath } from '../../core/serving/routes';
 import type { EmulatorOptions, RunningEmulator } from '../emulator';
 import { LOCAL_ACCOUNT } from '../harness/env';
-import { startLocalAws } from '../harness/local-aws';
+import { type LocalAws, startLocalAws } from '../harness/local-aws';
 import { provisionLocalProject } from '../harness/project';
 import type { RunProgress } from '../harness/runner';
 import { type QueueHandler, LocalEventConsumer } from './consumer';
 import { FunctionWorkers } from './function-workers';
 import { loadApiFunctions } from './functions';
 import { lambdaContext, toProxyEvent, writeJson, writeResult } from './gateway';
+import { ImpressionRecorder } from './impressions';
 import {
   type DeployMode,
   ensureDeployed,
@@ -62,6 +64,12 @@ export interface LocalApiOptions {
   readonly sampleDir?: string;
   /** A running moto to use; @default a new one, stopped with the API */
   readonly motoEndpoint?: string;
+  /**
+   * Running moto and emulator to use (a local run that goes on serving); left running when the API stops.
+   * One process keeps the endpoints its handlers were first loaded with, so a second local AWS cannot replace
+   * them. @default new ones, stopped with the API
+   */
+  readonly localAws?: LocalAws;
   /** Emulator options (state directory, delays, faults). @default state in `.personalize-local` */
   readonly emulator?: EmulatorOptions;
   /** When to run the pipeline. @default 'auto': only when nothing is published yet */
@@ -169,10 +177,13 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 export async function startLocalApi(options: LocalApiOptions = {}): Promise<LocalApi> {
   const log = options.log ?? ((line: string) => console.error(line));
   const config = options.config ?? loadConfig(options.configFile ?? 'personalize.config.json');
-  const local = await startLocalAws({
-    ...(options.motoEndpoint ? { motoEndpoint: options.motoEndpoint } : {}),
-    emulator: { dataDir: '.personalize-local', ...options.emulator },
-  });
+  const local =
+    options.localAws ??
+    (await startLocalAws({
+      ...(options.motoEndpoint ? { motoEndpoint: options.motoEndpoint } : {}),
+      emulator: { dataDir: '.personalize-local', ...options.emulator },
+    }));
+  const ownsLocal = options.localAws === undefined;
   const sqs = new SQSClient({});
   const dynamodb = new DynamoDBClient({});
   const ssm = new SSMClient({});
@@ -244,6 +255,11 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     }
     const consumerHandler: QueueHandler = (await import('../../lambda/serving/event-consumer')).handler;
 
+    // The Impressions of experiment variants reach CloudWatch (moto) as EMF output would in AWS.
+    const recorder =
+      settings.experiments.length > 0
+        ? new ImpressionRecorder(new CloudWatchClient({}), config.projectName, log)
+        : undefined;
     const byKey = new Map(clients.map((client) => [client.key, client]));
     const plans = new Map(settings.clients.map((client) => [client.name, new UsagePlan(client)]));
 
@@ -282,6 +298,7 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
       );
       const owner = handlerOfPath(event.path) ?? 'recommendations';
       const result = await invoke(owner, event);
+      if (recorder && owner === 'recommendations' && result.statusCode === 200) recorder.record(result.body);
       writeResult(res, result);
     };
 
@@ -345,11 +362,12 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
           listening.close(() => resolve());
           listening.closeAllConnections();
         });
+        await recorder?.stop();
         await pool?.stop();
         sqs.destroy();
         dynamodb.destroy();
         ssm.destroy();
-        await local.stop();
+        if (ownsLocal) await local.stop();
       },
     };
   } catch (error) {
@@ -359,7 +377,7 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
     sqs.destroy();
     dynamodb.destroy();
     ssm.destroy();
-    await local.stop();
+    if (ownsLocal) await local.stop();
     throw error;
   }
 }

@@ -18,6 +18,7 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { describeProgress } from '../demo/progress';
+import type { LocalAws } from '../harness/local-aws';
 import { describeShop, startLocalShop } from './shop';
 
 /** A port option's value. @throws Error naming the option */
@@ -41,8 +42,8 @@ export function defaultThreads(cores = availableParallelism()): number {
   return Math.max(1, cores - 1);
 }
 
-/** Runs `npm run serve` with these arguments; serves until SIGINT or SIGTERM. */
-export async function serve(args: string[]): Promise<void> {
+/** Runs `npm run serve` with these arguments (on `running` moto and emulator, if given); serves until SIGINT or SIGTERM. */
+export async function serve(args: string[], running?: LocalAws): Promise<void> {
   const { values } = parseArgs({
     args,
     options: {
@@ -69,6 +70,7 @@ export async function serve(args: string[]): Promise<void> {
     configFile: values.config,
     sampleDir: values.data,
     emulator: { dataDir: stateDir },
+    ...(running ? { localAws: running } : {}),
     functionThreads,
     pipelineWaitMs: 250,
     onPipelineProgress: (event) => {
@@ -89,10 +91,13 @@ export async function serve(args: string[]): Promise<void> {
   console.log(`\n${describeShop(shop).join('\n')}`);
   console.log('Ctrl-C stops.');
   const stop = () => {
-    shop.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    shop
+      .stop()
+      .then(() => running?.stop())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
