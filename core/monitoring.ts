@@ -62,7 +62,8 @@ export const SERVING_METRICS = {
     name: 'Impressions',
     unit: 'Count',
     dimensions: [METRIC_DIMENSIONS.project, METRIC_DIMENSIONS.experiment, METRIC_DIMENSIONS.variant],
-    description: 'the items an experiment variant showed, one per item of each answer (the denominator of its rates)',
+    description:
+      'the items an experiment variant showed, one per item of each answer (the denominator of its rates)',
   },
 } as const satisfies Record<string, FunctionMetric>;
 
