@@ -20,6 +20,7 @@ import {
   type RecipeType,
 } from '../recipes';
 import type { DatasetType } from '../schema-rules';
+import { formatPath } from './messages';
 import { type CAMPAIGN_ROUTES, SERVING_ROUTES } from './serving-routes';
 import { hyperparameterIssues, retrainingScheduleIssues } from './training-rules';
 
@@ -81,22 +82,7 @@ function oneOf(names: readonly string[], noun: string): string {
 }
 
 function duplicateNames(section: Section, list: readonly Entry[]): ConsistencyIssue[] {
-  const firstIndex = new Map<string, number>();
-  const issues: ConsistencyIssue[] = [];
-  for (const { index, fields } of list) {
-    const name = text(fields, 'name');
-    if (name === undefined) continue;
-    const first = firstIndex.get(name);
-    if (first === undefined) {
-      firstIndex.set(name, index);
-    } else {
-      issues.push({
-        path: [section, index, 'name'],
-        message: `duplicate ${SECTION_NOUN[section]} name "${name}" (also used by ${section}[${first}]); names must be unique`,
-      });
-    }
-  }
-  return issues;
+  return duplicateNamesIn([section], SECTION_NOUN[section], list);
 }
 
 /** Well-formed names of a section, for the naming authority's length check. */
@@ -391,23 +377,23 @@ function experimentRules(
   return issues;
 }
 
-/** Duplicate `name`s in a list, each at its own path. */
+/** Duplicate `name`s in a list (at `path`), each reported at its own entry with the first one it repeats. */
 function duplicateNamesIn(
   path: readonly (string | number)[],
   noun: string,
   list: readonly Entry[],
 ): ConsistencyIssue[] {
-  const seen = new Map<string, number>();
+  const firstIndex = new Map<string, number>();
   const issues: ConsistencyIssue[] = [];
   for (const { index, fields } of list) {
     const name = text(fields, 'name');
     if (name === undefined) continue;
-    const first = seen.get(name);
-    if (first === undefined) seen.set(name, index);
+    const first = firstIndex.get(name);
+    if (first === undefined) firstIndex.set(name, index);
     else
       issues.push({
         path: [...path, index, 'name'],
-        message: `duplicate ${noun} name "${name}" (also at index ${first})`,
+        message: `duplicate ${noun} name "${name}" (also used by ${formatPath([...path, first])}); names must be unique`,
       });
   }
   return issues;

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { VariantCounts } from '../../core/experiments/impact';
+import { createRandom } from '../engine/random';
 
 /** How a shopper responds to an item shown, by whether its category is one of the shopper's. */
 export interface ShopperModel {
@@ -55,18 +56,6 @@ export async function sampleShopTruth(dataDir: string): Promise<ShopTruth> {
   return { preferences, items };
 }
 
-/** A seeded PRNG (mulberry32), so a simulation is the same every time. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The serving API the shoppers call. */
 export interface ShopApi {
   readonly url: string;
@@ -105,7 +94,7 @@ export async function simulateShoppers(
   truth: ShopTruth,
   options: SimulationOptions,
 ): Promise<SimulationTally> {
-  const next = random(options.seed ?? 1);
+  const next = createRandom(options.seed ?? 1);
   const model = options.model ?? DEFAULT_SHOPPER_MODEL;
   const users = [...truth.preferences.keys()];
   const tally: SimulationTally = new Map();
