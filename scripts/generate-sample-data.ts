@@ -1,6 +1,8 @@
 /**
  * Generates the sample e-commerce data set in `sample-data/`: users.csv, items.csv and
- * interactions.csv, matching the schemas in `schemas/`. Run with `npm run sample-data`.
+ * interactions.csv, matching the schemas in `schemas/`. Run with `npm run sample-data`; with
+ * `npm run sample-data -- --ecommerce <dir>`, the same data for an ECOMMERCE dataset group (event types View,
+ * AddToCart, Purchase) in a folder laid out like the bucket, for `examples/ecommerce/`.
  *
  * The output is byte-identical on every run: a seeded PRNG (mulberry32), a fixed 90-day window
  * ending 2026-09-30T00:00:00Z, stable ordering and `\n` line endings. Tests regenerate the files and
@@ -60,7 +62,44 @@ export function sampleDataGroundTruth(): SampleDataTruth {
   return buildSampleData().truth;
 }
 
+/** The event types of an ECOMMERCE dataset group's use cases (matched case-sensitively by Personalize). */
+const ECOMMERCE_EVENT_TYPES: Readonly<Record<string, string>> = {
+  view: 'View',
+  cart: 'AddToCart',
+  purchase: 'Purchase',
+};
+
+/**
+ * Writes the sample data for an ECOMMERCE dataset group into a folder laid out like the data bucket
+ * (`datasets/<dataset>/<dataset>.csv`), with the event types the domain's use cases read: View, AddToCart and
+ * Purchase. `npm run local -- --config examples/ecommerce/personalize.config.json` reads it from there.
+ * @returns the paths written.
+ */
+export function generateEcommerceData(outDir: string): string[] {
+  const data = buildSampleData();
+  const interactions = data.interactionsCsv.replace(
+    /^([^,\n]*,[^,\n]*,[^,\n]*,)(view|cart|purchase)(?=,)/gm,
+    (_match, head: string, type: string) => `${head}${ECOMMERCE_EVENT_TYPES[type] ?? type}`,
+  );
+  const contents: Record<string, string> = {
+    users: data.usersCsv,
+    items: data.itemsCsv,
+    interactions,
+  };
+  return Object.entries(contents).map(([dataset, text]) => {
+    const dir = join(outDir, 'datasets', dataset);
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, `${dataset}.csv`);
+    writeFileSync(path, text, 'utf8');
+    return path;
+  });
+}
+
 if (require.main === module) {
-  const outDir = resolve(__dirname, '..', 'sample-data');
-  for (const path of generateSampleData(outDir)) console.log(`wrote ${path}`);
+  const domain = process.argv.indexOf('--ecommerce');
+  const written =
+    domain >= 0
+      ? generateEcommerceData(resolve(process.argv[domain + 1] ?? 'examples/ecommerce'))
+      : generateSampleData(resolve(__dirname, '..', 'sample-data'));
+  for (const path of written) console.log(`wrote ${path}`);
 }

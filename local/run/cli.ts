@@ -160,7 +160,8 @@ export async function runLocal(options: LocalRunOptions, print = console.log): P
         .catch(() => undefined);
       return result?.Parameter?.Value === undefined ? undefined : JSON.parse(result.Parameter.Value);
     };
-    const serving = (await parameter('serving')) as { campaigns?: Record<string, string> } | undefined;
+    const serving = (await parameter('serving')) as
+      { campaigns?: Record<string, string>; recommenders?: Record<string, string> } | undefined;
     const tracker = (await parameter('event-tracker')) as { trackingId?: string } | undefined;
     const sample = sampleData(config, data.files, itemsSchema(config, options.configFile));
     const context = {
@@ -168,6 +169,7 @@ export async function runLocal(options: LocalRunOptions, print = console.log): P
       runtime: new PersonalizeRuntimeClient({}),
       events: new PersonalizeEventsClient({}),
       campaigns: serving?.campaigns ?? {},
+      recommenders: serving?.recommenders ?? {},
       ...(tracker?.trackingId !== undefined ? { trackingId: tracker.trackingId } : {}),
       sample,
       print,

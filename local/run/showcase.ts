@@ -1,6 +1,6 @@
 /**
  * What `npm run local` shows after a run, for any config and data: each solution's offline metrics, then
- * what each deployed campaign answers for users and items picked from the data (each item with its own
+ * what each deployed campaign and recommender answers for users and items picked from the data (each item with its own
  * columns from the items data), then, with an event tracker, recommendations changing as events arrive.
  */
 import {
@@ -15,7 +15,7 @@ import {
   type PersonalizeRuntimeClient,
 } from '@aws-sdk/client-personalize-runtime';
 import type { PipelineConfig } from '../../core/config';
-import { findRecipe, type RecipeType } from '../../core/recipes';
+import { findDomainRecipe, findRecipe, type RecipeType } from '../../core/recipes';
 import { parseSchema } from '../../core/schema-rules';
 import { headRows } from '../harness/data-folder';
 import { LOCAL_ACCOUNT } from '../harness/env';
@@ -148,52 +148,78 @@ export interface ShowcaseContext {
   readonly events: PersonalizeEventsClient;
   /** Campaign ARN by solution name (the `/<project>/serving` parameter). */
   readonly campaigns: Readonly<Record<string, string>>;
+  /** Recommender ARN by recommender name (the same parameter). */
+  readonly recommenders: Readonly<Record<string, string>>;
   /** The event tracker's tracking id, when there is one. */
   readonly trackingId?: string;
   readonly sample: DataSample;
   readonly print: (line: string) => void;
 }
 
+type Target = { readonly campaignArn: string } | { readonly recommenderArn: string };
+
 async function recommend(
   ctx: ShowcaseContext,
-  campaignArn: string,
+  target: Target,
   query: { userId?: string; itemId?: string },
   numResults: number,
 ): Promise<string[]> {
-  const response = await ctx.runtime.send(
-    new GetRecommendationsCommand({ campaignArn, numResults, ...query }),
-  );
+  const response = await ctx.runtime.send(new GetRecommendationsCommand({ ...target, numResults, ...query }));
   return (response.itemList ?? []).map((item) => item.itemId ?? '');
 }
 
-/** Per deployed campaign, what it answers for the sampled users and items. */
+/** What answers: each deployed campaign of a solution, then each recommender, with the kind of its answers. */
+function servingTargets(
+  ctx: ShowcaseContext,
+): { name: string; label: string; type: RecipeType; target: Target }[] {
+  const campaigns = ctx.config.solutions.flatMap((solution) => {
+    const campaignArn = ctx.campaigns[solution.name];
+    const type = findRecipe(solution.recipe)?.recipeType;
+    return campaignArn === undefined || type === undefined
+      ? []
+      : [{ name: solution.name, label: solution.recipe, type, target: { campaignArn } }];
+  });
+  const recommenders = ctx.config.recommenders.flatMap((recommender) => {
+    const recommenderArn = ctx.recommenders[recommender.name];
+    const type = findDomainRecipe(recommender.useCase)?.recipeType;
+    return recommenderArn === undefined || type === undefined
+      ? []
+      : [{ name: recommender.name, label: recommender.useCase, type, target: { recommenderArn } }];
+  });
+  return [...campaigns, ...recommenders];
+}
+
+/** Per deployed campaign and recommender, what it answers for the sampled users and items. */
 export async function showRecommendations(ctx: ShowcaseContext, usersShown = 2): Promise<void> {
   const { sample } = ctx;
   const users = sample.users.slice(0, usersShown);
   const anchor = sample.items[0];
-  for (const solution of ctx.config.solutions) {
-    const campaignArn = ctx.campaigns[solution.name];
-    const type: RecipeType | undefined = findRecipe(solution.recipe)?.recipeType;
-    if (campaignArn === undefined || type === undefined) continue;
+  for (const { name, label, type, target } of servingTargets(ctx)) {
     if (type === 'USER_PERSONALIZATION') {
       for (const userId of users) {
-        ctx.print(`\n${solution.name} (${solution.recipe}) for user ${userId}:`);
-        ctx.print(itemTable(sample, await recommend(ctx, campaignArn, { userId }, 5)));
+        ctx.print(`\n${name} (${label}) for user ${userId}:`);
+        ctx.print(itemTable(sample, await recommend(ctx, target, { userId }, 5)));
       }
     } else if (type === 'RELATED_ITEMS' && anchor !== undefined) {
-      ctx.print(`\n${solution.name} (${solution.recipe}), related to ${itemRow(sample, anchor).join('  ')}:`);
-      ctx.print(itemTable(sample, await recommend(ctx, campaignArn, { itemId: anchor }, 5)));
+      ctx.print(`\n${name} (${label}), related to ${itemRow(sample, anchor).join('  ')}:`);
+      const user = users[0] !== undefined ? { userId: users[0] } : {};
+      ctx.print(itemTable(sample, await recommend(ctx, target, { itemId: anchor, ...user }, 5)));
     } else if (type === 'POPULAR_ITEMS' && users[0] !== undefined) {
-      ctx.print(`\n${solution.name} (${solution.recipe}):`);
-      ctx.print(itemTable(sample, await recommend(ctx, campaignArn, { userId: users[0] }, 5)));
-    } else if (type === 'PERSONALIZED_RANKING' && users[0] !== undefined && sample.items.length > 1) {
+      ctx.print(`\n${name} (${label}):`);
+      ctx.print(itemTable(sample, await recommend(ctx, target, { userId: users[0] }, 5)));
+    } else if (
+      type === 'PERSONALIZED_RANKING' &&
+      'campaignArn' in target &&
+      users[0] !== undefined &&
+      sample.items.length > 1
+    ) {
       const inputList = sample.items.slice(0, 20);
       const response = await ctx.runtime.send(
-        new GetPersonalizedRankingCommand({ campaignArn, userId: users[0], inputList }),
+        new GetPersonalizedRankingCommand({ campaignArn: target.campaignArn, userId: users[0], inputList }),
       );
       const ranked = (response.personalizedRanking ?? []).map((item) => item.itemId ?? '');
       ctx.print(
-        `\n${solution.name} (${solution.recipe}): the ${inputList.length} most popular items ranked for user ${users[0]}, top 5:`,
+        `\n${name} (${label}): the ${inputList.length} most popular items ranked for user ${users[0]}, top 5:`,
       );
       ctx.print(itemTable(sample, ranked.slice(0, 5)));
     }
@@ -211,16 +237,15 @@ function categoryValues(cell: string | undefined): string[] {
  */
 export async function showRealTimeEvents(ctx: ShowcaseContext): Promise<string | undefined> {
   const { sample } = ctx;
-  const solution = ctx.config.solutions.find(
-    (s) => ctx.campaigns[s.name] !== undefined && findRecipe(s.recipe)?.recipeType === 'USER_PERSONALIZATION',
-  );
+  const personal = servingTargets(ctx).find((t) => t.type === 'USER_PERSONALIZATION');
   const userId = sample.users[0];
   if (ctx.trackingId === undefined) return 'no event tracker in the config';
-  if (solution === undefined || userId === undefined) return 'no user-personalization campaign';
+  if (personal === undefined || userId === undefined)
+    return 'no user-personalization campaign or recommender';
   if (sample.categoryColumn === undefined) return 'the items data has no categorical column';
   const column = sample.categoryColumn;
-  const campaignArn = ctx.campaigns[solution.name] ?? '';
-  const before = await recommend(ctx, campaignArn, { userId }, 10);
+  const target = personal.target;
+  const before = await recommend(ctx, target, { userId }, 10);
   const seen = new Set(before.flatMap((id) => categoryValues(sample.itemRows.get(id)?.[column])));
   const byCategory = countsOf([...sample.itemRows.values()].flatMap((row) => categoryValues(row[column])));
   const category = byCategory.find(([value]) => !seen.has(value))?.[0];
@@ -237,14 +262,14 @@ export async function showRealTimeEvents(ctx: ShowcaseContext): Promise<string |
       eventList: browsed.map((itemId, i) => ({ eventType, itemId, sentAt: new Date(Date.now() + i * 1000) })),
     }),
   );
-  const after = await recommend(ctx, campaignArn, { userId }, 10);
+  const after = await recommend(ctx, target, { userId }, 10);
   const inCategory = (ids: readonly string[]) =>
     ids.filter((id) => categoryValues(sample.itemRows.get(id)?.[column]).includes(category)).length;
   ctx.print(
     `\nReal-time events: user ${userId} sends ${browsed.length} "${eventType}" events on items with ${column} "${category}" (PutEvents through the event tracker).`,
   );
   ctx.print(
-    `${solution.name}'s top 10 before: ${inCategory(before)} with ${column} "${category}"; after: ${inCategory(after)}.`,
+    `${personal.name}'s top 10 before: ${inCategory(before)} with ${column} "${category}"; after: ${inCategory(after)}.`,
   );
   ctx.print(
     table([
