@@ -4,11 +4,15 @@
  * command runs as a user runs it, in its own process with its own moto and emulator.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { generateEcommerceData } from '../../scripts/generate-sample-data';
 import { END_TO_END_TIMEOUT_MS } from './helpers';
+
+/** A string as a regular expression that matches it literally. */
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const ROOT = join(__dirname, '..', '..');
 const run = promisify(execFile);
@@ -124,6 +128,49 @@ describe('npm run local', () => {
         expect(stdout).toContain('Monthly estimate for');
         expect(stdout).toMatch(/Personalize data ingestion\s+1,320 records/);
         expect(stdout).toContain('Total ≈ $');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    END_TO_END_TIMEOUT_MS,
+  );
+
+  test(
+    'runs the ECOMMERCE example on the sample data of its domain, answering from all five recommenders',
+    async () => {
+      // Prepare: as its README says, the sample data written with the ECOMMERCE event types beside the config
+      const dir = mkdtempSync(join(tmpdir(), 'local-run-ecommerce-'));
+      try {
+        cpSync(join(ROOT, 'examples', 'ecommerce'), dir, { recursive: true });
+        generateEcommerceData(dir);
+
+        // Act
+        const { stdout } = await run(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            join(ROOT, 'local', 'run', 'cli.ts'),
+            '--config',
+            join(dir, 'personalize.config.json'),
+            '--state-dir',
+            join(dir, 'state'),
+          ],
+          { cwd: ROOT, maxBuffer: 1 << 24 },
+        );
+
+        // Assess
+        expect(stdout).toContain('SUCCEEDED');
+        for (const useCase of [
+          'for-you (aws-ecomm-recommended-for-you) for user user-',
+          'also-viewed (aws-ecomm-customers-who-viewed-x-also-viewed), related to item-',
+          'bought-together (aws-ecomm-frequently-bought-together), related to item-',
+          'best-sellers (aws-ecomm-popular-items-by-purchases):',
+          'most-viewed (aws-ecomm-popular-items-by-views):',
+        ])
+          expect(stdout).toMatch(
+            new RegExp(`${escape(useCase)}[^\\n]*\\n\\s+item\\s+CATEGORY_L1.*\\n\\s+item-\\d{4}`),
+          );
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
