@@ -98,6 +98,32 @@ function line(
 
 const round1 = (n: number): string => (Math.round(n * 10) / 10).toLocaleString('en-US');
 
+/**
+ * The recommenders' line, when there are any: a recommender bills at least its minimum requests per second for
+ * every hour it runs (the greater of those and the requests it answers); a
+ * stopped one (`stopped: true`) bills nothing.
+ */
+function recommenderLines(
+  recommenders: readonly {
+    readonly recommenderConfig: { readonly minRecommendationRequestsPerSecond: number };
+    readonly stopped?: boolean;
+  }[],
+  prices: PriceTable,
+): CostLine[] {
+  const running = recommenders.filter((r) => r.stopped !== true);
+  if (running.length === 0) return [];
+  const rps = running.reduce((sum, r) => sum + r.recommenderConfig.minRecommendationRequestsPerSecond, 0);
+  return [
+    line(
+      'Personalize recommenders (minimum requests)',
+      `${running.length} recommenders, ${rps} requests/s in all × 3,600 s × ${round1(HOURS_PER_MONTH)} h`,
+      prices.recommenderRequests,
+      rps * 3600 * HOURS_PER_MONTH,
+      'campaigns',
+    ),
+  ];
+}
+
 /** Training hours per month the solutions' schedules (plus manual runs) add up to, with how. */
 export function scheduledTrainingHours(
   config: Pick<PipelineConfig, 'solutions'>,
@@ -133,7 +159,7 @@ function runsOf(config: Pick<PipelineConfig, 'solutions' | 'batchJobs'>, manualR
  * @param options `personalizeOnly`: only the Amazon Personalize lines that cost something.
  */
 export function estimateMonthlyCost(
-  config: Pick<PipelineConfig, 'solutions' | 'batchJobs'>,
+  config: Pick<PipelineConfig, 'solutions' | 'batchJobs'> & Partial<Pick<PipelineConfig, 'recommenders'>>,
   volumes: Partial<UsageVolumes>,
   prices: PriceTable,
   options: { readonly personalizeOnly?: boolean } = {},
@@ -169,6 +195,7 @@ export function estimateMonthlyCost(
       tps * HOURS_PER_MONTH,
       'campaigns',
     ),
+    ...recommenderLines(config.recommenders ?? [], prices),
     line(
       'Personalize batch inference',
       `${round1(batchRuns)} runs × ${v.batchRecommendationsPerRun.toLocaleString('en-US')}`,

@@ -35,6 +35,11 @@ export interface PriceTable {
   readonly batchRecommendations: Price;
   /** Amazon Personalize: a campaign's provisioned minimum throughput, billed every hour it exists. */
   readonly campaignTpsHour: Price;
+  /**
+   * Amazon Personalize: requests of a domain recommender, billed at least at its minimum requests per second
+   * every hour it runs.
+   */
+  readonly recommenderRequests: Price;
   /** AWS PrivateLink: one interface endpoint in one Availability Zone, per hour. */
   readonly interfaceEndpointHour: Price;
   /** AWS Step Functions Standard: state transitions. */
@@ -52,6 +57,7 @@ export const DEFAULT_PRICES: PriceTable = {
   ingestion: { usd: 0.05, per: 1_000, unit: 'records' },
   training: { usd: 0.4, per: 1, unit: 'training hours' },
   recommendations: { usd: 0.2, per: 1_000, unit: 'requests' },
+  recommenderRequests: { usd: 0.2, per: 1_000, unit: 'requests' },
   events: { usd: 0.05, per: 1_000, unit: 'events' },
   batchRecommendations: { usd: 0.067, per: 1_000, unit: 'batch recommendations' },
   campaignTpsHour: { usd: 0.2, per: 1, unit: 'TPS-hours' },

@@ -268,3 +268,31 @@ describe('npm run cost', () => {
     expect(result.stderr).toContain('--network "big" is not a profile; use one of none, dev, prod');
   });
 });
+
+describe('recommenders in the estimate', () => {
+  test('bill each running recommender its minimum requests per second for every hour, and a stopped one nothing', () => {
+    // Prepare
+    const recommender = (rps: number, stopped = false) => ({
+      recommenderConfig: { minRecommendationRequestsPerSecond: rps },
+      stopped,
+    });
+
+    // Act
+    const estimate = estimateMonthlyCost(
+      { solutions: [], batchJobs: [], recommenders: [recommender(1), recommender(2), recommender(5, true)] },
+      {},
+      DEFAULT_PRICES,
+    );
+
+    // Assess
+    const line = estimate.lines.find((l) => l.item === 'Personalize recommenders (minimum requests)');
+    expect(line?.quantity).toBe(3 * 3600 * HOURS_PER_MONTH);
+    expect(line?.usd).toBeCloseTo(((3 * 3600 * HOURS_PER_MONTH) / 1000) * 0.2, 6);
+    expect(line?.idle).toBe('campaigns');
+  });
+
+  test('leave the line out without recommenders', () => {
+    const estimate = estimateMonthlyCost({ solutions: [], batchJobs: [] }, {}, DEFAULT_PRICES);
+    expect(estimate.lines.map((l) => l.item)).not.toContain('Personalize recommenders (minimum requests)');
+  });
+});
