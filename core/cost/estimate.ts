@@ -98,18 +98,18 @@ function line(
 
 const round1 = (n: number): string => (Math.round(n * 10) / 10).toLocaleString('en-US');
 
+/** What a recommender's cost depends on (config `recommenders[]`). */
+export interface RecommenderCost {
+  readonly recommenderConfig: { readonly minRecommendationRequestsPerSecond: number };
+  readonly stopped?: boolean;
+}
+
 /**
  * The recommenders' line, when there are any: a recommender bills at least its minimum requests per second for
  * every hour it runs (the greater of those and the requests it answers); a
  * stopped one (`stopped: true`) bills nothing.
  */
-function recommenderLines(
-  recommenders: readonly {
-    readonly recommenderConfig: { readonly minRecommendationRequestsPerSecond: number };
-    readonly stopped?: boolean;
-  }[],
-  prices: PriceTable,
-): CostLine[] {
+function recommenderLines(recommenders: readonly RecommenderCost[], prices: PriceTable): CostLine[] {
   const running = recommenders.filter((r) => r.stopped !== true);
   if (running.length === 0) return [];
   const rps = running.reduce((sum, r) => sum + r.recommenderConfig.minRecommendationRequestsPerSecond, 0);
@@ -159,7 +159,9 @@ function runsOf(config: Pick<PipelineConfig, 'solutions' | 'batchJobs'>, manualR
  * @param options `personalizeOnly`: only the Amazon Personalize lines that cost something.
  */
 export function estimateMonthlyCost(
-  config: Pick<PipelineConfig, 'solutions' | 'batchJobs'> & Partial<Pick<PipelineConfig, 'recommenders'>>,
+  config: Pick<PipelineConfig, 'solutions' | 'batchJobs'> & {
+    readonly recommenders?: readonly RecommenderCost[];
+  },
   volumes: Partial<UsageVolumes>,
   prices: PriceTable,
   options: { readonly personalizeOnly?: boolean } = {},

@@ -19,7 +19,9 @@ import {
   StepFunctionMonitoring,
 } from 'cdk-monitoring-constructs';
 import type { Construct } from 'constructs';
-import type { PipelineConfig, QualityMetric } from '../../core/config/schema';
+import type { ExperimentDefinition, PipelineConfig, QualityMetric } from '../../core/config/schema';
+import { ATTRIBUTION_NAMESPACE } from '../../core/experiments/impact-query';
+import { attributionSourceOf } from '../../core/experiments/serving';
 import {
   DASHBOARD_OFFLINE_METRICS,
   METRIC_DIMENSIONS,
@@ -161,6 +163,8 @@ export class MonitoringStack extends Stack {
       const api = this.servingApi(props.serving, props);
       monitorings.push(api);
       sections.push(api.widgets(), this.requestsPerClient());
+      for (const experiment of props.config.serving?.experiments ?? [])
+        sections.push(this.experiment(experiment));
       sections.push(this.functions('Serving functions', props.serving.functions));
     }
     const personalize = this.personalize(props.campaignErrorThreshold ?? 10);
@@ -402,6 +406,73 @@ export class MonitoringStack extends Stack {
             METRICS_NAMESPACE,
           ),
         ),
+        leftYAxis: { min: 0, showUnits: false },
+      }),
+    ];
+  }
+
+  /**
+   * One experiment: per variant, the items it showed (`Impressions`), the events Personalize's metric attribution
+   * counted for it (each metric of `metricAttribution`, by `EventAttributionSource`), and each counted event type
+   * per 100 impressions (click-through and conversion rates). `npm run impact` adds intervals and significance.
+   */
+  private experiment(experiment: ExperimentDefinition): cloudwatch.IWidget[] {
+    const project = this.config.projectName;
+    const counted = this.config.metricAttribution?.metrics ?? [];
+    const impressions = (variant: string) =>
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: SERVING_METRICS.impressions.name,
+        dimensionsMap: {
+          [METRIC_DIMENSIONS.project]: project,
+          [METRIC_DIMENSIONS.experiment]: experiment.name,
+          [METRIC_DIMENSIONS.variant]: variant,
+        },
+        statistic: cloudwatch.Stats.SUM,
+        label: `${variant}: impressions`,
+      });
+    const attributed = (variant: string, metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: ATTRIBUTION_NAMESPACE,
+        metricName,
+        dimensionsMap: { EventAttributionSource: attributionSourceOf(experiment.name, variant) },
+        statistic: cloudwatch.Stats.SUM,
+        label: `${variant}: ${metricName}`,
+      });
+    const variants = experiment.variants.map((v) => v.name);
+    // Ids are unique per graph: one expression per variant and counted event type.
+    const rates = variants.flatMap((variant, v) =>
+      counted
+        .filter((m) => m.expression === 'SAMPLECOUNT()')
+        .map(
+          (m, i) =>
+            new cloudwatch.MathExpression({
+              expression: `100 * events${v}_${i} / shown${v}`,
+              usingMetrics: {
+                [`events${v}_${i}`]: attributed(variant, m.metricName),
+                [`shown${v}`]: impressions(variant),
+              },
+              label: `${variant}: ${m.metricName} per 100 impressions`,
+            }),
+        ),
+    );
+    const title = `Experiment ${experiment.name} (${experiment.route}, by ${experiment.unit})`;
+    return [
+      new cloudwatch.GraphWidget({
+        title: `${title}: impressions and attributed events`,
+        width: 12,
+        height: 6,
+        left: variants.flatMap((variant) => [
+          impressions(variant),
+          ...counted.map((m) => attributed(variant, m.metricName)),
+        ]),
+        leftYAxis: { min: 0, showUnits: false },
+      }),
+      new cloudwatch.GraphWidget({
+        title: `${title}: events per 100 impressions`,
+        width: 12,
+        height: 6,
+        left: rates,
         leftYAxis: { min: 0, showUnits: false },
       }),
     ];

@@ -4,9 +4,10 @@
  * publish, from core/monitoring.ts); every alarm of the app has a description that says what to do and notifies
  * the encrypted project topic on alarm and on recovery; the email parameter subscribes to that topic.
  */
+import { readFileSync } from 'node:fs';
 import type { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { loadConfig, type PipelineConfig } from '../../core/config';
+import { loadConfig, parseConfig, type PipelineConfig } from '../../core/config';
 import {
   DASHBOARD_OFFLINE_METRICS,
   METRIC_DIMENSIONS,
@@ -132,6 +133,58 @@ describe('the dashboard', () => {
     );
     for (const metric of charted)
       expect(Object.keys(metric.dimensions).sort()).toEqual([...SERVING_METRICS.requests.dimensions].sort());
+  });
+
+  test("charts each experiment variant's impressions and attributed events, and their rate per 100 impressions", () => {
+    // Prepare
+    const experimentConfig = parseConfig({
+      ...JSON.parse(readFileSync('personalize.config.json', 'utf8')),
+      metricAttribution: {
+        metrics: [
+          { eventType: 'purchase', metricName: 'PURCHASES', expression: 'SAMPLECOUNT()' },
+          { eventType: 'purchase', metricName: 'REVENUE', expression: 'SUM(Items.PRICE)' },
+        ],
+      },
+      serving: {
+        ...JSON.parse(readFileSync('personalize.config.json', 'utf8')).serving,
+        experiments: [
+          {
+            name: 'home',
+            route: 'recommendations',
+            variants: [
+              { name: 'popular', target: 'popular', share: 50 },
+              { name: 'personal', target: 'user-personalization', share: 50 },
+            ],
+          },
+        ],
+      },
+    });
+
+    // Act
+    const charted = chartedMetrics(synth(experimentConfig).monitoring).filter((m) =>
+      m.widget.startsWith('Experiment home'),
+    );
+
+    // Assess
+    expect(
+      find(charted, METRICS_NAMESPACE, SERVING_METRICS.impressions.name).map((m) => m.dimensions),
+    ).toContainEqual({
+      [METRIC_DIMENSIONS.project]: PROJECT,
+      [METRIC_DIMENSIONS.experiment]: 'home',
+      [METRIC_DIMENSIONS.variant]: 'personal',
+    });
+    expect(find(charted, 'AWS/Personalize', 'PURCHASES').map((m) => m.dimensions)).toContainEqual({
+      EventAttributionSource: 'home:personal',
+    });
+    expect(find(charted, 'AWS/Personalize', 'REVENUE').map((m) => m.dimensions)).toContainEqual({
+      EventAttributionSource: 'home:popular',
+    });
+    expect(new Set(charted.map((m) => m.widget))).toEqual(
+      new Set([
+        'Experiment home (recommendations, by user): impressions and attributed events',
+        'Experiment home (recommendations, by user): events per 100 impressions',
+      ]),
+    );
   });
 
   test("charts each campaign's calls, latency and 4xx/5xx errors, named after its recipe's operation", () => {
