@@ -153,8 +153,11 @@ export interface RecommenderOutcome {
   /** The config name. */
   readonly name: string;
   readonly recommenderArn: string;
-  /** created; updated (its recommenderConfig changed); started (it was INACTIVE); unchanged. */
-  readonly action: 'created' | 'updated' | 'started' | 'unchanged';
+  /**
+   * created; updated (its recommenderConfig changed); started (it was INACTIVE); stopped (it was ACTIVE and its
+   * config says `stopped`); unchanged.
+   */
+  readonly action: 'created' | 'updated' | 'started' | 'stopped' | 'unchanged';
   /** The recommenderConfig members an update changed. */
   readonly changes?: readonly string[];
 }
@@ -249,6 +252,8 @@ export type PollKind =
   | 'batchInferenceJob'
   | 'batchSegmentJob'
   | 'recommender'
+  /** A recommender the config has stopped: done once INACTIVE. */
+  | 'stoppedRecommender'
   | 'metricAttribution'
   | 'deleted';
 

@@ -71,6 +71,7 @@ export const PIPELINE_PERMISSIONS: Readonly<Record<PipelineStep, readonly string
     'personalize:DeleteRecommender',
     'personalize:DescribeRecommender',
     'personalize:StartRecommender',
+    'personalize:StopRecommender',
     'personalize:TagResource',
     'personalize:UpdateRecommender',
   ],

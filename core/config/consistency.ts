@@ -281,7 +281,8 @@ const RECIPE_TYPE_FOR_ROUTE: Readonly<Record<(typeof CAMPAIGN_ROUTES)[number], R
 
 /**
  * Why a solution or recommender cannot answer a read route, or `undefined` when it can: it must exist, a
- * solution must have a campaign, and its recipe (or use case) must give the answers the route returns.
+ * solution must have a campaign, a recommender must not be stopped, and its recipe (or use case) must give the
+ * answers the route returns.
  */
 function routeTargetProblem(
   name: string,
@@ -298,6 +299,8 @@ function routeTargetProblem(
     const useCase = findDomainRecipe(text(recommender.fields, 'useCase') ?? '');
     if (useCase && !accepted.includes(useCase.recipeType))
       return `recommender "${name}" serves ${useCase.name} (${useCase.recipeType}); the ${route} route needs a ${accepted.join(' or ')} use case`;
+    if (recommender.fields.stopped === true)
+      return `recommender "${name}" is stopped (recommenders[${recommender.index}].stopped: true) and answers no requests; set it to false, or route to another solution or recommender`;
     return undefined;
   }
   const solution = solutions.find(({ fields }) => text(fields, 'name') === name);

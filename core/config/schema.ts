@@ -399,6 +399,10 @@ const recommenderSchema = strictObject({
     .meta({
       description: "The recommender's configuration; a change updates the recommender (and retrains it).",
     }),
+  stopped: z.boolean().default(false).meta({
+    description:
+      'A stopped recommender is not billed for its minimum requests per second and does not retrain, and answers no requests. The pipeline stops it when true and starts it again when false.',
+  }),
 });
 
 /** A metric attribution expression: a count of events, or a sum of a numeric column of their items. */

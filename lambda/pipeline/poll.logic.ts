@@ -4,8 +4,8 @@
  * longer as the stage runs, at most 60 s). A failed resource raises `ResourceFailed` with Personalize's
  * failureReason verbatim; a stage past its timeout raises `StageTimeout` naming the pending resources. A
  * campaign, dataset or recommender with an update in progress reports the update's status (a recommender's
- * `latestRecommenderUpdate`); a recommender is done once ACTIVE (INACTIVE after a stop is not); kind `deleted` is done once Describe
- * answers ResourceNotFoundException.
+ * `latestRecommenderUpdate`); a recommender is done once ACTIVE, one its config stops (kind `stoppedRecommender`) once
+ * INACTIVE; kind `deleted` is done once Describe answers ResourceNotFoundException.
  *
  * A stage found done is reported as a `Pipeline Stage Completed` event (detail { project, stage,
  * elapsedSeconds, resources }), a failed or timed-out one as `Pipeline Stage Failed` before the error is
@@ -171,7 +171,8 @@ async function describe(
         (await personalize.send(new DescribeBatchSegmentJobCommand({ batchSegmentJobArn: arn })))
           .batchSegmentJob,
       );
-    case 'recommender': {
+    case 'recommender':
+    case 'stoppedRecommender': {
       const recommender = (await personalize.send(new DescribeRecommenderCommand({ recommenderArn: arn })))
         .recommender;
       return fields(followUpdate(recommender, recommender?.latestRecommenderUpdate));
@@ -214,7 +215,14 @@ export interface ObservedTarget {
 
 /** Whether one target has reached its goal. */
 export function isDone(target: ObservedTarget): boolean {
-  return target.kind === 'deleted' ? target.status === DELETED : target.status === 'ACTIVE';
+  switch (target.kind) {
+    case 'deleted':
+      return target.status === DELETED;
+    case 'stoppedRecommender':
+      return target.status === 'INACTIVE';
+    default:
+      return target.status === 'ACTIVE';
+  }
 }
 
 /** The observed state of a stage, as {@link assessStage} judges it. */

@@ -8,6 +8,9 @@
  * - ACTIVE with another recommenderConfig: UpdateRecommender (the old config serves until the update is ACTIVE);
  * - INACTIVE (stopped): StartRecommender. Should its config differ too, the workflow's second call, once it is
  *   ACTIVE again, updates it;
+ * - config `stopped: true`: an ACTIVE recommender is stopped (StopRecommender), an INACTIVE or stopping one is
+ *   left alone, and one being created, started or updated is waited for and stopped by the workflow's second
+ *   call once it is ACTIVE. A config change waits until the recommender is started again (an update retrains);
  * - CREATE FAILED: deleted, and `ResourceBusy` until the deletion has finished; the retried step creates it
  *   again (a failure such as too few events is then reported by CreateRecommender itself);
  * - being created, started or updated to the wanted config: `unchanged` (the poll loop waits for it); to another
@@ -16,13 +19,15 @@
  *
  * Recommenders of the dataset group that are not in the config are left alone, like solutions and campaigns
  * removed from the config (the teardown deletes them). Every config recommender is returned for the poll loop,
- * which waits until each is ACTIVE (an update in progress by its `latestRecommenderUpdate`).
+ * which waits until each is ACTIVE (an update in progress by its `latestRecommenderUpdate`), or INACTIVE for one the
+ * config stops (poll kind `stoppedRecommender`).
  */
 import {
   CreateRecommenderCommand,
   DeleteRecommenderCommand,
   DescribeRecommenderCommand,
   StartRecommenderCommand,
+  StopRecommenderCommand,
   UpdateRecommenderCommand,
   type PersonalizeClient,
   type Recommender,
@@ -60,11 +65,12 @@ export async function ensureRecommenders(
   const scope = scopeOfArn(event.datasetGroupArn);
   const recommenders: Record<string, string> = {};
   const outcomes: RecommenderOutcome[] = [];
+  const targets: PollTarget[] = [];
   for (const definition of event.config.recommenders) {
     const name = recommenderName(event.config.projectName, definition.name);
     const arn = personalizeArn(scope, 'recommender', name);
     const spec = recommenderSpec(definition, scope.partition);
-    const outcome = await ensureRecommender(personalize, event, { name, arn, spec });
+    const { until, ...outcome } = await ensureRecommender(personalize, event, { name, arn, spec });
     const earlier = event.earlier?.find((o) => o.name === definition.name);
     recommenders[definition.name] = arn;
     outcomes.push(
@@ -72,9 +78,9 @@ export async function ensureRecommenders(
         ? earlier
         : { name: definition.name, recommenderArn: arn, ...outcome },
     );
+    targets.push({ kind: until === 'INACTIVE' ? 'stoppedRecommender' : 'recommender', arn });
   }
   logger.info('Recommenders ensured', { outcomes });
-  const targets = Object.values(recommenders).map((arn): PollTarget => ({ kind: 'recommender', arn }));
   return { recommenders, outcomes, ...pollable(targets) };
 }
 
@@ -85,7 +91,8 @@ interface Wanted {
   readonly spec: RecommenderSpec;
 }
 
-type Outcome = Pick<RecommenderOutcome, 'action' | 'changes'>;
+/** What was done to a recommender, and the status the poll loop waits for. */
+type Outcome = Pick<RecommenderOutcome, 'action' | 'changes'> & { readonly until: RecommenderGoal };
 
 async function ensureRecommender(
   personalize: PersonalizeClient,
@@ -105,7 +112,8 @@ async function ensureRecommender(
         }),
       );
       logger.info('Recommender created', { recommenderArn: arn, recipeArn: spec.recipeArn });
-      return { action: 'created' };
+      // A recommender is created ACTIVE; one the config stops is stopped by the workflow's second call.
+      return { action: 'created', until: 'ACTIVE' };
     } catch (error) {
       if (!isAlreadyExists(error)) throw error;
       // Created (or still being deleted) since our Describe: look again.
@@ -121,7 +129,7 @@ async function ensureRecommender(
   logger.info('Recommender plan', { recommenderArn: arn, ...plan });
   switch (plan.action) {
     case 'wait':
-      return { action: 'unchanged' };
+      return { action: 'unchanged', until: plan.until };
     case 'busy':
       throw new ResourceBusy(`Recommender ${arn} ${plan.reason}.`);
     case 'conflict':
@@ -133,6 +141,8 @@ async function ensureRecommender(
       );
     case 'start':
       return startRecommender(personalize, arn);
+    case 'stop':
+      return stopRecommender(personalize, arn);
     case 'update':
       return updateRecommender(personalize, arn, spec, plan.changes);
   }
@@ -148,7 +158,21 @@ async function startRecommender(personalize: PersonalizeClient, arn: string): Pr
     );
   }
   logger.info('Recommender started', { recommenderArn: arn });
-  return { action: 'started' };
+  return { action: 'started', until: 'ACTIVE' };
+}
+
+/** Stops an ACTIVE recommender whose config says `stopped`: no more billing for its request rate, nor retraining. */
+async function stopRecommender(personalize: PersonalizeClient, arn: string): Promise<Outcome> {
+  try {
+    await personalize.send(new StopRecommenderCommand({ recommenderArn: arn }));
+  } catch (error) {
+    if (!isInUse(error)) throw error;
+    throw new ResourceBusy(
+      `Recommender ${arn} could not be stopped (${(error as Error).message}); it is stopped once it is ACTIVE.`,
+    );
+  }
+  logger.info('Recommender stopped', { recommenderArn: arn });
+  return { action: 'stopped', until: 'INACTIVE' };
 }
 
 async function updateRecommender(
@@ -168,13 +192,13 @@ async function updateRecommender(
     const replan = again === undefined ? undefined : planRecommender(spec, again);
     if (replan?.action === 'wait') {
       logger.info('Waiting for the same update sent by another run', { recommenderArn: arn });
-      return { action: 'unchanged' };
+      return { action: 'unchanged', until: replan.until };
     }
     const why = replan?.action === 'busy' ? replan.reason : (error as Error).message;
     throw new ResourceBusy(`Recommender ${arn} is busy (${why}); it is updated once it is ACTIVE.`);
   }
   logger.info('Recommender updated', { recommenderArn: arn, changes });
-  return { action: 'updated', changes };
+  return { action: 'updated', changes, until: 'ACTIVE' };
 }
 
 /** Deletes a recommender whose creation failed (already gone or being deleted: nothing to do). */
@@ -203,10 +227,12 @@ export interface RecommenderConfigSpec {
   readonly itemExplorationConfig?: Record<string, string>;
 }
 
-/** The wanted recommender: its use case's recipe ARN and its recommenderConfig. */
+/** The wanted recommender: its use case's recipe ARN, its recommenderConfig, and whether it is stopped. */
 export interface RecommenderSpec {
   readonly recipeArn: string;
   readonly recommenderConfig: RecommenderConfigSpec;
+  /** The config's `stopped`: the recommender is to be INACTIVE. @default false */
+  readonly stopped?: boolean;
 }
 
 /**
@@ -236,6 +262,7 @@ export function recommenderSpec(definition: RecommenderDefinition, partition = '
         : {}),
       ...(Object.keys(exploration).length > 0 ? { itemExplorationConfig: exploration } : {}),
     },
+    ...(definition.stopped === true ? { stopped: true } : {}),
   };
 }
 
@@ -293,20 +320,27 @@ const STARTING_STATUSES: ReadonlySet<string> = new Set(['START PENDING', 'START 
 /** Statuses of a recommender on its way to INACTIVE after StopRecommender. */
 const STOPPING_STATUSES: ReadonlySet<string> = new Set(['STOP PENDING', 'STOP IN_PROGRESS']);
 
+/** The status the poll loop waits for: ACTIVE, or INACTIVE for a recommender the config stops. */
+export type RecommenderGoal = 'ACTIVE' | 'INACTIVE';
+
 /** What to do with an existing recommender. */
 export type RecommenderPlan =
-  | { readonly action: 'wait'; readonly reason: string }
+  | { readonly action: 'wait'; readonly until: RecommenderGoal; readonly reason: string }
   | { readonly action: 'update'; readonly changes: readonly string[] }
   | { readonly action: 'start'; readonly reason: string }
+  | { readonly action: 'stop'; readonly reason: string }
   | { readonly action: 'recreate'; readonly reason: string }
   | { readonly action: 'busy'; readonly reason: string }
   | { readonly action: 'conflict'; readonly reason: string };
 
 /**
  * What to do with an existing recommender, given the wanted one:
- * - `wait`: it is, or is becoming, what is wanted;
+ * - `wait`: it is, or is becoming, what is wanted (`until` ACTIVE, or INACTIVE when the config stops it); a
+ *   recommender the config stops that is being created, started or updated is waited for until ACTIVE, and
+ *   stopped by the next call;
  * - `update`: it is ACTIVE with another config;
- * - `start`: it is INACTIVE (stopped);
+ * - `start`: it is INACTIVE (stopped) and the config does not stop it;
+ * - `stop`: it is ACTIVE and the config stops it;
  * - `recreate`: its creation failed;
  * - `busy`: it is being created, updated or started to something else, stopped or deleted: try again later;
  * - `conflict`: it serves another use case.
@@ -331,12 +365,13 @@ export function planRecommender(wanted: RecommenderSpec, existing: ExistingRecom
       reason: `failed to create (${existing.failureReason ?? 'no reason given'})`,
     };
   }
+  const update = existing.latestRecommenderUpdate;
+  const updating = update !== undefined && CREATING_STATUSES.has(update.status ?? '');
+  if (wanted.stopped === true) return planStopped(status, updating ? update.status : undefined);
   if (STOPPING_STATUSES.has(status)) {
     return { action: 'busy', reason: `is ${status}; it is started again once it is INACTIVE` };
   }
   if (status === 'INACTIVE') return { action: 'start', reason: 'it is stopped (INACTIVE)' };
-  const update = existing.latestRecommenderUpdate;
-  const updating = update !== undefined && CREATING_STATUSES.has(update.status ?? '');
   // While an update runs, compare against what it is moving to.
   const changes = recommenderChanges(
     wanted.recommenderConfig,
@@ -346,6 +381,7 @@ export function planRecommender(wanted: RecommenderSpec, existing: ExistingRecom
   if (changes.length === 0) {
     return {
       action: 'wait',
+      until: 'ACTIVE',
       reason: updating
         ? `an update to the wanted config is ${update.status}`
         : `the recommender already has the wanted config (${status})`,
@@ -358,6 +394,26 @@ export function planRecommender(wanted: RecommenderSpec, existing: ExistingRecom
   if (status !== 'ACTIVE')
     return { action: 'busy', reason: `is ${status}; it can be updated once it is ACTIVE` };
   return { action: 'update', changes };
+}
+
+/**
+ * The plan for a recommender the config stops (its config is not compared: a change is applied once it is started
+ * again). `updateStatus`: the status of an update in progress.
+ */
+function planStopped(status: string, updateStatus: string | undefined): RecommenderPlan {
+  if (status === 'INACTIVE' || STOPPING_STATUSES.has(status))
+    return { action: 'wait', until: 'INACTIVE', reason: `the config stops it and it is ${status}` };
+  if (status === 'ACTIVE' && updateStatus === undefined)
+    return { action: 'stop', reason: 'the config stops it (stopped: true)' };
+  if (status === 'ACTIVE' || CREATING_STATUSES.has(status) || STARTING_STATUSES.has(status)) {
+    const what = updateStatus !== undefined ? `an update is ${updateStatus}` : `it is ${status}`;
+    return {
+      action: 'wait',
+      until: 'ACTIVE',
+      reason: `the config stops it, but ${what}; it is stopped once it is ACTIVE`,
+    };
+  }
+  return { action: 'busy', reason: `is ${status}; it is stopped once it is ACTIVE` };
 }
 
 /** Whether two recipe ARNs name the same recipe (partitions aside). */

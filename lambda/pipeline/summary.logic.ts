@@ -301,13 +301,17 @@ export interface ServingParameter {
   readonly campaigns: Record<string, string>;
   readonly filters: Record<string, string>;
   readonly recipes: Record<string, string>;
-  /** Config recommender name → recommender ARN (empty for a config without recommenders). */
+  /**
+   * Config recommender name → recommender ARN of each recommender that answers requests (empty for a config
+   * without recommenders; a stopped one is left out, so the API never calls it).
+   */
   readonly recommenders: Record<string, string>;
 }
 
 /**
  * The serving parameter of the run: campaign, filter and recommender ARNs by config name, and each solution's
- * recipe. `recommenders` was added next to the first three, which keep their shape.
+ * recipe. `recommenders` was added next to the first three, which keep their shape; it leaves out the recommenders
+ * the run's config stops (`stopped: true`), which answer no requests.
  */
 export function servingParameter(
   event: SummaryEvent,
@@ -315,10 +319,15 @@ export function servingParameter(
   filters: Record<string, string>,
   recommenders: Record<string, string> = {},
 ): ServingParameter {
+  const stoppedNames = new Set(
+    (event.config.recommenders ?? []).filter((r) => r.stopped === true).map((r) => r.name),
+  );
   return {
     campaigns,
     filters,
     recipes: Object.fromEntries(event.config.solutions.map((s) => [s.name, s.recipe])),
-    recommenders,
+    recommenders: Object.fromEntries(
+      Object.entries(recommenders).filter(([name]) => !stoppedNames.has(name)),
+    ),
   };
 }

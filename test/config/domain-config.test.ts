@@ -57,6 +57,7 @@ describe('the config of a domain dataset group', () => {
       name: 'for-you',
       useCase: 'aws-ecomm-recommended-for-you',
       recommenderConfig: { minRecommendationRequestsPerSecond: 1 },
+      stopped: false,
     });
     expect(config.serving?.experiments[0]?.unit).toBe('user');
   });
@@ -70,6 +71,20 @@ describe('the config of a domain dataset group', () => {
       'aws-ecomm-popular-items-by-views',
       'aws-ecomm-recommended-for-you',
     ]);
+  });
+
+  test('accepts a stopped recommender that no route or experiment names', () => {
+    // Act
+    const config = parseConfig(
+      domainConfig((c) => {
+        c.recommenders[1].stopped = true;
+        delete c.serving.campaigns.related;
+        c.serving.clients[0].routes = ['recommendations', 'events'];
+      }),
+    );
+
+    // Assess
+    expect(config.recommenders.map((r) => r.stopped)).toEqual([false, true]);
   });
 
   test.each([
@@ -101,6 +116,16 @@ describe('the config of a domain dataset group', () => {
       'a route served by a use case of the wrong kind',
       (c: Json) => (c.serving.campaigns.related = 'for-you'),
       'serving.campaigns.related: recommender "for-you" serves aws-ecomm-recommended-for-you (USER_PERSONALIZATION); the related route needs a RELATED_ITEMS use case',
+    ],
+    [
+      'a route served by a stopped recommender',
+      (c: Json) => (c.recommenders[1].stopped = true),
+      'serving.campaigns.related: recommender "also-viewed" is stopped (recommenders[1].stopped: true) and answers no requests',
+    ],
+    [
+      'an experiment variant answered by a stopped recommender',
+      (c: Json) => (c.recommenders[0].stopped = true),
+      'serving.experiments[0].variants[1].target: recommender "for-you" is stopped (recommenders[0].stopped: true) and answers no requests',
     ],
     [
       'shares that do not add up to 100',

@@ -3,11 +3,13 @@
  * project (the example's domain schemas, `View` and `Purchase` events — case-sensitive, at least 1000 each —
  * all five ECOMMERCE use cases, a metric attribution and one custom popularity solution) runs against moto and
  * the emulator. Every recommender ends ACTIVE and answers GetRecommendations with its recommenderArn; a second
- * run creates nothing; a changed request rate updates only that recommender; the teardown deletes them and the
- * attribution (a VIDEO_ON_DEMAND project: recommenders-vod.test.ts).
+ * run creates nothing; a changed request rate updates only that recommender; `stopped: true` stops a recommender
+ * and leaves it out of the serving parameter, and the next run without it starts it again; the teardown deletes
+ * them and the attribution (a VIDEO_ON_DEMAND project: recommenders-vod.test.ts).
  */
 import {
   DescribeMetricAttributionCommand,
+  DescribeRecommenderCommand,
   ListDatasetGroupsCommand,
   ListMetricAttributionsCommand,
   ListRecommendersCommand,
@@ -147,6 +149,48 @@ describe('an ECOMMERCE project with recommenders and a metric attribution', () =
         recommenders[`${ARN}:recommender/${name}-for-you`]?.recommenderConfig
           ?.minRecommendationRequestsPerSecond,
       ).toBe(1);
+    },
+    END_TO_END_TIMEOUT_MS,
+  );
+
+  test(
+    'a recommender whose config says stopped is stopped and leaves the serving parameter; the next run starts it again',
+    async () => {
+      // Prepare
+      const mostViewed = `${ARN}:recommender/${name}-most-viewed`;
+      const statusOf = async (recommenderArn: string) =>
+        (await world.personalize.send(new DescribeRecommenderCommand({ recommenderArn }))).recommender
+          ?.status;
+      const servedRecommenders = async () => {
+        const ssm = new SSMClient({});
+        const parameter = await ssm.send(new GetParameterCommand({ Name: `/${name}/serving` }));
+        ssm.destroy();
+        return (JSON.parse(parameter.Parameter?.Value ?? '{}') as { recommenders: Record<string, string> })
+          .recommenders;
+      };
+      const input = {
+        config: inlineConfigOf(project, (c) => {
+          const recommenders = c.recommenders as Array<{ name: string; stopped?: boolean }>;
+          const recommender = recommenders.find((r) => r.name === 'most-viewed');
+          if (recommender) recommender.stopped = true;
+        }),
+      };
+
+      // Act
+      const stopped = succeeded(await world.pipeline.run(input));
+      const stoppedStatus = await statusOf(mostViewed);
+      const servedWhileStopped = await servedRecommenders();
+      const started = succeeded(await world.pipeline.run({}));
+
+      // Assess
+      expect(stopped.summary).toContain(`- most-viewed: stopped (${mostViewed})`);
+      expect(stopped.summary).toContain('- for-you: no changes');
+      expect(stoppedStatus).toBe('INACTIVE');
+      expect(servedWhileStopped).not.toHaveProperty('most-viewed');
+      expect(servedWhileStopped).toHaveProperty('for-you', `${ARN}:recommender/${name}-for-you`);
+      expect(started.summary).toContain(`- most-viewed: started (${mostViewed})`);
+      expect(await statusOf(mostViewed)).toBe('ACTIVE');
+      expect(await servedRecommenders()).toHaveProperty('most-viewed', mostViewed);
     },
     END_TO_END_TIMEOUT_MS,
   );

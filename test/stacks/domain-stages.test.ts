@@ -112,6 +112,7 @@ describe('the permissions of the domain stages', () => {
         'personalize:DescribeRecommender',
         'personalize:UpdateRecommender',
         'personalize:StartRecommender',
+        'personalize:StopRecommender',
         'personalize:DeleteRecommender',
       ]),
     );

@@ -186,6 +186,7 @@ describe('ServingStack', () => {
           name: 'for-you',
           useCase: 'aws-ecomm-recommended-for-you',
           recommenderConfig: { minRecommendationRequestsPerSecond: 1 },
+          stopped: false,
         },
       ],
       serving: { ...config.serving!, campaigns: { recommendations: 'for-you' } }, // eslint-disable-line @typescript-eslint/no-non-null-assertion

@@ -151,6 +151,18 @@ describe('polling a stage', () => {
     expect(assessStage(stage('DELETED')).done).toBe(true);
   });
 
+  test('is done for a recommender the config stops once it is INACTIVE, not while ACTIVE or stopping', () => {
+    const stage = (status: string) => ({
+      stage: 'Recommenders',
+      targets: [{ kind: 'stoppedRecommender' as const, arn: `${A}:recommender/shop-for-you`, status }],
+      elapsedSeconds: 0,
+      timeoutSeconds: 60,
+    });
+    expect(assessStage(stage('ACTIVE')).done).toBe(false);
+    expect(assessStage(stage('STOP IN_PROGRESS')).done).toBe(false);
+    expect(assessStage(stage('INACTIVE')).done).toBe(true);
+  });
+
   test("takes the stage timeout in seconds, or in the config's minutes", () => {
     expect(timeoutSecondsOf({ timeoutSeconds: 90 })).toBe(90);
     expect(timeoutSecondsOf({ timeoutMinutes: 360 })).toBe(21_600);

@@ -1,8 +1,8 @@
 /**
  * The recommenders step's logic against a fake Personalize that keeps recommenders in a map: created when
  * missing (with tags and Personalize's recommenderConfig shape), left alone on a re-run, updated when the config
- * changed, started when stopped, recreated when its creation failed; the plan refuses another use case and
- * waits for a creation or update already going to the wanted config.
+ * changed, started when stopped, stopped when its config says so, recreated when its creation failed; the plan
+ * refuses another use case and waits for a creation or update already going to the wanted config.
  */
 import type { PersonalizeClient } from '@aws-sdk/client-personalize';
 import type { RecommendersEvent, ResolvedConfig } from '../../../core/pipeline-contract';
@@ -56,6 +56,10 @@ function fakePersonalize(stored: Record<string, Stored> = {}) {
           if (!row) throw notFound();
           row.status = 'START PENDING';
           return { recommenderArn: arn };
+        case 'StopRecommender':
+          if (!row) throw notFound();
+          row.status = 'STOP PENDING';
+          return { recommenderArn: arn };
         case 'DeleteRecommender':
           if (!row) throw notFound();
           row.status = 'DELETE PENDING';
@@ -70,11 +74,12 @@ function fakePersonalize(stored: Record<string, Stored> = {}) {
 
 function event(
   recommenderConfig: Record<string, unknown> = { minRecommendationRequestsPerSecond: 1 },
+  stopped = false,
 ): RecommendersEvent {
   const config = {
     projectName: 'shop',
     tags: { team: 'recs' },
-    recommenders: [{ name: 'for-you', useCase: 'aws-ecomm-recommended-for-you', recommenderConfig }],
+    recommenders: [{ name: 'for-you', useCase: 'aws-ecomm-recommended-for-you', recommenderConfig, stopped }],
   } as unknown as ResolvedConfig;
   return { config, datasetGroupArn: GROUP };
 }
@@ -173,6 +178,81 @@ describe('recommenders step', () => {
     expect(result.outcomes[0]?.action).toBe('started');
   });
 
+  test('stops an ACTIVE recommender whose config says stopped, and waits until it is INACTIVE', async () => {
+    // Prepare
+    const fake = fakePersonalize({
+      [FOR_YOU]: {
+        status: 'ACTIVE',
+        recipeArn: RECIPE,
+        recommenderConfig: { minRecommendationRequestsPerSecond: 1 },
+      },
+    });
+
+    // Act
+    const result = await ensureRecommenders(event(undefined, true), fake);
+
+    // Assess
+    expect(ops(fake.calls)).toEqual(['DescribeRecommender', 'StopRecommender']);
+    expect(fake.calls[1]?.input).toEqual({ recommenderArn: FOR_YOU });
+    expect(result.outcomes[0]).toEqual({ name: 'for-you', recommenderArn: FOR_YOU, action: 'stopped' });
+    expect(result.targets).toEqual([{ kind: 'stoppedRecommender', arn: FOR_YOU }]);
+  });
+
+  test('leaves an INACTIVE recommender whose config says stopped alone, even when its config changed', async () => {
+    // Prepare
+    const fake = fakePersonalize({
+      [FOR_YOU]: {
+        status: 'INACTIVE',
+        recipeArn: RECIPE,
+        recommenderConfig: { minRecommendationRequestsPerSecond: 1 },
+      },
+    });
+
+    // Act
+    const result = await ensureRecommenders(event({ minRecommendationRequestsPerSecond: 4 }, true), fake);
+
+    // Assess
+    expect(ops(fake.calls)).toEqual(['DescribeRecommender']);
+    expect(result.outcomes[0]?.action).toBe('unchanged');
+    expect(result.targets).toEqual([{ kind: 'stoppedRecommender', arn: FOR_YOU }]);
+  });
+
+  test('starts an INACTIVE recommender whose config no longer says stopped, and waits until it is ACTIVE', async () => {
+    // Prepare
+    const fake = fakePersonalize({
+      [FOR_YOU]: {
+        status: 'INACTIVE',
+        recipeArn: RECIPE,
+        recommenderConfig: { minRecommendationRequestsPerSecond: 1 },
+      },
+    });
+
+    // Act
+    const result = await ensureRecommenders(event(undefined, false), fake);
+
+    // Assess
+    expect(ops(fake.calls)).toEqual(['DescribeRecommender', 'StartRecommender']);
+    expect(result.outcomes[0]?.action).toBe('started');
+    expect(result.targets).toEqual([{ kind: 'recommender', arn: FOR_YOU }]);
+  });
+
+  test('creates a missing recommender whose config says stopped, for the second call to stop once it is ACTIVE', async () => {
+    // Prepare
+    const fake = fakePersonalize();
+
+    // Act
+    const first = await ensureRecommenders(event(undefined, true), fake);
+    const stored = fake.stored[FOR_YOU];
+    if (stored) stored.status = 'ACTIVE';
+    const second = await ensureRecommenders({ ...event(undefined, true), earlier: first.outcomes }, fake);
+
+    // Assess
+    expect(first.outcomes[0]?.action).toBe('created');
+    expect(first.targets).toEqual([{ kind: 'recommender', arn: FOR_YOU }]);
+    expect(second.outcomes[0]?.action).toBe('stopped');
+    expect(second.targets).toEqual([{ kind: 'stoppedRecommender', arn: FOR_YOU }]);
+  });
+
   test("keeps the first call's outcome when the second call changes nothing", async () => {
     // Prepare
     const fake = fakePersonalize({
@@ -231,7 +311,9 @@ describe('recommender plan', () => {
     name: 'for-you',
     useCase: 'aws-ecomm-recommended-for-you',
     recommenderConfig: { minRecommendationRequestsPerSecond: 2 },
+    stopped: false,
   });
+  const stopped = { ...wanted, stopped: true };
 
   test('waits for an update already going to the wanted config', () => {
     const plan = planRecommender(wanted, {
@@ -258,6 +340,20 @@ describe('recommender plan', () => {
   test('is busy while the recommender is being stopped', () => {
     const plan = planRecommender(wanted, { status: 'STOP IN_PROGRESS', recipeArn: RECIPE });
     expect(plan.action).toBe('busy');
+  });
+
+  test('waits until a recommender the config stops is INACTIVE while it is being stopped', () => {
+    const plan = planRecommender(stopped, { status: 'STOP IN_PROGRESS', recipeArn: RECIPE });
+    expect(plan).toMatchObject({ action: 'wait', until: 'INACTIVE' });
+  });
+
+  test('waits until a recommender the config stops is ACTIVE while an update runs, to stop it then', () => {
+    const plan = planRecommender(stopped, {
+      status: 'ACTIVE',
+      recipeArn: RECIPE,
+      latestRecommenderUpdate: { status: 'CREATE IN_PROGRESS' },
+    });
+    expect(plan).toMatchObject({ action: 'wait', until: 'ACTIVE' });
   });
 
   test('compares exploration as numbers, and an absent request rate as the default of 1', () => {

@@ -4,11 +4,37 @@ import {
   metricPoints,
   queuedLines,
   runStatus,
+  servingParameter,
   solutionLine,
   stageTimeoutsOf,
 } from '../../../lambda/pipeline/summary.logic';
 
 describe('run summary', () => {
+  test('publishes the recommenders that answer requests for the serving API, not the stopped ones', () => {
+    // Prepare
+    const arn = (name: string) => `arn:aws:personalize:us-east-1:123456789012:recommender/shop-${name}`;
+    const event = {
+      config: {
+        solutions: [],
+        recommenders: [
+          { name: 'for-you', stopped: false },
+          { name: 'also-viewed', stopped: true },
+        ],
+      },
+    } as unknown as SummaryEvent;
+
+    // Act
+    const serving = servingParameter(
+      event,
+      {},
+      {},
+      { 'for-you': arn('for-you'), 'also-viewed': arn('also-viewed') },
+    );
+
+    // Assess
+    expect(serving.recommenders).toEqual({ 'for-you': arn('for-you') });
+  });
+
   test('is PARTIAL when a solution failed or did not pass its gate', () => {
     const gate = { passed: false, reason: 'r', metric: 'm', metrics: {} };
     expect(
