@@ -398,6 +398,12 @@ export interface LeaseEvent extends InRun {
   readonly timeouts?: Readonly<Record<LeaseStage, number>>;
   /** The stages until the next renewal (each counted with its timeout). @default every stage of a run */
   readonly holdFor?: readonly LeaseStage[];
+  /**
+   * The domain stages of the run's definition (core/run-lease.ts `domainStages`): the queue bound of `acquire`
+   * and a `renew` without `holdFor` count them. @default none: a definition without recommenders or a metric
+   * attribution
+   */
+  readonly domainStages?: readonly LeaseStage[];
   /** The result of this execution's previous `acquire` (a queued run's last try). */
   readonly previous?: LeaseResult;
   /** The execution's input: `acquire` checks its shape (core/run-input.ts) before taking the lease. */

@@ -10,8 +10,8 @@
  *   write holds it for the timeouts of the stages until the next renewal (core/run-lease.ts).
  * - When another execution holds it, `acquire` follows `runs.overlap`: `queue` returns how long to wait
  *   before trying again (the workflow's Wait → acquire → Choice loop), failing with `RunQueueTimeout` once
- *   the run has waited the run timeout; `reject` fails with `RunInProgress`, naming the holder. `renew`
- *   fails with `LeaseLost`.
+ *   the run has waited the run timeout (the definition's `domainStages` included); `reject` fails with
+ *   `RunInProgress`, naming the holder. `renew` fails with `LeaseLost`.
  * - `release` (on every way out of the workflow, and for an execution that EventBridge reports ABORTED,
  *   TIMED_OUT or FAILED) deletes the item with a conditional DeleteItem: only when this execution holds it.
  */
@@ -31,7 +31,7 @@ import {
   holdSeconds,
   LEASE_HOLDS,
   queueWaitSeconds,
-  RUN_STAGES,
+  runStages,
   runTimeoutSeconds,
 } from '../../core/run-lease';
 import { runInputProblems } from '../../core/run-input';
@@ -181,7 +181,10 @@ async function acquire(event: LeaseEvent, deps: LeaseDeps): Promise<LeaseResult>
     );
   }
   // `write` checked the timeouts.
-  const bound = runTimeoutSeconds(event.timeouts as NonNullable<LeaseEvent['timeouts']>);
+  const bound = runTimeoutSeconds(
+    event.timeouts as NonNullable<LeaseEvent['timeouts']>,
+    event.domainStages ?? [],
+  );
   if (waitedSeconds >= bound) {
     throw new RunQueueTimeout(
       `Waited ${Math.round(waitedSeconds / 60)} minutes (the run timeout: every stage timeout plus a margin) for execution ${outcome.holder} of project ${project} to end, and it still holds the run lease; this execution (${event.executionArn}) changed nothing. Stop that execution if it is stuck, then start this one again.`,
@@ -198,7 +201,7 @@ async function acquire(event: LeaseEvent, deps: LeaseDeps): Promise<LeaseResult>
 }
 
 async function renew(event: LeaseEvent, deps: LeaseDeps): Promise<LeaseResult> {
-  const outcome = await write(event, event.holdFor ?? RUN_STAGES, deps);
+  const outcome = await write(event, event.holdFor ?? runStages(event.domainStages ?? []), deps);
   if (!outcome.written) {
     throw new LeaseLost(
       `The run lease of project ${deps.projectName} is held by execution ${outcome.holder}: the lease of this execution (${event.executionArn}) expired before it was renewed, and another run took it. This run stops so that the two do not overlap.`,

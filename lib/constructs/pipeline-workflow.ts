@@ -34,7 +34,13 @@ import type {
   ValidateEvent,
 } from '../../core/pipeline-contract';
 import type { PipelineStep } from '../../core/pipeline-steps';
-import { LEASE_HOLDS, LEASE_MARGIN_MINUTES, runTimeoutSeconds, stagesMinutes } from '../../core/run-lease';
+import {
+  domainStages,
+  LEASE_HOLDS,
+  LEASE_MARGIN_MINUTES,
+  runTimeoutSeconds,
+  stagesMinutes,
+} from '../../core/run-lease';
 import { jsonPath, type JsonPathRef, literal, payload, type PayloadTemplate, ResultSlot } from './json-path';
 import { lambdaTask } from './lambda-task';
 
@@ -145,8 +151,11 @@ export const MAX_EXECUTION_MINUTES = 525_600;
 /** What bounds a pipeline execution: the stage timeouts and how many solutions and batch jobs run side by side. */
 export interface PipelineTimeoutInputs {
   readonly timeouts: ResolvedConfig['timeouts'];
-  /** Whether the definition has the domain stages (metric attribution, recommenders). @default false */
-  readonly domainStages?: boolean;
+  /**
+   * The definition's domain stages (metric attribution, recommenders), as core/run-lease.ts `domainStages`
+   * gives them. @default none
+   */
+  readonly domainStages?: readonly LeaseStage[];
   readonly solutions: number;
   readonly maxConcurrentSolutions: number;
   readonly batchJobs: number;
@@ -158,12 +167,11 @@ export interface PipelineTimeoutInputs {
  * would still let go on, so that a stuck stage fails with its StageTimeout (and the failure path's notification)
  * rather than a bare TIMED_OUT. So it is the longest a run can last:
  * - waiting for the run lease while another run holds it (`runs.overlap: queue`): at most the run timeout of
- *   core/run-lease.ts, every stage timeout plus a margin;
- * - then every stage at its timeout: validation, dataset group, datasets, imports, filters; each wave of
- *   solutions (as many waves as `maxConcurrentSolutions` needs) at solution + training + campaign; the event
+ *   core/run-lease.ts, every stage timeout (the domain stages included) plus a margin;
+ * - then every stage at its timeout: validation, dataset group, datasets, imports; the domain stages (the
+ *   metric attribution and the two passes of the recommenders, when the config has them); filters; each wave
+ *   of solutions (as many waves as `maxConcurrentSolutions` needs) at solution + training + campaign; the event
  *   tracker; each wave of batch jobs; the summary; plus the margin.
- * A definition with the domain stages adds {@link DOMAIN_LEASE_HOLD}: the metric attribution and the two
- * passes of the recommenders.
  * With the default timeouts and up to four solutions and two batch jobs, that is 102 h 30 min (two runs of 51 h
  * 15 min: imports 6 h, training 24 h, batch jobs 12 h, campaign 2 h, seven other stages of 1 h, 15 min margin),
  * capped at the one year a Standard workflow may run. A run whose input carries its own config with longer
@@ -171,26 +179,21 @@ export interface PipelineTimeoutInputs {
  */
 export function pipelineTimeout(inputs: PipelineTimeoutInputs): Duration {
   const { timeouts } = inputs;
+  const domain = inputs.domainStages ?? [];
   const waves = (count: number, concurrency: number) => Math.max(1, Math.ceil(count / concurrency));
-  const queued = runTimeoutSeconds(timeouts) / 60;
+  const queued = runTimeoutSeconds(timeouts, domain) / 60;
   const run =
     stagesMinutes(LEASE_HOLDS.take, timeouts) +
+    stagesMinutes(domain, timeouts) +
     timeouts.other +
     waves(inputs.solutions, inputs.maxConcurrentSolutions) *
       stagesMinutes(['other', 'training', 'campaign'], timeouts) +
     timeouts.other +
     waves(inputs.batchJobs, inputs.maxConcurrentBatchJobs) * timeouts.batch +
     timeouts.other +
-    (inputs.domainStages ? stagesMinutes(DOMAIN_LEASE_HOLD, timeouts) : 0) +
     LEASE_MARGIN_MINUTES;
   return Duration.minutes(Math.min(MAX_EXECUTION_MINUTES, queued + run));
 }
-
-/**
- * The stages the run lease is renewed for before the domain stages: the metric attribution, then the
- * recommenders (their creation trains a model) and the second recommenders pass (an update after a start).
- */
-export const DOMAIN_LEASE_HOLD: readonly LeaseStage[] = ['other', 'training', 'training'];
 
 /** Whether a config's definition has the domain stages: recommenders or a metric attribution. */
 export function hasDomainStages(config: Pick<ResolvedConfig, 'recommenders' | 'metricAttribution'>): boolean {
@@ -227,13 +230,15 @@ export class PipelineWorkflow extends sfn.StateMachineFragment {
       maxConcurrentSolutions,
       batchJobs: props.config.batchJobs.length,
       maxConcurrentBatchJobs,
-      domainStages: hasDomainStages(props.config),
+      domainStages: domainStages(props.config),
     });
 
     this.failure = this.failurePath();
     let definition = this.validate().next(this.datasetGroup()).next(this.datasets()).next(this.imports());
     if (hasDomainStages(props.config)) {
-      definition = definition.next(this.renewLease('RenewRunLeaseForDomainStages', DOMAIN_LEASE_HOLD));
+      definition = definition.next(
+        this.renewLease('RenewRunLeaseForDomainStages', domainStages(props.config)),
+      );
       if (props.config.metricAttribution !== undefined)
         definition = definition.next(this.metricAttribution());
       if (props.config.recommenders.length > 0) definition = definition.next(this.recommenders());
@@ -273,6 +278,8 @@ export class PipelineWorkflow extends sfn.StateMachineFragment {
         executionStartTime: jsonPath.executionStartTime(),
         overlap: this.config.runs.overlap,
         timeouts: start.at('deployedConfig').at('timeouts'),
+        // The queue bound counts the domain stages of this definition (none: the key is left out).
+        ...(hasDomainStages(this.config) ? { domainStages: literal(domainStages(this.config)) } : {}),
         previous: start.at('lease'),
         input: start.at('input'),
       },

@@ -1,9 +1,11 @@
 import {
+  domainStages,
   holdSeconds,
   LEASE_HOLDS,
   LEASE_MARGIN_MINUTES,
   queueWaitSeconds,
   RUN_STAGES,
+  runStages,
   runTimeoutSeconds,
 } from '../../core/run-lease';
 
@@ -31,6 +33,38 @@ describe('the run lease', () => {
       ...LEASE_HOLDS.afterSolutions,
     ]);
     expect(bound).toBe((7 * 60 + 360 + 1440 + 120 + 720 + LEASE_MARGIN_MINUTES) * 60);
+  });
+
+  test('counts the domain stages a config has: the metric attribution, then two passes of the recommenders', () => {
+    // Act
+    const both = domainStages({ recommenders: [{}], metricAttribution: {} });
+    const recommendersOnly = domainStages({ recommenders: [{}, {}] });
+    const attributionOnly = domainStages({ recommenders: [], metricAttribution: {} });
+    const neither = domainStages({ recommenders: [] });
+
+    // Assess
+    expect(both).toEqual(['other', 'training', 'training']);
+    expect(recommendersOnly).toEqual(['training', 'training']);
+    expect(attributionOnly).toEqual(['other']);
+    expect(neither).toEqual([]);
+  });
+
+  test('bounds a queued run of a definition with domain stages by a run timeout that includes them', () => {
+    // Prepare
+    const domain = domainStages({ recommenders: [{}], metricAttribution: {} });
+
+    // Act
+    const bound = runTimeoutSeconds(TIMEOUTS, domain);
+
+    // Assess
+    expect(runStages(domain)).toEqual([
+      ...LEASE_HOLDS.take,
+      ...domain,
+      ...LEASE_HOLDS.afterImports,
+      ...LEASE_HOLDS.afterSolutions,
+    ]);
+    expect(bound - runTimeoutSeconds(TIMEOUTS)).toBe((60 + 2 * 1440) * 60);
+    expect(runTimeoutSeconds(TIMEOUTS, [])).toBe(runTimeoutSeconds(TIMEOUTS));
   });
 
   test('has a queued run try again every 30 s at first, then every 5% of its wait, at most every 5 minutes', () => {

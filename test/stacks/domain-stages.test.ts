@@ -1,7 +1,7 @@
 /**
  * The domain stages in the templates: a config with recommenders and a metric attribution (the ECOMMERCE example)
- * gets the metric attribution and recommenders states after the imports, under a lease renewal of their own,
- * passes their results to the summary, and grants exactly the calls they send on exactly its recommenders and
+ * gets the metric attribution and recommenders states after the imports, under a lease renewal of their own
+ * that the queue bound and the execution timeout count too, passes their results to the summary, and grants exactly the calls they send on exactly its recommenders and
  * attribution; the Personalize role may write the attribution's reports and put its metrics in AWS/Personalize
  * only. The sample (custom) config has none of it. Both pass cdk-nag and cfn-lint.
  */
@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { loadConfig, type PipelineConfig } from '../../core/config';
+import { domainStages, runTimeoutSeconds } from '../../core/run-lease';
 import { attachNag, buildApp } from '../../lib/app';
+import { pipelineTimeout } from '../../lib/constructs/pipeline-workflow';
 import { stateMachinesOf, type AslDefinition, type CfnTemplate } from '../../local/harness/definitions';
 import { validateDefinition } from '../../local/harness/runner';
 import { testApp } from '../util/app';
@@ -64,6 +66,34 @@ describe('the domain stages of the pipeline', () => {
     expect(domainStates.RecommendersReady?.Next).toBe('UpdateStartedRecommenders');
     expect(domainStates.RecommenderUpdatesReady?.Next).toBe('RenewRunLeaseAfterImports');
     expect(() => validateDefinition(pipelineDefinition(domainPipeline))).not.toThrow();
+  });
+
+  test('hold the run lease for their timeouts, and a queued run waits for a run timeout that counts them', () => {
+    const stages = ['other', 'training', 'training'];
+    expect(domainStates.RenewRunLeaseForDomainStages?.Parameters).toMatchObject({
+      holdFor: stages,
+    });
+    expect(domainStates.TakeRunLease?.Parameters).toMatchObject({ domainStages: stages });
+    expect(JSON.stringify(sampleStates.TakeRunLease?.Parameters)).not.toContain('domainStages');
+  });
+
+  test('lengthen the execution timeout by their stage timeouts, for the queued wait and for the run', () => {
+    const base = {
+      timeouts: domain.timeouts,
+      solutions: 1,
+      maxConcurrentSolutions: 4,
+      batchJobs: 0,
+      maxConcurrentBatchJobs: 2,
+    };
+    const stages = domainStages(domain);
+    const minutes = domain.timeouts.other + 2 * domain.timeouts.training;
+    const added =
+      pipelineTimeout({ ...base, domainStages: stages }).toMinutes() - pipelineTimeout(base).toMinutes();
+    expect(stages).toEqual(['other', 'training', 'training']);
+    expect(added).toBe(2 * minutes);
+    expect(runTimeoutSeconds(domain.timeouts, stages) - runTimeoutSeconds(domain.timeouts)).toBe(
+      minutes * 60,
+    );
   });
 
   test('wait for the recommenders with the training timeout and pass both results to the summary', () => {

@@ -5,7 +5,13 @@
  */
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { ExecutionStatusChange, LeaseEvent } from '../../../core/pipeline-contract';
-import { holdSeconds, LEASE_HOLDS, runTimeoutSeconds } from '../../../core/run-lease';
+import {
+  domainStages,
+  holdSeconds,
+  LEASE_HOLDS,
+  runStages,
+  runTimeoutSeconds,
+} from '../../../core/run-lease';
 import { handleLease, LeaseLost, RunInProgress, RunQueueTimeout } from '../../../lambda/pipeline/lease.logic';
 import { ensureLeaseTable } from '../../../local/harness/lease-table';
 
@@ -151,6 +157,47 @@ describe('the run lease', () => {
     // Assess
     await expect(result).rejects.toThrow(RunQueueTimeout);
     await expect(result).rejects.toThrow(`for execution ${arn('a')} of project ${project} to end`);
+  });
+
+  test('a queued execution of a definition with domain stages waits for the run timeout that includes them', async () => {
+    // Prepare
+    const project = `${PROJECT}-domain-timeout`;
+    const domain = domainStages({ recommenders: [{}], metricAttribution: {} });
+    await call(project, acquire('a', { domainStages: domain }));
+    const plainDeadline = runTimeoutSeconds(TIMEOUTS);
+    const deadline = runTimeoutSeconds(TIMEOUTS, domain);
+    // The holder is alive: it renewed its lease for its recommenders a minute before the plain deadline.
+    await call(
+      project,
+      { action: 'renew', executionArn: arn('a'), timeouts: TIMEOUTS, holdFor: domain },
+      later(plainDeadline - 60),
+    );
+
+    // Act
+    const stillWaiting = await call(project, acquire('b', { domainStages: domain }), later(plainDeadline));
+    const givenUp = call(project, acquire('b', { domainStages: domain }), later(deadline));
+
+    // Assess
+    expect(deadline).toBeGreaterThan(plainDeadline);
+    expect(stillWaiting).toEqual(expect.objectContaining({ acquired: false, holder: arn('a') }));
+    await expect(givenUp).rejects.toThrow(RunQueueTimeout);
+  });
+
+  test('a renewal without its stages holds the lease for every stage of the run, the domain stages included', async () => {
+    // Prepare
+    const project = `${PROJECT}-renew-domain`;
+    const domain = domainStages({ recommenders: [{}] });
+    await call(project, acquire('a', { domainStages: domain }));
+
+    // Act
+    const result = await call(
+      project,
+      { action: 'renew', executionArn: arn('a'), timeouts: TIMEOUTS, domainStages: domain },
+      later(60),
+    );
+
+    // Assess
+    expect(result.expiresAt).toBe(START.getTime() / 1000 + 60 + holdSeconds(runStages(domain), TIMEOUTS));
   });
 
   test('the holder renews its lease for the stages until its next renewal', async () => {
