@@ -2,6 +2,9 @@
  * An A/B experiment in the local serving API, on campaigns the local pipeline trained on the sample data: each
  * shopper keeps the variant the split gives them, the response names it, and the events that follow reach
  * Personalize with the variant as their attribution source, so metric attribution counts each variant apart.
+ * Last, the simulated shop: shoppers with the sample data's planted preferences browse the API, and the impact
+ * report read back from CloudWatch (moto) counts what they did and calls the personalized variant's higher
+ * conversion significant.
  */
 import {
   CreateMetricAttributionCommand,
@@ -11,13 +14,27 @@ import {
 import { GetRecommendationsCommand, PersonalizeRuntimeClient } from '@aws-sdk/client-personalize-runtime';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { parseConfig, type PipelineConfig } from '../../core/config';
+import * as path from 'node:path';
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { assignVariant } from '../../core/experiments/assignment';
-import { call, CLIENTS, servingConfig, startServing, type ServingFixture } from './helpers';
+import { experimentImpact, type VariantCounts } from '../../core/experiments/impact';
+import { readExperimentCounts } from '../../core/experiments/impact-query';
+import type { ServingExperiment } from '../../core/experiments/serving';
+import { sampleShopTruth, simulateShoppers, waitForCounts } from '../../local/run/simulated-shop';
+import { call, CLIENTS, ROOT, servingConfig, startServing, type ServingFixture } from './helpers';
 
 const VARIANTS = [
-  { name: 'popular', target: 'popular', share: 50 },
-  { name: 'personalized', target: 'user-personalization', share: 50 },
+  { name: 'best-sellers', target: 'popular', share: 50 },
+  { name: 'recommended-for-you', target: 'user-personalization', share: 50 },
 ];
+const EXPERIMENT: ServingExperiment = {
+  name: 'home',
+  route: 'recommendations',
+  unit: 'user',
+  variants: VARIANTS,
+};
+/** The metric attribution's metrics the impact report reads: a click on a shown item is a view of it. */
+const NAMES = { clicks: 'VIEWS', conversions: 'PURCHASES', revenue: 'REVENUE' };
 
 function experimentConfig(): PipelineConfig {
   const base = servingConfig();
@@ -25,7 +42,7 @@ function experimentConfig(): PipelineConfig {
     ...base,
     serving: {
       ...base.serving,
-      experiments: [{ name: 'home', route: 'recommendations', unit: 'user', variants: VARIANTS }],
+      experiments: [EXPERIMENT],
     },
   });
 }
@@ -44,7 +61,12 @@ beforeAll(async () => {
     new CreateMetricAttributionCommand({
       name: `${fx.config.projectName}-attribution`,
       datasetGroupArn,
-      metrics: [{ eventType: 'click', metricName: 'CLICKS', expression: 'SAMPLECOUNT()' }],
+      metrics: [
+        { eventType: 'click', metricName: 'CLICKS', expression: 'SAMPLECOUNT()' },
+        { eventType: 'view', metricName: NAMES.clicks, expression: 'SAMPLECOUNT()' },
+        { eventType: 'purchase', metricName: NAMES.conversions, expression: 'SAMPLECOUNT()' },
+        { eventType: 'purchase', metricName: NAMES.revenue, expression: 'SUM(Items.PRICE)' },
+      ],
       metricsOutputConfig: { roleArn: 'arn:aws:iam::123456789012:role/shop-recs-personalize' },
     }),
   );
@@ -62,9 +84,9 @@ async function attributedClicks(expected: number): Promise<Record<string, number
   for (let attempt = 0; attempt < 600; attempt += 1) {
     const response = await fetch(`${fx.api.emulator.endpoint}/_emulator/metric-attributions`);
     const { metricAttributions } = (await response.json()) as {
-      metricAttributions: Array<{ totals: Array<{ source: string; samples: number }> }>;
+      metricAttributions: Array<{ totals: Array<{ metricName: string; source: string; samples: number }> }>;
     };
-    const totals = metricAttributions.flatMap((a) => a.totals);
+    const totals = metricAttributions.flatMap((a) => a.totals).filter((t) => t.metricName === 'CLICKS');
     if (totals.reduce((sum, t) => sum + t.samples, 0) >= expected)
       return Object.fromEntries(totals.map((t) => [t.source, t.samples]));
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -122,7 +144,7 @@ describe('an experiment on the recommendations route', () => {
     }
     const again = await call(fx.api, CLIENTS.storefront, 'GET', `/recommendations?userId=${USERS[0]}`);
 
-    expect(new Set(first.values())).toEqual(new Set(['popular', 'personalized']));
+    expect(new Set(first.values())).toEqual(new Set(['best-sellers', 'recommended-for-you']));
     expect((again.body.experiment as { variant: string }).variant).toBe(first.get(USERS[0] ?? ''));
   });
 
@@ -135,7 +157,7 @@ describe('an experiment on the recommendations route', () => {
 
     expect(reply.status).toBe(400);
     expect(reply.body.message).toContain(
-      'events[0].attributionSource: unknown attribution source "home:nope"; the API\'s experiments give home:popular, home:personalized',
+      'events[0].attributionSource: unknown attribution source "home:nope"; the API\'s experiments give home:best-sellers, home:recommended-for-you',
     );
   });
 
@@ -163,4 +185,65 @@ describe('an experiment on the recommendations route', () => {
     // Assess
     expect(await attributedClicks(USERS.length)).toEqual(expected);
   });
+
+  test('in the simulated shop, recommended-for-you beats best-sellers on conversion, significantly, and the report counts what the shoppers did', async () => {
+    // Prepare: the report's counts before the visits, which earlier tests' requests are part of
+    const since = new Date(Date.now() - 120_000);
+    const cloudWatch = new CloudWatchClient({});
+    const read = () =>
+      readExperimentCounts(
+        (input) => cloudWatch.send(new GetMetricDataCommand(input)),
+        fx.config.projectName,
+        EXPERIMENT,
+        NAMES,
+        since,
+        new Date(Date.now() + 60_000),
+      );
+    const before = await read();
+    const truth = await sampleShopTruth(path.join(ROOT, 'sample-data'));
+
+    // Act
+    const tally = await simulateShoppers(
+      { url: fx.api.url, key: fx.api.keys[CLIENTS.storefront] ?? '' },
+      truth,
+      { visits: 300, seed: 7 },
+    );
+    const reported = await waitForCounts(async () => minus(await read(), before), tally);
+    cloudWatch.destroy();
+    const report = experimentImpact(reported, { baseline: 'best-sellers' });
+
+    // Assess: the report's counts are the simulation's
+    expect(reported).toHaveLength(2);
+    for (const counts of reported) {
+      const expected = tally.get(counts.variant);
+      expect(counts).toMatchObject({
+        impressions: expected?.impressions,
+        clicks: expected?.clicks,
+        conversions: expected?.conversions,
+      });
+      expect(counts.revenue).toBeCloseTo(expected?.revenue ?? Number.NaN, 2);
+    }
+    // ... and personalized recommendations convert better, by a margin the report calls significant
+    const conversion = report.comparisons.find((c) => c.metric === 'conversion');
+    expect(conversion).toMatchObject({
+      variant: 'recommended-for-you',
+      baseline: 'best-sellers',
+      significant: true,
+    });
+    expect(conversion?.difference).toBeGreaterThan(0);
+  });
 });
+
+/** Each variant's counts less what it had counted before. */
+function minus(after: readonly VariantCounts[], before: readonly VariantCounts[]): VariantCounts[] {
+  return after.map((a) => {
+    const b = before.find((c) => c.variant === a.variant);
+    return {
+      variant: a.variant,
+      impressions: a.impressions - (b?.impressions ?? 0),
+      clicks: a.clicks - (b?.clicks ?? 0),
+      conversions: a.conversions - (b?.conversions ?? 0),
+      revenue: a.revenue - (b?.revenue ?? 0),
+    };
+  });
+}
