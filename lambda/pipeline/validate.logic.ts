@@ -5,8 +5,9 @@
  * the deployed config), validates it with the config schema, checks every dataset schema, then checks the
  * data in S3: each `dataLocation` holds CSV data, headers match the schemas, every row of every file has
  * valid values (types, epoch-second timestamps), and the interactions meet Personalize's minimum-data
- * rule. Every problem is collected and thrown at once as `ValidationFailed`, each naming the file, line and
- * column or the config field. The rules themselves (config and schema checks, run options, the per-file
+ * rule. A config from the run input may not add recommenders or a metric attribution to a deployment whose
+ * pipeline has no stages for them (its definition is built from the deployed config). Every problem is
+ * collected and thrown at once as `ValidationFailed`, each naming the file, line and column or the config field. The rules themselves (config and schema checks, run options, the per-file
  * analysis of rows) are pure functions below it.
  */
 import { posix } from 'node:path';
@@ -56,8 +57,10 @@ export interface ValidateDeps {
 export async function validateRun(event: ValidateEvent, deps: ValidateDeps): Promise<RunState> {
   const inputProblems = runInputProblems(event.input);
   if (inputProblems.length > 0) throw new ValidationFailed(inputProblems);
-  const { config, fields } = await resolveConfig(event, deps.s3);
+  const { config, fields, source } = await resolveConfig(event, deps.s3);
   const { options, problems } = runOptions(event.input ?? {}, config);
+  if (source !== DEPLOYED_SOURCE)
+    problems.push(...undeployedStageProblems(config, event.deployedConfig, source));
   problems.push(...(await checkData(deps, config, fields)));
   if (problems.length > 0) throw new ValidationFailed(problems);
   const state = buildRunState(config, options, new Date(), event.execution, event.lease);
@@ -65,11 +68,16 @@ export async function validateRun(event: ValidateEvent, deps: ValidateDeps): Pro
   return state;
 }
 
-/** A checked config with the fields of each dataset's schema. */
+/** A checked config with the fields of each dataset's schema, and where it came from. */
 interface Resolved {
   readonly config: ResolvedConfig;
   readonly fields: Partial<Record<DatasetKey, SchemaField[]>>;
+  /** `input.config`, `s3://<bucket>/<key>` or {@link DEPLOYED_SOURCE}. */
+  readonly source: string;
 }
+
+/** The source of a run's config when its input names none. */
+const DEPLOYED_SOURCE = 'the deployed config';
 
 /** The config the run input names, checked, with its schemas attached. @throws ValidationFailed */
 async function resolveConfig(event: ValidateEvent, s3: S3Client): Promise<Resolved> {
@@ -107,7 +115,7 @@ async function resolveConfig(event: ValidateEvent, s3: S3Client): Promise<Resolv
     document = input.config;
     inline = true;
   } else {
-    source = 'the deployed config';
+    source = DEPLOYED_SOURCE;
     document = event.deployedConfig;
   }
   const { document: stripped, schemas } = splitInlineSchemas(document);
@@ -122,7 +130,35 @@ async function resolveConfig(event: ValidateEvent, s3: S3Client): Promise<Resolv
     return { problem };
   });
   if (!check.ok) throw new ValidationFailed(check.problems);
-  return { config: check.config, fields: check.fields };
+  return { config: check.config, fields: check.fields, source };
+}
+
+/** What of a config decides which domain stages the pipeline's definition has. */
+type DomainParts = Pick<ResolvedConfig, 'recommenders' | 'metricAttribution'>;
+
+/**
+ * The domain stages a run's config (from its input) needs and the deployed pipeline lacks. The definition has
+ * a metric attribution stage only when the deployed config has a `metricAttribution`, and recommender stages
+ * only when it has `recommenders`: a run config adding them would skip them without a word.
+ */
+export function undeployedStageProblems(
+  config: DomainParts,
+  deployed: Partial<DomainParts>,
+  source: string,
+): string[] {
+  const problems: string[] = [];
+  const deploy = 'deploy this config first (cdk deploy), then run it';
+  if (config.recommenders.length > 0 && (deployed.recommenders ?? []).length === 0) {
+    problems.push(
+      `config ${source}: recommenders: the deployed pipeline has no recommender stages (the deployed config has no recommenders), so this run would not create, update, start or stop them; ${deploy}.`,
+    );
+  }
+  if (config.metricAttribution !== undefined && deployed.metricAttribution === undefined) {
+    problems.push(
+      `config ${source}: metricAttribution: the deployed pipeline has no metric attribution stage (the deployed config has none), so this run would not create or update it; ${deploy}.`,
+    );
+  }
+  return problems;
 }
 
 /** An object's text, or `undefined` when it does not exist. */

@@ -247,6 +247,26 @@ describe('validate', () => {
     expect(error.message).toContain('datasets.items.schema: missing');
   });
 
+  test('refuses an input config with a metric attribution the deployed pipeline has no stage for', async () => {
+    // Prepare
+    const config = {
+      ...inlineConfig(),
+      metricAttribution: {
+        metrics: [{ eventType: 'purchase', metricName: 'PURCHASES', expression: 'SAMPLECOUNT()' }],
+      },
+    };
+
+    // Act
+    const error = await failure(handler({ input: { config }, deployedConfig: {} as ResolvedConfig }));
+
+    // Assess
+    expect(error.name).toBe('ValidationFailed');
+    expect(error.message).toContain(
+      'config input.config: metricAttribution: the deployed pipeline has no metric attribution stage',
+    );
+    expect(error.message).toContain('deploy this config first (cdk deploy), then run it');
+  });
+
   test('rejects unknown solution names in the input', async () => {
     const error = await failure(
       handler({

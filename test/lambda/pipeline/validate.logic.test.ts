@@ -7,6 +7,7 @@ import {
   runOptions,
   schemaKeyFor,
   splitInlineSchemas,
+  undeployedStageProblems,
 } from '../../../lambda/pipeline/validate.logic';
 import { loadConfig } from '../../../core/config';
 import { resolveConfig } from '../../../core/config/resolved';
@@ -104,6 +105,60 @@ describe('config resolution', () => {
       problem: 'datasets.interactions.schema: missing',
     }));
     expect(check).toEqual({ ok: false, problems: ['datasets.interactions.schema: missing'] });
+  });
+});
+
+describe('a run config against the deployed pipeline', () => {
+  const recommenders = [
+    {
+      name: 'for-you',
+      useCase: 'aws-ecomm-recommended-for-you',
+      recommenderConfig: { minRecommendationRequestsPerSecond: 1 },
+      stopped: false,
+    },
+  ];
+  const metricAttribution = {
+    metrics: [{ eventType: 'Purchase', metricName: 'PURCHASES', expression: 'SAMPLECOUNT()' }],
+  };
+
+  test('refuses recommenders and a metric attribution the deployed pipeline has no stages for, saying to deploy first', () => {
+    // Act
+    const problems = undeployedStageProblems(
+      { recommenders, metricAttribution },
+      { recommenders: [] },
+      'input.config',
+    );
+
+    // Assess
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(
+      /^config input\.config: recommenders: the deployed pipeline has no recommender stages/,
+    );
+    expect(problems[1]).toMatch(
+      /^config input\.config: metricAttribution: the deployed pipeline has no metric attribution stage/,
+    );
+    for (const problem of problems) expect(problem).toContain('deploy this config first (cdk deploy)');
+  });
+
+  test('refuses them against a deployed config that predates them (no such keys)', () => {
+    const problems = undeployedStageProblems({ recommenders, metricAttribution }, {}, 's3://b/k.json');
+    expect(problems.map((p) => p.split(': ')[1])).toEqual(['recommenders', 'metricAttribution']);
+  });
+
+  test('accepts them when the deployed config has them, even with other recommenders or metrics', () => {
+    const problems = undeployedStageProblems(
+      { recommenders, metricAttribution },
+      {
+        recommenders: [{ ...recommenders[0], name: 'other' } as (typeof recommenders)[number]],
+        metricAttribution: { metrics: [] },
+      },
+      'input.config',
+    );
+    expect(problems).toEqual([]);
+  });
+
+  test('accepts a run config without them against any deployment', () => {
+    expect(undeployedStageProblems({ recommenders: [] }, {}, 'input.config')).toEqual([]);
   });
 });
 
