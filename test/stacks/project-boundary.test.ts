@@ -70,7 +70,7 @@ function kindsActedOn(step: PipelineStep, operation: string): PersonalizeKind[] 
   }
   if (operation === 'GetSolutionMetrics' || operation === 'StopSolutionVersionCreation')
     return ['solution-version'];
-  const kind = NOUNS[operation.replace(/^(Create|Describe|Delete|Update|Start)/, '')];
+  const kind = NOUNS[operation.replace(/^(Create|Describe|Delete|Update|Start|Stop)/, '')];
   if (!kind) throw new Error(`No resource kind known for personalize:${operation}`);
   return [kind];
 }
