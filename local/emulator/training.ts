@@ -1,10 +1,12 @@
 import { findRecipe } from '../../core/recipes';
+import type { DatasetType } from '../../core/schema-rules';
 import type { TrainOptions } from '../engine';
 import type { EmulatorContext } from './context';
 import { storedDatasetType, type SolutionVersionDoc } from './documents';
-import type { WorkOutcome } from './lifecycle';
+import { Status, type WorkOutcome } from './lifecycle';
 import { groupDatasets } from './resources';
 import type { ResourceOf } from './store';
+import type { TrainingJob } from './training-job';
 import { TrainingThreadError } from './training-workers';
 
 /**
@@ -31,6 +33,36 @@ function trainOptionsFor(version: SolutionVersionDoc): TrainOptions {
   };
 }
 
+/**
+ * The datasets of a group a training reads, or why it cannot start: each dataset `required` (by the recipe or
+ * use case named `by`) must be ACTIVE.
+ */
+export function trainingDatasets(
+  ctx: EmulatorContext,
+  groupArn: string,
+  required: readonly DatasetType[],
+  by: string,
+): { datasets: TrainingJob['datasets'] } | { reason: string } {
+  const datasets = groupDatasets(ctx, groupArn);
+  for (const type of required) {
+    const dataset = datasets.get(storedDatasetType(type));
+    if (!dataset || dataset.status !== Status.ACTIVE)
+      return {
+        reason: `Create failed. Dataset group ${groupArn} has no ACTIVE ${type} dataset, which ${by} requires.`,
+      };
+  }
+  const interactions = datasets.get('INTERACTIONS')?.arn;
+  const items = datasets.get('ITEMS')?.arn;
+  const users = datasets.get('USERS')?.arn;
+  return {
+    datasets: {
+      ...(interactions ? { interactions } : {}),
+      ...(items ? { items } : {}),
+      ...(users ? { users } : {}),
+    },
+  };
+}
+
 /** Trains a solution version (the lifecycle's work for `solutionVersion`). */
 export async function runTraining(
   ctx: EmulatorContext,
@@ -38,29 +70,19 @@ export async function runTraining(
 ): Promise<WorkOutcome> {
   const groupArn = version.doc.datasetGroupArn;
   const recipe = findRecipe(version.doc.recipeArn);
-  const datasets = groupDatasets(ctx, groupArn);
-  for (const required of recipe?.requiredDatasets ?? ['Interactions']) {
-    const dataset = datasets.get(storedDatasetType(required));
-    if (!dataset || dataset.status !== 'ACTIVE') {
-      return {
-        ok: false,
-        reason: `Create failed. Dataset group ${groupArn} has no ACTIVE ${required} dataset, which recipe ${recipe?.name ?? ''} requires.`,
-      };
-    }
-  }
+  const found = trainingDatasets(
+    ctx,
+    groupArn,
+    recipe?.requiredDatasets ?? ['Interactions'],
+    `recipe ${recipe?.name ?? ''}`,
+  );
+  if ('reason' in found) return { ok: false, reason: found.reason };
   const started = Date.now();
-  const interactions = datasets.get('INTERACTIONS')?.arn;
-  const items = datasets.get('ITEMS')?.arn;
-  const users = datasets.get('USERS')?.arn;
   let result;
   try {
     result = await ctx.training.run({
       dataDir: ctx.dataDir,
-      datasets: {
-        ...(interactions ? { interactions } : {}),
-        ...(items ? { items } : {}),
-        ...(users ? { users } : {}),
-      },
+      datasets: found.datasets,
       options: trainOptionsFor(version.doc),
     });
   } catch (error) {

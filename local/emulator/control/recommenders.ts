@@ -18,6 +18,7 @@ import {
   requireResource,
 } from '../resources';
 import type { ResourceOf } from '../store';
+import { trainingDatasets } from '../training';
 import { TrainingThreadError } from '../training-workers';
 import { findUseCase, MIN_USE_CASE_EVENTS, type UseCase } from '../use-cases';
 import type { RequestReader } from '../validation';
@@ -261,27 +262,13 @@ async function trainUseCase(
 ): Promise<WorkOutcome> {
   const useCase = useCaseOf(recommender);
   const groupArn = recommender.doc.datasetGroupArn;
-  const datasets = groupDatasets(ctx, groupArn);
-  for (const type of useCase.requiredDatasets) {
-    const dataset = datasets.get(storedDatasetType(type));
-    if (!dataset || dataset.status !== Status.ACTIVE)
-      return {
-        ok: false,
-        reason: `Create failed. Dataset group ${groupArn} has no ACTIVE ${type} dataset, which use case ${useCase.recipe.name} requires.`,
-      };
-  }
-  const interactions = datasets.get('INTERACTIONS')?.arn;
-  const items = datasets.get('ITEMS')?.arn;
-  const users = datasets.get('USERS')?.arn;
+  const found = trainingDatasets(ctx, groupArn, useCase.requiredDatasets, `use case ${useCase.recipe.name}`);
+  if ('reason' in found) return { ok: false, reason: found.reason };
   let result;
   try {
     result = await ctx.training.run({
       dataDir: ctx.dataDir,
-      datasets: {
-        ...(interactions ? { interactions } : {}),
-        ...(items ? { items } : {}),
-        ...(users ? { users } : {}),
-      },
+      datasets: found.datasets,
       options: {
         recipe: useCase.engineRecipe,
         ...(useCase.trainingEventType ? { eventType: useCase.trainingEventType } : {}),
