@@ -13,7 +13,7 @@ import {
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { PipelineConfig } from '../../core/config';
 import { createS3Client } from '../../lambda/shared/clients';
-import { projectData } from './data-folder';
+import { projectData, type ProjectData } from './data-folder';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './env';
 
 /** The local stand-ins for the deployed resources, as the functions' environment names them. */
@@ -26,14 +26,14 @@ export interface LocalProject {
 
 /**
  * Creates (or finds) the key, bucket and topic of a project in moto, and uploads the project's data from a
- * folder (local/harness/data-folder.ts): the sample data by default.
+ * folder (local/harness/data-folder.ts): the sample data by default; `data` when the caller already read it.
  * @throws LocalDataError when the folder lacks a configured dataset's data
  */
 export async function provisionLocalProject(
   config: PipelineConfig,
   dataDir = 'sample-data',
+  data: ProjectData = projectData(config, dataDir),
 ): Promise<LocalProject> {
-  const data = projectData(config, dataDir);
   const kms = new KMSClient({});
   const s3 = createS3Client();
   const sns = new SNSClient({});

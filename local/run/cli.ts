@@ -113,6 +113,8 @@ function prepare(options: LocalRunOptions): { config: PipelineConfig; data: Proj
 /** How a local run ended: whether the pipeline succeeded, and the moto and emulator it left running. */
 export interface LocalRunResult {
   readonly succeeded: boolean;
+  /** The config the run loaded. */
+  readonly config: PipelineConfig;
   /** Left running for `--serve` and `--simulate` after a successful run; the caller stops it. */
   readonly local?: LocalAws;
 }
@@ -129,7 +131,7 @@ export async function runLocal(options: LocalRunOptions, print = console.log): P
   print(`moto (S3, KMS, SNS, SSM, CloudWatch, EventBridge) on ${local.moto.endpoint}`);
   print(`Personalize emulator on ${local.emulator.endpoint}, state in ${options.stateDir}/\n`);
   try {
-    const project = await provisionLocalProject(config, options.dataDir);
+    const project = await provisionLocalProject(config, options.dataDir, data);
     print(
       `Data bucket ${project.bucketName} (SSE-KMS): ${data.uploads.length} objects from ${options.dataDir}\n`,
     );
@@ -147,7 +149,7 @@ export async function runLocal(options: LocalRunOptions, print = console.log): P
     );
     if (outcome.status === 'FAILED') {
       print(`\nThe pipeline failed: ${outcome.error}\n${outcome.cause}`);
-      return { succeeded: false };
+      return { succeeded: false, config };
     }
     print(`\n${(outcome.output as { summary: string }).summary}\n`);
     print('Offline metrics (Personalize protocol: 10% of users held out, newest 10% of their history):');
@@ -186,7 +188,7 @@ export async function runLocal(options: LocalRunOptions, print = console.log): P
     );
     print(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. Run it again: it reuses what exists.`);
     keep = options.serve || options.simulate > 0;
-    return keep ? { succeeded: true, local } : { succeeded: true };
+    return keep ? { succeeded: true, config, local } : { succeeded: true, config };
   } finally {
     if (!keep) await local.stop();
   }
@@ -196,8 +198,7 @@ export async function runLocal(options: LocalRunOptions, print = console.log): P
  * The simulated shop: the sample data's shoppers browse the local API for `options.simulate` visits, then the
  * impact report of the config's experiments is read back from CloudWatch (moto) and printed.
  */
-async function simulate(options: LocalRunOptions, local: LocalAws): Promise<void> {
-  const config = loadConfig(options.configFile);
+async function simulate(options: LocalRunOptions, config: PipelineConfig, local: LocalAws): Promise<void> {
   const experiment = config.serving?.experiments.find((e) => e.route === 'recommendations');
   const metrics = config.metricAttribution?.metrics ?? [];
   const names = {
@@ -260,14 +261,14 @@ async function simulate(options: LocalRunOptions, local: LocalAws): Promise<void
 export async function main(args: readonly string[], title?: string): Promise<void> {
   try {
     const options = { ...parseLocalArgs(args), ...(title !== undefined ? { title } : {}) };
-    const { succeeded, local } = await runLocal(options);
+    const { succeeded, config, local } = await runLocal(options);
     if (!succeeded) {
       process.exitCode = 1;
       return;
     }
     if (local === undefined) return;
     try {
-      if (options.simulate > 0) await simulate(options, local);
+      if (options.simulate > 0) await simulate(options, config, local);
     } catch (error) {
       await local.stop();
       throw error;
